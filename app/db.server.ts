@@ -1,0 +1,43 @@
+// The one Prisma client. SQLite (the embedded default) or PostgreSQL, chosen
+// by DATABASE_URL. Both clients come from one schema (prisma/schema.prisma);
+// the rest of the app sees one type, `Db`.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/prisma-sqlite/client.ts";
+import { PrismaClient as PgClient } from "./generated/prisma-pg/client.ts";
+import { env } from "./env.server.ts";
+
+export type Db = SqliteClient;
+export type DbProvider = "sqlite" | "postgresql";
+
+export function providerOf(url: string): DbProvider {
+  return /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
+}
+
+/** A file: URL's path, as better-sqlite3 wants it. */
+export function sqlitePath(url: string): string {
+  return url.replace(/^file:/, "");
+}
+
+export function createDb(url: string): Db {
+  if (providerOf(url) === "postgresql") {
+    const client = new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    // The generated PostgreSQL client has the same model API; its type only
+    // differs in provider-specific extras the app does not use.
+    return client as unknown as Db;
+  }
+  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 10_000 }) });
+}
+
+let instance: Db | undefined;
+
+/** The process-wide client, created on first use from DATABASE_URL. */
+export function db(): Db {
+  instance ??= createDb(env().DATABASE_URL);
+  return instance;
+}
+
+export async function disconnectDb(): Promise<void> {
+  await instance?.$disconnect();
+  instance = undefined;
+}

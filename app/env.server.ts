@@ -1,0 +1,53 @@
+// The environment, validated once. Every module reads configuration from here,
+// never from process.env directly, so a bad value fails at start with a message
+// that names it.
+import { z } from "zod";
+
+const schema = z.object({
+  SHOPIFY_API_KEY: z.string({ required_error: "is required (the app's client id from the Partner Dashboard)" }).min(1, "must not be empty"),
+  SHOPIFY_API_SECRET: z.string({ required_error: "is required (the app's client secret; it signs webhooks and session tokens)" }).min(1, "must not be empty"),
+  SHOPIFY_APP_URL: z
+    .string({ required_error: "is required (the public https URL of this app)" })
+    .url("must be a full URL such as https://kizuna.example.com"),
+  SCOPES: z
+    .string()
+    .default(
+      "read_customers,write_customers,read_orders,write_orders,read_fulfillments,write_fulfillments,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_inventory,write_inventory,read_products,read_returns,write_returns",
+    ),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/kizuna.db")
+    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), "must be file:<path> (SQLite) or postgres://… (PostgreSQL)"),
+  REDIS_URL: z
+    .string()
+    .default("redis://127.0.0.1:6379")
+    .refine((v) => /^rediss?:\/\//.test(v), "must be redis://host:port or rediss://…"),
+  // Key prefix for every BullMQ key, so test runs and apps can share one Redis.
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "may hold letters, digits, _ . - only").default("kizuna"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Overrides the Admin API origin (https://<shop>) — only the sandbox sets it.
+  SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
+  // How long a worker may hold a job before another worker takes it over (ms).
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")} ${issue.message}`);
+  throw new EnvError(`Kizuna cannot start: the environment is not valid.\n${lines.join("\n")}\nSee .env.example.`);
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
