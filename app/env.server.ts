@@ -4,8 +4,12 @@
 import { z } from "zod";
 
 const schema = z.object({
-  SHOPIFY_API_KEY: z.string({ required_error: "is required (the app's client id from the Partner Dashboard)" }).min(1, "must not be empty"),
-  SHOPIFY_API_SECRET: z.string({ required_error: "is required (the app's client secret; it signs webhooks and session tokens)" }).min(1, "must not be empty"),
+  SHOPIFY_API_KEY: z
+    .string({ required_error: "is required (the app's client id from the Partner Dashboard)" })
+    .min(1, "must not be empty"),
+  SHOPIFY_API_SECRET: z
+    .string({ required_error: "is required (the app's client secret; it signs webhooks and session tokens)" })
+    .min(1, "must not be empty"),
   SHOPIFY_APP_URL: z
     .string({ required_error: "is required (the public https URL of this app)" })
     .url("must be a full URL such as https://kizuna.example.com"),
@@ -17,13 +21,19 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .default("file:./data/kizuna.db")
-    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), "must be file:<path> (SQLite) or postgres://… (PostgreSQL)"),
+    .refine(
+      (v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v),
+      "must be file:<path> (SQLite) or postgres://… (PostgreSQL)",
+    ),
   REDIS_URL: z
     .string()
     .default("redis://127.0.0.1:6379")
     .refine((v) => /^rediss?:\/\//.test(v), "must be redis://host:port or rediss://…"),
   // Key prefix for every BullMQ key, so test runs and apps can share one Redis.
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "may hold letters, digits, _ . - only").default("kizuna"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, "may hold letters, digits, _ . - only")
+    .default("kizuna"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Overrides the Admin API origin (https://<shop>) — only the sandbox sets it.
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
@@ -42,6 +52,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")} ${issue.message}`);
   throw new EnvError(`Kizuna cannot start: the environment is not valid.\n${lines.join("\n")}\nSee .env.example.`);
+}
+
+const storageSchema = schema.pick({ DATABASE_URL: true, REDIS_URL: true, REDIS_PREFIX: true });
+export type StorageEnv = z.infer<typeof storageSchema>;
+
+/** Only what the ops CLI and migrations need (no Shopify credentials). */
+export function storageEnv(source: Record<string, string | undefined> = process.env): StorageEnv {
+  const result = storageSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("\n"));
 }
 
 let cached: Env | undefined;

@@ -6,5 +6,6 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
   schema: "generated/postgresql.prisma",
-  adapter: async () => new PrismaPg({ connectionString: process.env.PRISMA_CLI_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test" }),
+  adapter: async () =>
+    new PrismaPg({ connectionString: process.env.PRISMA_CLI_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test" }),
 });

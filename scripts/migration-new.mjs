@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { postgresSchema } from "./prepare.mjs";
 import { readFileSync } from "node:fs";
+import { postgresSchema } from "./prepare.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const name = process.argv[2];
@@ -16,7 +16,10 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 const dir = join(root, "prisma/migrations");
 mkdirSync(dir, { recursive: true });
-const previous = readdirSync(dir).filter((d) => /^\d{4}_/.test(d)).sort().at(-1);
+const previous = readdirSync(dir)
+  .filter((d) => /^\d{4}_/.test(d))
+  .sort()
+  .at(-1);
 const number = String(previous ? Number(previous.slice(0, 4)) + 1 : 1).padStart(4, "0");
 const target = join(dir, `${number}_${name}`);
 const tmp = join(root, "prisma/generated");
@@ -33,6 +36,10 @@ function diff(config, fromSchema, toSchema) {
 }
 
 const current = join(root, "prisma/schema.prisma");
+// Derive the PostgreSQL schema from the current source now: the generated
+// copy may predate the edit this migration is for.
+const currentPg = join(tmp, "current-postgresql.prisma");
+writeFileSync(currentPg, postgresSchema(readFileSync(current, "utf8")));
 const prevSnapshot = previous ? join(dir, previous, "schema.prisma") : undefined;
 let prevPg;
 if (prevSnapshot && existsSync(prevSnapshot)) {
@@ -40,7 +47,7 @@ if (prevSnapshot && existsSync(prevSnapshot)) {
   writeFileSync(prevPg, postgresSchema(readFileSync(prevSnapshot, "utf8")));
 }
 const sqlite = diff(join(root, "prisma/sqlite.config.ts"), prevSnapshot, current);
-const postgresql = diff(join(root, "prisma/postgresql.config.ts"), prevPg, join(tmp, "postgresql.prisma"));
+const postgresql = diff(join(root, "prisma/postgresql.config.ts"), prevPg, currentPg);
 if (!/CREATE|ALTER|DROP/.test(sqlite)) {
   console.error("No schema change since the last migration.");
   process.exit(1);

@@ -38,15 +38,22 @@ function migrateSqlite(url: string): string[] {
     sqlite.pragma("journal_mode = WAL");
     sqlite.exec(`CREATE TABLE IF NOT EXISTS "_kizuna_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
     const applied = new Set(
-      sqlite.prepare(`SELECT "name" FROM "_kizuna_migrations"`).all().map((row) => (row as { name: string }).name),
+      sqlite
+        .prepare(`SELECT "name" FROM "_kizuna_migrations"`)
+        .all()
+        .map((row) => (row as { name: string }).name),
     );
     const done: string[] = [];
     for (const migration of listMigrations("sqlite")) {
       if (applied.has(migration.name)) continue;
-      sqlite.transaction(() => {
-        sqlite.exec(migration.sql);
-        sqlite.prepare(`INSERT INTO "_kizuna_migrations" VALUES (?, ?)`).run(migration.name, new Date().toISOString());
-      }).immediate();
+      sqlite
+        .transaction(() => {
+          sqlite.exec(migration.sql);
+          sqlite
+            .prepare(`INSERT INTO "_kizuna_migrations" VALUES (?, ?)`)
+            .run(migration.name, new Date().toISOString());
+        })
+        .immediate();
       done.push(migration.name);
     }
     return done;

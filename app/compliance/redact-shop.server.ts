@@ -1,0 +1,51 @@
+// shop/redact (48 h after uninstall): delete every row the shop owns, in every
+// table. The list below is the one place that knows the tables; it is typed as
+// a Record over all Prisma models, so a new model does not compile until it is
+// added here, and tests/unit/redact-shop.test.ts checks it against
+// prisma/schema.prisma (a new model without a `shop` column fails there).
+import type { Prisma } from "../generated/prisma-sqlite/client.ts";
+import type { Tx } from "../mirror/write.server.ts";
+import type { ProjectableEvent, ProjectionResult } from "../mirror/project-event.server.ts";
+
+export interface ShopOwnedModel {
+  /** The column holding the shop's myshopify domain. */
+  column: "shop" | "domain";
+  remove(tx: Tx, shop: string): PromiseLike<{ count: number }>;
+}
+
+/** Every model and how one shop's rows leave it. The Shop row goes last. */
+export const SHOP_OWNED_MODELS: Record<Prisma.ModelName, ShopOwnedModel> = {
+  Session: { column: "shop", remove: (tx, shop) => tx.session.deleteMany({ where: { shop } }) },
+  WebhookEvent: { column: "shop", remove: (tx, shop) => tx.webhookEvent.deleteMany({ where: { shop } }) },
+  Customer: { column: "shop", remove: (tx, shop) => tx.customer.deleteMany({ where: { shop } }) },
+  Order: { column: "shop", remove: (tx, shop) => tx.order.deleteMany({ where: { shop } }) },
+  LineItem: { column: "shop", remove: (tx, shop) => tx.lineItem.deleteMany({ where: { shop } }) },
+  FulfillmentOrder: { column: "shop", remove: (tx, shop) => tx.fulfillmentOrder.deleteMany({ where: { shop } }) },
+  Fulfillment: { column: "shop", remove: (tx, shop) => tx.fulfillment.deleteMany({ where: { shop } }) },
+  FulfillmentEvent: { column: "shop", remove: (tx, shop) => tx.fulfillmentEvent.deleteMany({ where: { shop } }) },
+  Product: { column: "shop", remove: (tx, shop) => tx.product.deleteMany({ where: { shop } }) },
+  Variant: { column: "shop", remove: (tx, shop) => tx.variant.deleteMany({ where: { shop } }) },
+  InventoryLevel: { column: "shop", remove: (tx, shop) => tx.inventoryLevel.deleteMany({ where: { shop } }) },
+  Return: { column: "shop", remove: (tx, shop) => tx.return.deleteMany({ where: { shop } }) },
+  Refund: { column: "shop", remove: (tx, shop) => tx.refund.deleteMany({ where: { shop } }) },
+  DataExport: { column: "shop", remove: (tx, shop) => tx.dataExport.deleteMany({ where: { shop } }) },
+  Shop: { column: "domain", remove: (tx, shop) => tx.shop.deleteMany({ where: { domain: shop } }) },
+};
+
+/** Deletes everything of `shop`; returns how many rows left each table. */
+export async function deleteShopData(tx: Tx, shop: string): Promise<Record<string, number>> {
+  const removed: Record<string, number> = {};
+  for (const [model, owned] of Object.entries(SHOP_OWNED_MODELS)) removed[model] = (await owned.remove(tx, shop)).count;
+  return removed;
+}
+
+/**
+ * The shop comes from the verified webhook header; the payload's
+ * `shop_domain` is ignored (Shopify's example even says "{shop}.myshopify.com").
+ * This deletes the shop/redact event's own WebhookEvent row too: the worker
+ * must not expect it to be there afterwards.
+ */
+export async function redactShop(tx: Tx, event: ProjectableEvent): Promise<ProjectionResult> {
+  await deleteShopData(tx, event.shop);
+  return {};
+}

@@ -1,0 +1,202 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  Layout,
+  Page,
+  Text,
+  Banner,
+} from "@shopify/polaris";
+import { z } from "zod";
+import { db } from "../db.server.ts";
+import { webhookQueue } from "../jobs/queues.server.ts";
+import { listDataExports } from "../compliance/export-customer-data.server.ts";
+import { authenticate } from "../shopify.server.ts";
+import { eventCounts, failedEvents, mirrorCounts } from "../shops/shop-overview.server.ts";
+import { replayShopEvent } from "../webhooks/sweep-events.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const database = db();
+  const [events, mirror, failed, exports] = await Promise.all([
+    eventCounts(database, session.shop),
+    mirrorCounts(database, session.shop),
+    failedEvents(database, session.shop),
+    listDataExports(database, session.shop),
+  ]);
+  return {
+    shop: session.shop,
+    events,
+    mirror,
+    failed: failed.map((event) => ({ ...event, receivedAt: event.receivedAt.toISOString() })),
+    exports: exports.map((item) => ({
+      id: item.id,
+      customerId: item.customerId,
+      createdAt: item.createdAt.toISOString(),
+    })),
+  };
+}
+
+const ReplayForm = z.object({ intent: z.literal("replay"), eventId: z.coerce.number().int().positive() });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const parsed = ReplayForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ ok: false, message: "That request was not understood." }, { status: 400 });
+  const replayed = await replayShopEvent(db(), webhookQueue(), session.shop, parsed.data.eventId);
+  if (!replayed) return data({ ok: false, message: "That event does not exist." }, { status: 404 });
+  return { ok: true, message: "The event is queued again." };
+}
+
+const MIRROR_LABELS: Record<string, string> = {
+  customers: "Customers",
+  orders: "Orders",
+  lineItems: "Line items",
+  fulfillmentOrders: "Fulfillment orders",
+  fulfillments: "Fulfillments",
+  fulfillmentEvents: "Carrier events",
+  products: "Products",
+  variants: "Variants",
+  inventoryLevels: "Inventory levels",
+  returns: "Returns",
+  refunds: "Refunds",
+  dataExports: "Customer data exports",
+};
+
+function Stat({ label, value, tone }: { label: string; value: number; tone?: "critical" | "success" }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="heading2xl" tone={tone}>
+          {value.toLocaleString("en")}
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Home() {
+  const { shop, events, mirror, failed, exports } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const waiting = events.received + events.enqueued;
+  const total = waiting + events.processed + events.failed;
+  return (
+    <Page title="Kizuna" subtitle={shop}>
+      <Layout>
+        {result && (
+          <Layout.Section>
+            <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              Store events
+            </Text>
+            <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+              <Stat label="Received" value={total} />
+              <Stat label="Processed" value={events.processed} tone="success" />
+              <Stat label="Waiting" value={waiting} />
+              <Stat label="Failed" value={events.failed} tone={events.failed > 0 ? "critical" : undefined} />
+            </InlineGrid>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Failed events
+              </Text>
+              {failed.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  No failed events. Every event Shopify sent has been processed or is on its way.
+                </Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "text"]}
+                  headings={["Topic", "Error", "Tries", ""]}
+                  rows={failed.map((event) => [
+                    <Badge key="t" tone="critical">
+                      {event.topic}
+                    </Badge>,
+                    <Text key="e" as="span" breakWord>
+                      {event.lastError ?? "unknown error"}
+                    </Text>,
+                    event.attempts,
+                    <Form key="r" method="post">
+                      <input type="hidden" name="intent" value="replay" />
+                      <input type="hidden" name="eventId" value={event.id} />
+                      <Button submit loading={navigation.formData?.get("eventId") === String(event.id)}>
+                        Replay
+                      </Button>
+                    </Form>,
+                  ])}
+                />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                What Kizuna knows about your store
+              </Text>
+              {Object.values(mirror).every((count) => count === 0) ? (
+                <EmptyState heading="Nothing here yet" image="">
+                  <p>Orders, customers and stock appear here as Shopify tells Kizuna about them.</p>
+                </EmptyState>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "numeric"]}
+                  headings={["", "Count"]}
+                  rows={Object.entries(mirror).map(([key, count]) => [
+                    MIRROR_LABELS[key] ?? key,
+                    count.toLocaleString("en"),
+                  ])}
+                />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Customer data requests
+              </Text>
+              {exports.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  When a customer asks Shopify for their data, Kizuna prepares an export of everything it holds on them
+                  here.
+                </Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text"]}
+                  headings={["Customer", "Prepared"]}
+                  rows={exports.map((item) => [
+                    item.customerId ?? "unknown",
+                    new Date(item.createdAt).toLocaleString("en"),
+                  ])}
+                />
+              )}
+              <Box />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FulfillmentOrder" ALTER COLUMN "orderId" DROP NOT NULL;
+

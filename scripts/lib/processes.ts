@@ -1,0 +1,40 @@
+// Starts the app's own entry points as real processes (node on the real
+// entry, so the pid we hold is the process itself).
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: "test-api-key",
+    SHOPIFY_API_SECRET: "test-app-secret",
+    SHOPIFY_APP_URL: "http://127.0.0.1:3000",
+    ...extra,
+  };
+}
+
+export function startProcess(entry: string, env: NodeJS.ProcessEnv, onOutput?: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(ROOT, entry)], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const forward = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split("\n")
+      .filter(Boolean)
+      .forEach((line) => onOutput?.(line));
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  return child;
+}
+
+export function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((done) => child.once("exit", (code) => done(code)));
+}

@@ -1,0 +1,35 @@
+// The worker process entry (`npm run worker`).
+import { startWorker } from "../app/jobs/worker.server.ts";
+import { workerConnection } from "../app/jobs/queues.server.ts";
+import { migrate } from "../app/database/migrate.server.ts";
+import { db, disconnectDb } from "../app/db.server.ts";
+import { env, EnvError } from "../app/env.server.ts";
+
+try {
+  const config = env();
+  await migrate(config.DATABASE_URL);
+  const running = startWorker({
+    db: db(),
+    connection: workerConnection(config.REDIS_URL),
+    prefix: config.REDIS_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    lockMs: config.WORKER_LOCK_MS,
+  });
+  console.log(`worker: running (queue prefix "${config.REDIS_PREFIX}")`);
+  let stopping = false;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`worker: ${signal}, finishing jobs in progress…`);
+      running
+        .close()
+        .then(disconnectDb)
+        .then(() => process.exit(0))
+        .catch(() => process.exit(1));
+    });
+  }
+} catch (error) {
+  console.error(error instanceof EnvError ? error.message : error);
+  process.exit(1);
+}

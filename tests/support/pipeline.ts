@@ -1,0 +1,98 @@
+// A real pipeline for tests: the production HTTP server code on a free port,
+// a fresh database, real Redis with a key prefix of its own, and a worker.
+import { randomBytes, randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { Queue } from "bullmq";
+import type { DbProvider } from "../../app/db.server.ts";
+import { createWebhookQueue, producerConnection, workerConnection } from "../../app/jobs/queues.server.ts";
+import { startWorker, type RunningWorker } from "../../app/jobs/worker.server.ts";
+import { createWebhookReceiver, type WebhookReceiver } from "../../app/webhooks/receive-webhook.server.ts";
+import { closeServer, createAppServer } from "../../server/app-server.ts";
+import { sendWebhook, type WebhookToSend } from "../../sandbox/webhooks/send-webhook.ts";
+import { createTestDatabase, type TestDatabase } from "./databases.ts";
+
+export const TEST_SECRET = "test-app-secret";
+export const TEST_SHOP = "kizuna-test.myshopify.com";
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export function testPrefix(): string {
+  return `kizuna-test-${process.pid}-${randomBytes(3).toString("hex")}`;
+}
+
+export interface Pipeline {
+  database: TestDatabase;
+  url: string;
+  prefix: string;
+  queue: Queue;
+  receiver: WebhookReceiver;
+  worker: RunningWorker | null;
+  send(topic: string, body: string | Buffer, extra?: Partial<WebhookToSend>): Promise<{ status: number; text: string }>;
+  startWorker(): RunningWorker;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  redisUrl?: string;
+  withWorker?: boolean;
+  lockMs?: number;
+}
+
+export async function startPipeline(provider: DbProvider, options: PipelineOptions = {}): Promise<Pipeline> {
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const database = await createTestDatabase(provider);
+  const prefix = testPrefix();
+  const queue = createWebhookQueue(producerConnection(redisUrl), prefix);
+  const receiver = createWebhookReceiver({ db: database.db, secret: TEST_SECRET, queue, log: () => undefined });
+  const server: Server = createAppServer(receiver);
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+
+  const pipeline: Pipeline = {
+    database,
+    url,
+    prefix,
+    queue,
+    receiver,
+    worker: null,
+    send: (topic, body, extra = {}) =>
+      sendWebhook(url, { topic, shop: TEST_SHOP, body, eventId: randomUUID(), ...extra }, TEST_SECRET),
+    startWorker() {
+      pipeline.worker = startWorker({
+        db: database.db,
+        connection: workerConnection(redisUrl),
+        prefix,
+        concurrency: 8,
+        lockMs: options.lockMs ?? 5_000,
+        sweepEveryMs: 200,
+        log: () => undefined,
+      });
+      return pipeline.worker;
+    },
+    async stopWorker() {
+      await pipeline.worker?.close();
+      pipeline.worker = null;
+    },
+    async close() {
+      await closeServer(server);
+      await pipeline.stopWorker();
+      await receiver.store.drain();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await database.drop();
+    },
+  };
+  if (options.withWorker !== false) pipeline.startWorker();
+  return pipeline;
+}
+
+/** Polls until `check` holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

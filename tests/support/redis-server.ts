@@ -1,0 +1,61 @@
+// A Redis of the test's own, on a free port, that the test can stop and restart.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import Redis from "ioredis";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export class OwnRedis {
+  private process: ChildProcess | null = null;
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = spawn(
+      "redis-server",
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => undefined); // refused until the server is up; connect() reports it
+
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await client.connect();
+        await client.ping();
+        client.disconnect();
+        return;
+      } catch (error) {
+        client.disconnect();
+        if (Date.now() > deadline) throw error;
+        await new Promise((done) => setTimeout(done, 50));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((done) => {
+      child.once("exit", () => done());
+      child.kill("SIGKILL");
+    });
+    this.process = null;
+  }
+}
