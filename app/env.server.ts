@@ -41,6 +41,47 @@ const schema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Local stand-ins for Shopify (sandbox/): admin host, App Bridge, Admin API. Only
+  // for a local app URL, so a public deployment can never turn it on.
+  SHOPIFY_SANDBOX: z.enum(["0", "1"], { message: "must be 1 (on) or 0 (off)" }).default("0"),
+  // Where the sandbox listens, e.g. http://127.0.0.1:4000 (required when SHOPIFY_SANDBOX=1).
+  SHOPIFY_SANDBOX_ORIGIN: z.string().url("must be a URL such as http://127.0.0.1:4000").optional(),
+});
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+export function isLocalUrl(url: string): boolean {
+  try {
+    return LOCAL_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+// The sandbox receives the app's client secret (token exchange) and issues
+// session tokens: it may only run with the app and the sandbox on this machine.
+const appSchema = schema.superRefine((value, context) => {
+  if (value.SHOPIFY_SANDBOX !== "1") return;
+  if (!isLocalUrl(value.SHOPIFY_APP_URL)) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["SHOPIFY_SANDBOX"],
+      message: `is 1, which needs a local SHOPIFY_APP_URL (localhost or 127.0.0.1), not ${value.SHOPIFY_APP_URL}: the sandbox never runs in a public deployment`,
+    });
+  }
+  if (!value.SHOPIFY_SANDBOX_ORIGIN) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["SHOPIFY_SANDBOX_ORIGIN"],
+      message: "is required when SHOPIFY_SANDBOX=1 (where the sandbox listens, e.g. http://127.0.0.1:4000)",
+    });
+  } else if (!isLocalUrl(value.SHOPIFY_SANDBOX_ORIGIN)) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["SHOPIFY_SANDBOX_ORIGIN"],
+      message: "must be a local URL (localhost or 127.0.0.1): the app sends its client secret there",
+    });
+  }
 });
 
 export type Env = z.infer<typeof schema>;
@@ -48,7 +89,7 @@ export type Env = z.infer<typeof schema>;
 export class EnvError extends Error {}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
+  const result = appSchema.safeParse(source);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")} ${issue.message}`);
   throw new EnvError(`Kizuna cannot start: the environment is not valid.\n${lines.join("\n")}\nSee .env.example.`);

@@ -7,9 +7,21 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { recordInstall } from "./shops/record-install.server.ts";
+import { allowSandboxAdmin, routeShopifyApiToSandbox, sandboxBouncePage, sandboxOf } from "./sandbox/sandbox.server.ts";
+import { backfillJob, syncQueue } from "./jobs/queues.server.ts";
+
+/** The first backfill after install; if Redis is away, the daily reconciliation does it. */
+async function requestBackfill(shop: string): Promise<void> {
+  const job = backfillJob(shop);
+  await syncQueue()
+    .add(job.name, job.data, job.opts)
+    .catch((error: Error) => console.warn(`install: backfill for ${shop} not queued (${error.message}); the daily run will do it`));
+}
 
 function create() {
   const config = env();
+  const sandbox = sandboxOf(config);
+  if (sandbox) routeShopifyApiToSandbox(sandbox);
   return shopifyApp({
     apiKey: config.SHOPIFY_API_KEY,
     apiSecretKey: config.SHOPIFY_API_SECRET,
@@ -24,6 +36,7 @@ function create() {
     hooks: {
       afterAuth: async ({ session }) => {
         await recordInstall(db(), session.shop, session.scope ?? null);
+        await requestBackfill(session.shop);
       },
     },
   });
@@ -36,13 +49,29 @@ function shopify(): ReturnType<typeof create> {
   return instance;
 }
 
+// In sandbox mode the bounce page loads the App Bridge stand-in; every other
+// request takes the library's path unchanged.
+async function authenticateAdmin(request: Request) {
+  const app = shopify();
+  const sandbox = sandboxOf();
+  const bounce = sandbox && sandboxBouncePage(request, env().SHOPIFY_API_KEY, sandbox);
+  if (bounce) throw bounce;
+  return app.authenticate.admin(request);
+}
+
 export const authenticate = {
-  admin: (request: Request) => shopify().authenticate.admin(request),
+  admin: authenticateAdmin,
   public: {
     appProxy: (request: Request) => shopify().authenticate.public.appProxy(request),
   },
 };
+export const unauthenticated = {
+  admin: (shop: string) => shopify().unauthenticated.admin(shop),
+};
 export const login = (request: Request) => shopify().login(request);
-export const addDocumentResponseHeaders = (request: Request, headers: Headers) =>
+export const addDocumentResponseHeaders = (request: Request, headers: Headers) => {
   shopify().addDocumentResponseHeaders(request, headers);
+  const sandbox = sandboxOf();
+  if (sandbox) allowSandboxAdmin(headers, sandbox);
+};
 export const apiVersion = ApiVersion.July26;

@@ -27,10 +27,16 @@ function main() {
   writeFileSync(pgSchema, "// Generated from prisma/schema.prisma by scripts/prepare.mjs. Do not edit.\n" + pg);
   const prisma = join(root, "node_modules/prisma/build/index.js");
   for (const config of ["prisma/sqlite.config.ts", "prisma/postgresql.config.ts"]) {
-    execFileSync(process.execPath, [prisma, "generate", "--config", join(root, config)], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
-    });
+    try {
+      execFileSync(process.execPath, [prisma, "generate", "--config", join(root, config)], {
+        stdio: "pipe",
+        env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
+      });
+    } catch (error) {
+      // Prisma's chatter is only worth showing when it failed.
+      process.stderr.write(String(error.stderr ?? "") + String(error.stdout ?? ""));
+      throw new Error(`prepare: prisma generate failed for ${config}`);
+    }
   }
   console.log("prepare: Prisma clients generated (SQLite and PostgreSQL)");
 }

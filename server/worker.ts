@@ -4,6 +4,7 @@ import { workerConnection } from "../app/jobs/queues.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
 import { db, disconnectDb } from "../app/db.server.ts";
 import { env, EnvError } from "../app/env.server.ts";
+import { adminApiForShop } from "../app/shopify/admin-for-shop.server.ts";
 
 try {
   const config = env();
@@ -14,6 +15,7 @@ try {
     prefix: config.REDIS_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockMs: config.WORKER_LOCK_MS,
+    adminApiFor: adminApiForShop,
   });
   console.log(`worker: running (queue prefix "${config.REDIS_PREFIX}")`);
   let stopping = false;

@@ -8,7 +8,26 @@
 // which only exists from 2026-10: there is no undeprecated SMS consent field
 // in 2026-07 (see KNOWN_DEPRECATED_FIELDS in the operations test).
 
-const CustomerFields = `#graphql
+/** The address fields the mirror keeps (see addressTextOf in app/mirror/read-payload.server.ts). */
+export const MailingAddressFields = `#graphql
+  fragment MailingAddressFields on MailingAddress {
+    firstName
+    lastName
+    name
+    company
+    address1
+    address2
+    city
+    province
+    provinceCode
+    zip
+    country
+    countryCodeV2
+    phone
+  }
+`;
+
+export const CustomerFields = `#graphql
   fragment CustomerFields on Customer {
     id
     displayName
@@ -28,7 +47,11 @@ const CustomerFields = `#graphql
       marketingOptInLevel
       marketingUpdatedAt
     }
+    defaultAddress {
+      ...MailingAddressFields
+    }
   }
+  ${MailingAddressFields}
 `;
 
 export const CUSTOMERS_PAGE_SIZE = 100;

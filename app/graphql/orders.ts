@@ -5,6 +5,9 @@
 // One order here requests about 125 points (mostly line items and fulfillment
 // events), so pages of ORDERS_PAGE_SIZE stay under the limit.
 
+// CustomerFields brings MailingAddressFields along (one definition per document).
+import { CustomerFields } from "./customers.ts";
+
 export const ORDERS_PAGE_SIZE = 5;
 
 const OrderFields = `#graphql
@@ -15,21 +18,39 @@ const OrderFields = `#graphql
     updatedAt
     processedAt
     cancelledAt
+    cancelReason
     closedAt
+    displayFinancialStatus
     displayFulfillmentStatus
     customerLocale
     email
+    phone
+    currencyCode
+    totalPriceSet {
+      shopMoney {
+        amount
+        currencyCode
+      }
+    }
+    shippingAddress {
+      ...MailingAddressFields
+    }
     customer {
-      id
-      displayName
-      locale
+      ...CustomerFields
     }
     lineItems(first: 20) {
       nodes {
         id
         name
+        title
+        variantTitle
         sku
         quantity
+        originalUnitPriceSet {
+          shopMoney {
+            amount
+          }
+        }
         variant {
           id
         }
@@ -60,7 +81,7 @@ const OrderFields = `#graphql
       inTransitAt
       deliveredAt
       estimatedDeliveryAt
-      trackingInfo(first: 1) {
+      trackingInfo(first: 5) {
         company
         number
         url
@@ -70,8 +91,13 @@ const OrderFields = `#graphql
         nodes {
           id
           status
+          message
           happenedAt
           estimatedDeliveryAt
+          city
+          province
+          country
+          zip
         }
       }
     }
@@ -92,6 +118,7 @@ export const OrdersBackfillQuery = `#graphql
     }
   }
   ${OrderFields}
+  ${CustomerFields}
 `;
 
 /** One order, to reconcile after a webhook (deliveries can be late or out of order). */
@@ -102,6 +129,7 @@ export const OrderQuery = `#graphql
     }
   }
   ${OrderFields}
+  ${CustomerFields}
 `;
 
 /** The `query:` filter for orders created in the last `days` days. */

@@ -15,6 +15,8 @@ export const ProductVariantsQuery = `#graphql
         id
         title
         sku
+        price
+        inventoryQuantity
         displayName
         updatedAt
         product {
@@ -22,6 +24,7 @@ export const ProductVariantsQuery = `#graphql
           title
           handle
           status
+          updatedAt
         }
         inventoryItem {
           id
@@ -46,6 +49,7 @@ export const InventoryLevelsQuery = `#graphql
         inventoryLevels(first: 10) {
           nodes {
             id
+            updatedAt
             location {
               id
               name

@@ -6,11 +6,17 @@ import { env } from "../env.server.ts";
 
 export const QUEUE = {
   webhooks: "webhooks",
+  sync: "sync",
 } as const;
 
-/** Job name → payload, per queue. */
+/** Job name → payload. */
 export interface JobPayloads {
+  /** webhooks queue: project one stored event. */
   "project-event": { eventRowId: number };
+  /** sync queue: rebuild one shop's mirror from the Admin API. */
+  "backfill-shop": { shop: string };
+  /** sync queue, daily: a backfill for every installed shop. */
+  "reconcile-shops": Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -79,6 +85,31 @@ export function createWebhookQueue(
   return queue;
 }
 
+export const SYNC_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: "exponential", delay: 30_000 },
+  // Frees the job id, so the next install or daily run can queue it again.
+  removeOnComplete: true,
+  removeOnFail: { count: 1_000 },
+};
+
+export const DAILY_RECONCILE = { id: "reconcile-daily", pattern: "0 3 * * *" } as const;
+
+export function createSyncQueue(connection: ConnectionOptions = producerConnection(), prefix = queuePrefix()): Queue {
+  const queue = new Queue(QUEUE.sync, { connection, prefix, defaultJobOptions: SYNC_JOB_OPTIONS });
+  queue.on("error", () => undefined);
+  return queue;
+}
+
+/** One backfill per shop at a time: a second request while one waits is a no-op. */
+export function backfillJob(shop: string): {
+  name: "backfill-shop";
+  data: JobPayloads["backfill-shop"];
+  opts: JobsOptions;
+} {
+  return { name: "backfill-shop", data: { shop }, opts: { jobId: `backfill/${shop}` } };
+}
+
 /** BullMQ forbids ':' in custom ids; event keys use '/' separators only. */
 export function webhookJob(
   eventRowId: number,
@@ -97,9 +128,16 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 let sharedQueue: Queue | undefined;
+let sharedSyncQueue: Queue | undefined;
 
 /** The web process's producer handle on the webhooks queue. */
 export function webhookQueue(): Queue {
   sharedQueue ??= createWebhookQueue();
   return sharedQueue;
+}
+
+/** The web process's producer handle on the sync queue. */
+export function syncQueue(): Queue {
+  sharedSyncQueue ??= createSyncQueue();
+  return sharedSyncQueue;
 }

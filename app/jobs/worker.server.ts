@@ -4,7 +4,17 @@ import { Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Db } from "../db.server.ts";
 import { processEvent } from "../webhooks/process-event.server.ts";
 import { sweepEvents } from "../webhooks/sweep-events.server.ts";
-import { createWebhookQueue, QUEUE, WEBHOOK_JOB_OPTIONS, type JobPayloads } from "./queues.server.ts";
+import type { AdminApi } from "../shopify/admin-api.server.ts";
+import { installedShops, syncShop } from "../sync/sync-shop.server.ts";
+import {
+  backfillJob,
+  createSyncQueue,
+  createWebhookQueue,
+  DAILY_RECONCILE,
+  QUEUE,
+  WEBHOOK_JOB_OPTIONS,
+  type JobPayloads,
+} from "./queues.server.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -14,6 +24,8 @@ export interface WorkerOptions {
   /** How long a job is held before another worker may take it over after a crash. */
   lockMs: number;
   sweepEveryMs?: number;
+  /** The Admin API as the shop's offline session; null when the shop has none (not installed). */
+  adminApiFor: (shop: string) => Promise<AdminApi | null>;
   log?: (message: string) => void;
 }
 
@@ -40,6 +52,32 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   worker.on("error", (error) => log(`worker: ${error.message}`));
 
   const queue = createWebhookQueue(options.connection, options.prefix);
+  const sync = createSyncQueue(options.connection, options.prefix);
+  const syncWorker = new Worker<JobPayloads["backfill-shop"] | JobPayloads["reconcile-shops"]>(
+    QUEUE.sync,
+    async (job) => {
+      if (job.name === "reconcile-shops") {
+        const shops = await installedShops(db);
+        await sync.addBulk(shops.map(backfillJob));
+        return { queued: shops.length };
+      }
+      const { shop } = job.data as JobPayloads["backfill-shop"];
+      const api = await options.adminApiFor(shop);
+      if (!api) return { skipped: "no offline session" };
+      return syncShop(db, api, shop);
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: 2,
+      lockDuration: Math.max(options.lockMs, 60_000),
+    },
+  );
+  syncWorker.on("error", (error) => log(`sync worker: ${error.message}`));
+  // Idempotent: every worker upserts the same scheduler.
+  void sync
+    .upsertJobScheduler(DAILY_RECONCILE.id, { pattern: DAILY_RECONCILE.pattern }, { name: "reconcile-shops", data: {} })
+    .catch((error: Error) => log(`worker: could not schedule the daily reconciliation: ${error.message}`));
   let sweeping: Promise<void> | null = null;
   const sweeper = setInterval(() => {
     sweeping ??= sweepEvents(db, queue)
@@ -53,8 +91,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       clearInterval(sweeper);
       await sweeping;
       // Waits for jobs in progress; jobs not started stay in Redis for the next worker.
-      await worker.close();
-      await queue.close();
+      await Promise.all([worker.close(), syncWorker.close()]);
+      await Promise.all([queue.close(), sync.close()]);
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   dateOf,
   enumOf,
   fieldOf,
-  jsonTextOf,
+  addressTextOf,
   objectOf,
   ownIdOf,
   requireId,
@@ -55,7 +55,7 @@ export function readCustomer(customer: JsonObject, fallbackLocale?: Read<string>
       locale: textOf(customer, "locale") ?? fallbackLocale ?? undefined,
       emailConsent: consentState(customer, "email_marketing_consent"),
       smsConsent: consentState(customer, "sms_marketing_consent"),
-      address: jsonTextOf(fieldOf(customer, "default_address")),
+      address: addressTextOf(fieldOf(customer, "default_address")),
     },
   };
 }

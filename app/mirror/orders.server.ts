@@ -10,7 +10,7 @@ import {
   fieldOf,
   idAt,
   intOf,
-  jsonTextOf,
+  addressTextOf,
   moneyOf,
   objectOf,
   objectsOf,
@@ -110,7 +110,7 @@ function readOrder(order: JsonObject): OrderRecord {
       cancelledAt: dateOf(order, "cancelled_at"),
       cancelReason: enumOf(order, "cancel_reason"),
       closedAt: dateOf(order, "closed_at"),
-      shippingAddress: jsonTextOf(fieldOf(order, "shipping_address")),
+      shippingAddress: addressTextOf(fieldOf(order, "shipping_address")),
       shopifyCreatedAt: createdAt,
     },
     lineItems:

@@ -82,6 +82,35 @@ export function jsonTextOf(value: Json | undefined): Read<string> {
   return JSON.stringify(value);
 }
 
+/** The address fields Kizuna keeps, in one fixed order, whatever else the payload carries. */
+const ADDRESS_KEYS = [
+  "first_name",
+  "last_name",
+  "name",
+  "company",
+  "address1",
+  "address2",
+  "city",
+  "province",
+  "province_code",
+  "zip",
+  "country",
+  "country_code",
+  "phone",
+] as const;
+
+/**
+ * An address as JSON text in one canonical shape, so the same address reads
+ * the same from a webhook and from the Admin API backfill.
+ */
+export function addressTextOf(value: Json | undefined): Read<string> {
+  if (value === undefined || value === null) return value;
+  if (!isObject(value)) return undefined;
+  const address: Record<string, Read<string>> = {};
+  for (const key of ADDRESS_KEYS) address[key] = textOf(value, key) ?? null;
+  return JSON.stringify(address);
+}
+
 /**
  * A record's own id. The digits of `admin_graphql_api_id` win over `id`:
  * a numeric `id` may have lost precision somewhere upstream, the GID never does.

@@ -1,30 +1,32 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server.ts";
 import { env } from "../env.server.ts";
+import { appBridgeUrl } from "../sandbox/sandbox.server.ts";
+import { KizunaAppProvider } from "../components/KizunaAppProvider.tsx";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await authenticate.admin(request);
-  return { apiKey: env().SHOPIFY_API_KEY };
+  // Shopify's CDN script in production, the sandbox's stand-in in sandbox mode.
+  return { apiKey: env().SHOPIFY_API_KEY, appBridgeUrl: appBridgeUrl() };
 }
 
 export default function AppLayout() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
+    <KizunaAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl}>
       <NavMenu>
         <Link to="/app" rel="home">
           Home
         </Link>
       </NavMenu>
       <Outlet />
-    </AppProvider>
+    </KizunaAppProvider>
   );
 }
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Queue } from "bullmq";
 import type { DbProvider } from "../../app/db.server.ts";
+import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
 import { createWebhookQueue, producerConnection, workerConnection } from "../../app/jobs/queues.server.ts";
 import { startWorker, type RunningWorker } from "../../app/jobs/worker.server.ts";
 import { createWebhookReceiver, type WebhookReceiver } from "../../app/webhooks/receive-webhook.server.ts";
@@ -37,6 +38,7 @@ export interface PipelineOptions {
   redisUrl?: string;
   withWorker?: boolean;
   lockMs?: number;
+  adminApiFor?: (shop: string) => Promise<AdminApi | null>;
 }
 
 export async function startPipeline(provider: DbProvider, options: PipelineOptions = {}): Promise<Pipeline> {
@@ -66,6 +68,7 @@ export async function startPipeline(provider: DbProvider, options: PipelineOptio
         concurrency: 8,
         lockMs: options.lockMs ?? 5_000,
         sweepEveryMs: 200,
+        adminApiFor: options.adminApiFor ?? (async () => null),
         log: () => undefined,
       });
       return pipeline.worker;

@@ -1,0 +1,203 @@
+// A real SMTP server that keeps what the app sends, so notices are tested over
+// the same SMTP path production uses (nodemailer → SMTP_URL), never a mock.
+// No TLS and no required auth: it listens on loopback only. Credentials in
+// SMTP_URL are accepted and ignored, so the app's URL needs no sandbox special case.
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from "mailparser";
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from "smtp-server";
+
+export interface SinkMessage {
+  /** Sequential per sink, used in page URLs (`/mail/<id>`). */
+  id: string;
+  receivedAt: string;
+  /** What the client said in MAIL FROM / RCPT TO (Bcc recipients only show here). */
+  envelope: { from: string | null; to: string[] };
+  messageId: string | null;
+  from: string;
+  to: string;
+  cc: string;
+  subject: string;
+  /** Header name (lower case) → decoded value; repeated headers are joined with "\n". */
+  headers: Record<string, string>;
+  text: string | null;
+  html: string | null;
+  attachments: { filename: string | null; contentType: string; size: number }[];
+  /** The message source as received (CRLF line ends). */
+  raw: string;
+}
+
+export interface MailSinkOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Larger messages are refused with 552, as a real server would. */
+  maxMessageBytes?: number;
+  /** The sink keeps the newest messages only, so a benchmark of 100,000 sends stays small. */
+  maxMessages?: number;
+}
+
+export interface MailSink {
+  /** `smtp://127.0.0.1:<port>` — the app's SMTP_URL. */
+  url: string;
+  port: number;
+  /** Kept messages, oldest first. */
+  messages(): SinkMessage[];
+  message(id: string): SinkMessage | undefined;
+  /** Messages accepted since start or the last clear(), including ones no longer kept. */
+  received(): number;
+  /** The first kept or future message that matches; rejects after timeoutMs. */
+  waitFor(predicate: (message: SinkMessage) => boolean, timeoutMs?: number): Promise<SinkMessage>;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGES = 10_000;
+
+export async function startMailSink(options: MailSinkOptions = {}): Promise<MailSink> {
+  const host = options.host ?? "127.0.0.1";
+  const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_BYTES;
+  const maxMessages = options.maxMessages ?? DEFAULT_MAX_MESSAGES;
+  let kept: SinkMessage[] = [];
+  let count = 0;
+  let nextId = 1;
+  const waiters = new Set<(message: SinkMessage) => void>();
+
+  function keep(message: SinkMessage): void {
+    kept.push(message);
+    count += 1;
+    if (kept.length > maxMessages) kept = kept.slice(-maxMessages);
+    for (const waiter of [...waiters]) waiter(message);
+  }
+
+  const server = new SMTPServer({
+    name: "kizuna-mail-sink",
+    banner: "Kizuna sandbox mail sink",
+    size: maxBytes,
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onAuth: (_auth, _session, callback) => callback(null, { user: "sandbox" }),
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("error", (error) => callback(error));
+      stream.on("end", () => {
+        if (stream.sizeExceeded) {
+          callback(Object.assign(new Error("552 message exceeds the sink's size limit"), { responseCode: 552 }));
+          return;
+        }
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw)
+          .then((parsed) => {
+            keep(toSinkMessage(String(nextId++), parsed, raw, session));
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      });
+    },
+  });
+
+  server.listen(options.port ?? 0, host);
+  await once(server.server, "listening");
+  const port = (server.server.address() as AddressInfo).port;
+
+  return {
+    url: `smtp://${host}:${port}`,
+    port,
+    messages: () => [...kept],
+    message: (id) => kept.find((message) => message.id === id),
+    received: () => count,
+    waitFor(predicate, timeoutMs = 5_000) {
+      const found = kept.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise<SinkMessage>((resolve, reject) => {
+        const waiter = (message: SinkMessage) => {
+          if (!predicate(message)) return;
+          finish();
+          resolve(message);
+        };
+        const timer = setTimeout(() => {
+          finish();
+          const subjects = kept.map((message) => `"${message.subject}" → ${message.to}`).join("; ") || "none";
+          reject(new Error(`mail sink: no matching message within ${timeoutMs} ms (kept: ${subjects})`));
+        }, timeoutMs);
+        const finish = () => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+        };
+        waiters.add(waiter);
+      });
+    },
+    clear() {
+      kept = [];
+      count = 0;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function toSinkMessage(id: string, parsed: ParsedMail, raw: Buffer, session: SMTPServerSession): SinkMessage {
+  return {
+    id,
+    receivedAt: new Date().toISOString(),
+    envelope: {
+      from: envelopeAddress(session.envelope.mailFrom),
+      to: session.envelope.rcptTo.map((recipient) => recipient.address),
+    },
+    messageId: parsed.messageId ?? null,
+    from: addressText(parsed.from),
+    to: addressText(parsed.to),
+    cc: addressText(parsed.cc),
+    subject: parsed.subject ?? "",
+    headers: headerRecord(parsed),
+    text: parsed.text ?? null,
+    html: typeof parsed.html === "string" ? parsed.html : null,
+    attachments: parsed.attachments.map((attachment) => ({
+      filename: attachment.filename ?? null,
+      contentType: attachment.contentType,
+      size: attachment.size,
+    })),
+    raw: raw.toString("utf8"),
+  };
+}
+
+function envelopeAddress(address: SMTPServerAddress | false): string | null {
+  return address ? address.address : null;
+}
+
+function addressText(value: AddressObject | AddressObject[] | undefined): string {
+  if (!value) return "";
+  return (Array.isArray(value) ? value : [value]).map((item) => item.text).join(", ");
+}
+
+/**
+ * Header values as a person reads them: mailparser's decoded value when it is
+ * plain text (RFC 2047 words decoded), else the raw line unfolded. Raw lines
+ * keep List-Unsubscribe as sent (mailparser turns it into a structure).
+ */
+function headerRecord(parsed: ParsedMail): Record<string, string> {
+  const record: Record<string, string> = {};
+  const seen = new Map<string, number>();
+  for (const { key, line } of parsed.headerLines) {
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    const value = decodedValue(parsed.headers.get(key), occurrence) ?? unfold(line.slice(line.indexOf(":") + 1));
+    record[key] = key in record ? `${record[key]}\n${value}` : value;
+  }
+  return record;
+}
+
+function decodedValue(value: HeaderValue | undefined, occurrence: number): string | undefined {
+  // mailparser keeps one value for a repeated header: only trust it for the first.
+  if (occurrence > 0) return undefined;
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && "text" in value && typeof value.text === "string") return value.text;
+  return undefined;
+}
+
+function unfold(value: string): string {
+  return value.replace(/\r?\n[ \t]+/g, " ").trim();
+}
