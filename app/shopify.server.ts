@@ -15,7 +15,9 @@ async function requestBackfill(shop: string): Promise<void> {
   const job = backfillJob(shop);
   await syncQueue()
     .add(job.name, job.data, job.opts)
-    .catch((error: Error) => console.warn(`install: backfill for ${shop} not queued (${error.message}); the daily run will do it`));
+    .catch((error: Error) =>
+      console.warn(`install: backfill for ${shop} not queued (${error.message}); the daily run will do it`),
+    );
 }
 
 function create() {

@@ -25,6 +25,7 @@ const STYLE = `
   th { color: #616161; font-weight: 600; white-space: nowrap; }
   td.time { white-space: nowrap; color: #616161; }
   a { color: #005bd3; }
+  td.text { white-space: pre-wrap; }
   pre { white-space: pre-wrap; margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
   iframe { width: 100%; height: 560px; border: 1px solid #ebebeb; border-radius: 8px; background: #fff; }
   .empty { text-align: center; color: #616161; padding: 40px 0; }

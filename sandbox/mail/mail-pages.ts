@@ -14,19 +14,19 @@ import { formatTime, inspectorPage, INSPECTOR_CSP } from "./layout.ts";
 import type { MailSink, SinkMessage } from "./mail-sink.ts";
 
 export function createMailPagesHandler(sink: MailSink): SandboxHandler {
-  return (request, response, url) => {
+  return async (request, response, url) => {
     const path = url.pathname.replace(/\/+$/, "") || "/";
     if (path !== "/mail" && !path.startsWith("/mail/")) return false;
-    route(sink, request.method ?? "GET", path, url, response);
+    await route(sink, request.method ?? "GET", path, url, response);
     return true;
   };
 }
 
-function route(sink: MailSink, method: string, path: string, url: URL, response: ServerResponse): void {
+async function route(sink: MailSink, method: string, path: string, url: URL, response: ServerResponse) {
   if (path === "/mail/api/messages") {
-    if (method === "GET") listJson(response, sink, url.searchParams.get("to"));
+    if (method === "GET") await listJson(response, sink, url.searchParams.get("to"));
     else if (method === "DELETE") {
-      const deleted = sink.messages().length;
+      const deleted = sink.received();
       sink.clear();
       sendJson(response, 200, { deleted });
     } else methodNotAllowed(response, "GET, DELETE");
@@ -34,7 +34,7 @@ function route(sink: MailSink, method: string, path: string, url: URL, response:
   }
   const apiOne = /^\/mail\/api\/messages\/([^/]+)$/.exec(path);
   if (apiOne) {
-    const message = sink.message(apiOne[1] ?? "");
+    const message = await sink.message(apiOne[1] ?? "");
     if (message) sendJson(response, 200, message);
     else sendJson(response, 404, { error: "no such message" });
     return;
@@ -45,10 +45,10 @@ function route(sink: MailSink, method: string, path: string, url: URL, response:
     return;
   }
   if (method !== "GET" && method !== "HEAD") return methodNotAllowed(response, "GET");
-  if (path === "/mail") return page(response, 200, "Mail", listPage(sink.messages()));
+  if (path === "/mail") return page(response, 200, "Mail", listPage(await sink.messages()));
 
   const detail = /^\/mail\/([^/]+)(\/raw)?$/.exec(path);
-  const message = detail ? sink.message(detail[1] ?? "") : undefined;
+  const message = detail ? await sink.message(detail[1] ?? "") : undefined;
   if (!message) return page(response, 404, "Not found", notFound());
   if (detail?.[2]) {
     response.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
@@ -66,10 +66,9 @@ function page(response: ServerResponse, status: number, title: string, body: str
   });
 }
 
-function listJson(response: ServerResponse, sink: MailSink, to: string | null): void {
+async function listJson(response: ServerResponse, sink: MailSink, to: string | null) {
   const wanted = to?.toLowerCase();
-  const messages = sink
-    .messages()
+  const messages = (await sink.messages())
     .filter((message) => !wanted || recipients(message).some((address) => address.toLowerCase() === wanted))
     .reverse();
   sendJson(response, 200, { received: sink.received(), messages });

@@ -130,9 +130,9 @@ export function createSmsSinkHandler(store: SmsStore = createSmsStore(), options
     try {
       await route(context, request, response, path);
     } catch (error) {
-      // readRequestBody's limit is the only expected failure here.
-      if (response.headersSent) throw error;
-      sendJson(response, 413, twilioError(413, 21617, "request body too large"));
+      // readRequestBody's limit is the only failure expected here.
+      if (response.headersSent || !(error instanceof Error && error.message === "request body too large")) throw error;
+      sendJson(response, 413, { error: "request body too large (64 KB at most)" });
     }
     return true;
   };
@@ -142,7 +142,10 @@ async function route(context: SinkContext, request: IncomingMessage, response: S
   const method = request.method ?? "GET";
   if (path.startsWith(API_PREFIX)) return twilioApi(context, request, response, path.slice(API_PREFIX.length));
   if (path === "/sms/api/messages" && method === "GET") {
-    return sendJson(response, 200, { messages: context.store.messages().reverse(), optedOut: context.store.optedOut() });
+    return sendJson(response, 200, {
+      messages: context.store.messages().reverse(),
+      optedOut: context.store.optedOut(),
+    });
   }
   if (path === "/sms/api/messages" && method === "DELETE") {
     const deleted = context.store.messages().length;

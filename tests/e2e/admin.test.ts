@@ -1,0 +1,280 @@
+// The app in a real browser, embedded in the sandbox's admin host the way
+// Shopify's admin embeds it: the production build, web and worker as real
+// processes (sandbox mode), Debian Chromium. Screenshots of every admin page
+// go to artifacts/screenshots/.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureChromium } from "../../scripts/ensure-chromium.mjs";
+import { ROOT } from "../../scripts/lib/processes.ts";
+import { adminUrl, appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
+import type { SandboxConfig } from "../../sandbox/http.ts";
+import { launchBrowser, type TestBrowser } from "../support/browser.ts";
+import { freePort } from "../support/redis-server.ts";
+import { ensureBuild, sendShopData, startApp, type RunningApp } from "./support/app.ts";
+import { startTestSandbox, type TestSandbox } from "./support/sandbox.ts";
+
+const SCREENSHOTS = join(ROOT, "artifacts/screenshots");
+// Shopify's example payloads for these fill the orders, products and customers of the mirror.
+const SHOP_DATA = ["orders/create", "products/update", "customers/create"];
+
+let config: SandboxConfig;
+let sandbox: TestSandbox | undefined;
+let app: RunningApp | undefined;
+let browser: TestBrowser | undefined;
+
+// On a fresh machine this installs Chromium (about a minute) and builds the app first.
+beforeAll(async () => {
+  ensureChromium();
+  ensureBuild();
+  const [webPort, sandboxPort] = [await freePort(), await freePort()];
+  config = {
+    origin: `http://127.0.0.1:${sandboxPort}`,
+    appUrl: `http://127.0.0.1:${webPort}`,
+    apiKey: "kizuna-e2e-client-id",
+    apiSecret: `kizuna-e2e-${randomBytes(8).toString("hex")}`,
+    shop: "kizuna-e2e.myshopify.com",
+    apiVersion: "2026-07",
+  };
+  sandbox = await startTestSandbox(config, sandboxPort);
+  app = await startApp(config);
+  await sendShopData(app, config, SHOP_DATA);
+  browser = await launchBrowser();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await sandbox?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const page = await browser!.context.newPage();
+  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  return page;
+}
+
+/** The app's iframe, once its document is the app at `path` (not the bounce page). */
+async function appFrame(page: Page, path = "/app"): Promise<Frame> {
+  const isApp = (frame: Frame) => {
+    const url = new URL(frame.url());
+    return frame !== page.mainFrame() && url.origin === new URL(config.appUrl).origin && url.pathname === path;
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const frame = page.frames().find(isApp);
+    if (frame) return frame;
+    if (Date.now() > deadline) throw new Error(`no app frame at ${path}; frames: ${page.frames().map((f) => f.url())}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+async function expectPolarisPage(frame: Frame, title: string): Promise<void> {
+  await frame.getByRole("heading", { level: 1, name: title }).waitFor({ timeout: 15_000 });
+  // Polaris's stylesheet is applied (its design tokens exist) and React has hydrated the page:
+  // cards get their rounded corners from Polaris's breakpoint hook, which only runs in the browser.
+  await frame.waitForFunction(() => {
+    const card = document.querySelector(".Polaris-ShadowBevel");
+    return card !== null && getComputedStyle(card).borderRadius !== "0px";
+  });
+  const style = await frame.evaluate(() => ({
+    token: getComputedStyle(document.documentElement).getPropertyValue("--p-color-bg-surface").trim(),
+    font: getComputedStyle(document.body).fontFamily,
+  }));
+  expect(style.token).not.toBe("");
+  expect(style.font).toMatch(/Inter|-apple-system/);
+}
+
+/** The number shown after `label` (a stat card or a table row) in a page's text. */
+function countIn(text: string, label: string): number {
+  const match = new RegExp(`^${label}\\s+([\\d,]+)$`, "m").exec(text);
+  return match ? Number(match[1]!.replace(/,/g, "")) : Number.NaN;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+function documentRequest(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { redirect: "manual", headers: { "User-Agent": browser!.userAgent, ...headers } });
+}
+
+describe("the app embedded in the admin stand-in", () => {
+  it("loads with a valid session token and shows the shop's data in Polaris", async () => {
+    const page = await newPage();
+    await page.goto(adminUrl(config));
+    const frame = await appFrame(page);
+    await expectPolarisPage(frame, "Kizuna");
+
+    // What the webhooks above put in the mirror (the install's backfill may add the emulator's store to it).
+    const text = await frame.locator("body").innerText();
+    expect(text).toContain(config.shop);
+    expect(countIn(text, "Received")).toBeGreaterThanOrEqual(SHOP_DATA.length);
+    for (const label of ["Orders", "Products", "Customers"]) expect(countIn(text, label)).toBeGreaterThanOrEqual(1);
+    // The admin frames it: store in the top bar, the app in the nav, App Bridge's nav menu not shown in the app.
+    await expect(page.getByTestId("store-name").innerText()).resolves.toContain("Kizuna E2E Store");
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Kizuna", exact: true }).waitFor();
+    await expect(frame.locator("ui-nav-menu").isHidden()).resolves.toBe(true);
+    expect(new URL(page.url()).pathname).toBe("/admin/store/kizuna-e2e/apps/kizuna");
+
+    await screenshot(page, "home");
+    await page.close();
+  });
+
+  it("refuses an expired or a forged session token on document and data requests", async () => {
+    const expired = issueSessionToken(config, { shop: config.shop, now: Date.now() - 5 * 60_000 });
+    const forged = issueSessionToken({ ...config, apiSecret: "not-the-app-secret" }, { shop: config.shop });
+    const valid = issueSessionToken(config, { shop: config.shop });
+
+    const ok = await documentRequest(appFrameUrl(config, config.shop, "", valid));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("What Kizuna knows about your store");
+
+    for (const token of [expired, forged]) {
+      const refused = await documentRequest(appFrameUrl(config, config.shop, "", token));
+      // The library sends a document with a bad token to its bounce page, where App Bridge gets a fresh one.
+      expect(refused.status).toBe(302);
+      const location = new URL(refused.headers.get("location") ?? "", config.appUrl);
+      expect(location.pathname).toBe("/auth/session-token");
+      expect(location.searchParams.has("id_token")).toBe(false);
+      expect(await refused.text()).not.toContain("Kizuna knows");
+      // The bounce page loads the App Bridge stand-in, and the admin stand-in may frame it.
+      const bounce = await documentRequest(location.toString());
+      expect(await bounce.text()).toContain(`src="${config.origin}/admin/app-bridge.js"`);
+      expect(bounce.headers.get("content-security-policy")).toContain(`frame-ancestors ${config.origin}`);
+
+      const data = await documentRequest(`${config.appUrl}/app.data`, {
+        Authorization: `Bearer ${token}`,
+      });
+      expect(data.status).toBe(401);
+      expect(data.headers.get("x-shopify-retry-invalid-session-request")).toBe("1");
+    }
+
+    const missing = await documentRequest(`${config.appUrl}/app?embedded=1&shop=${config.shop}`);
+    expect([302, 303]).toContain(missing.status);
+    expect(await missing.text()).not.toContain("Kizuna knows");
+  });
+
+  it("sends a refused token through the bounce page to a fresh one, as App Bridge does", async () => {
+    const page = await newPage();
+    const forged = issueSessionToken({ ...config, apiSecret: "not-the-app-secret" }, { shop: config.shop });
+    const statuses: number[] = [];
+    page.on("response", (response) => {
+      if (response.url().includes(forged)) statuses.push(response.status());
+    });
+
+    // Opened outside the admin: refused, bounced, and App Bridge sends the browser into the admin.
+    await page.goto(appFrameUrl(config, config.shop, "", forged));
+    await page.waitForURL(`${adminUrl(config)}`, { timeout: 15_000 });
+    expect(statuses).toEqual([302]);
+    await expectPolarisPage(await appFrame(page), "Kizuna");
+
+    // Inside the admin: the bounce page asks the admin for a token and reloads the app with it.
+    const expired = issueSessionToken(config, { shop: config.shop, now: Date.now() - 5 * 60_000 });
+    const frame = await appFrame(page);
+    await frame.goto(appFrameUrl(config, config.shop, "", expired));
+    const reloaded = await appFrame(page);
+    await expectPolarisPage(reloaded, "Kizuna");
+    const token = new URL(reloaded.url()).searchParams.get("id_token");
+    expect(token).toBeTruthy();
+    expect(token).not.toBe(expired);
+    await page.close();
+  });
+
+  it("navigates between the app's pages from the admin's nav and keeps the admin URL in step", async () => {
+    const page = await newPage();
+    await page.goto(adminUrl(config));
+    await expectPolarisPage(await appFrame(page), "Kizuna");
+    const adminPathOf = (appPath: string) => adminUrl(config, {}, appPath.slice("/app".length));
+    const dataRequest = () => page.waitForResponse((r) => r.url().includes(".data") && r.frame() !== page.mainFrame());
+
+    // Every page in the app's NavMenu (besides home): a nav item that opens it client-side
+    // (a data request carrying App Bridge's Bearer token) and a deep link that opens it directly.
+    const items = await page
+      .locator("#app-nav a")
+      .evaluateAll((links) =>
+        links.map((link) => ({ label: link.textContent ?? "", href: link.dataset.appHref ?? "" })),
+      );
+    for (const item of items) {
+      const appPath = new URL(item.href, config.appUrl).pathname;
+      const data = dataRequest();
+      await page.locator("#app-nav a", { hasText: item.label }).click();
+      expect((await data).status()).toBe(200);
+      await (await appFrame(page, appPath)).locator("h1").first().waitFor();
+      await page.waitForURL(adminPathOf(appPath));
+      await screenshot(page, item.label.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
+      await page.goto(adminPathOf(appPath));
+      await (await appFrame(page, appPath)).locator("h1").first().waitFor();
+    }
+
+    // The admin's nav follows changes to the NavMenu, and its items navigate inside the app.
+    await page.goto(adminUrl(config));
+    const frame = await appFrame(page);
+    await expectPolarisPage(frame, "Kizuna");
+    await frame.evaluate(() => {
+      const link = document.createElement("a");
+      link.href = "/app?view=latest";
+      link.textContent = "Latest events";
+      document.querySelector("ui-nav-menu")!.append(link);
+    });
+    const data = dataRequest();
+    await page.getByRole("link", { name: "Latest events" }).click();
+    expect((await data).status()).toBe(200);
+    await page.waitForURL(`${adminUrl(config)}?view=latest`);
+    expect(new URL(frame.url()).searchParams.get("view")).toBe("latest");
+
+    // The app's own entry leads home; the browser's back button goes back inside the app.
+    const home = dataRequest();
+    await page.locator("#app-home").click();
+    expect((await home).status()).toBe(200);
+    await page.waitForURL(adminUrl(config));
+    await page.goBack();
+    await page.waitForURL(`${adminUrl(config)}?view=latest`);
+    await expectPolarisPage(await appFrame(page), "Kizuna");
+
+    const unknown = await page.goto(`${config.origin}/admin/store/kizuna-e2e/apps/not-installed`);
+    expect(unknown?.status()).toBe(404);
+    await page.close();
+  });
+
+  it("gives the app App Bridge: session tokens, authenticated submissions and toasts", async () => {
+    const page = await newPage();
+    await page.goto(adminUrl(config));
+    const frame = await appFrame(page);
+    await expectPolarisPage(frame, "Kizuna");
+
+    const claims = await frame.evaluate(async () => {
+      const token = await window.shopify.idToken();
+      const payload = token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(atob(payload)) as Record<string, unknown>;
+    });
+    expect(claims).toMatchObject({
+      dest: `https://${config.shop}`,
+      iss: `https://${config.shop}/admin`,
+      aud: config.apiKey,
+    });
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(60);
+
+    // A form submission to the home page's action is authenticated by the Bearer token App Bridge adds.
+    const result = await frame.evaluate(async () => {
+      const body = new URLSearchParams({ intent: "replay", eventId: "999999" });
+      const response = await fetch("/app.data?index", { method: "POST", body });
+      return { status: response.status, text: await response.text() };
+    });
+    expect(result.status).toBe(404);
+    expect(result.text).toContain("That event does not exist.");
+
+    await frame.evaluate(() => window.shopify.toast.show("Saved by the e2e test"));
+    await page.locator(".toast", { hasText: "Saved by the e2e test" }).waitFor();
+    await page.close();
+  });
+});
+
+declare global {
+  interface Window {
+    shopify: { idToken(): Promise<string>; toast: { show(message: string): string } };
+  }
+}

@@ -1,0 +1,136 @@
+// The app as it runs in production, for the browser tests: the built Remix app
+// served by server/index.ts and the worker (server/worker.ts), as real
+// processes, on a fresh SQLite database and a Redis key prefix of their own,
+// in sandbox mode against the test's sandbox.
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Redis from "ioredis";
+import { createDb, type Db } from "../../../app/db.server.ts";
+import { migrate } from "../../../app/database/migrate.server.ts";
+import { baseEnv, ROOT, startProcess, waitForExit } from "../../../scripts/lib/processes.ts";
+import type { SandboxConfig } from "../../../sandbox/http.ts";
+import { examplePayload } from "../../../sandbox/webhooks/example-payloads.ts";
+import { sendWebhook } from "../../../sandbox/webhooks/send-webhook.ts";
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const BUILD = join(ROOT, "build/server/index.js");
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** Builds the app (`npm run build`) unless build/ is newer than every source it is made from. */
+export function ensureBuild(): void {
+  let built = 0;
+  try {
+    built = statSync(BUILD).mtimeMs;
+  } catch {
+    // no build yet
+  }
+  const sources = Math.max(newestChange(join(ROOT, "app")), statSync(join(ROOT, "vite.config.ts")).mtimeMs);
+  if (built > sources) return;
+  const remix = createRequire(import.meta.url).resolve("@remix-run/dev/dist/cli.js");
+  execFileSync(process.execPath, [remix, "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+export interface RunningApp {
+  url: string;
+  db: Db;
+  /** Everything the processes printed, for failure messages. */
+  output: string[];
+  stop(): Promise<void>;
+}
+
+async function waitUntilUp(url: string, web: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (web.exitCode !== null) throw new Error(`the web process stopped:\n${output.join("\n")}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${url} did not answer within 30 s:\n${output.join("\n")}`);
+}
+
+/** Removes every Redis key under `prefix` (BullMQ writes some as soon as a queue is opened). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Starts web and worker for `config.appUrl` (its port must be free) against the sandbox at `config.origin`. */
+export async function startApp(config: SandboxConfig): Promise<RunningApp> {
+  const dir = mkdtempSync(join(tmpdir(), "kizuna-e2e-"));
+  const databaseUrl = `file:${join(dir, "e2e.db")}`;
+  const prefix = `kizuna-e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
+  await migrate(databaseUrl);
+  const env = baseEnv({
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    PORT: new URL(config.appUrl).port,
+    SHOPIFY_API_KEY: config.apiKey,
+    SHOPIFY_API_SECRET: config.apiSecret,
+    SHOPIFY_APP_URL: config.appUrl,
+    SHOPIFY_SANDBOX: "1",
+    SHOPIFY_SANDBOX_ORIGIN: config.origin,
+    SHOPIFY_ADMIN_API_ORIGIN: config.origin,
+  });
+  const output: string[] = [];
+  const web = startProcess("server/index.ts", env, (line) => output.push(`[web] ${line}`));
+  const worker = startProcess("server/worker.ts", env, (line) => output.push(`[worker] ${line}`));
+  const db = createDb(databaseUrl);
+  const stop = async () => {
+    for (const child of [web, worker]) if (child.exitCode === null) child.kill("SIGTERM");
+    await Promise.all([waitForExit(web), waitForExit(worker)]);
+    await db.$disconnect();
+    await deleteRedisKeys(prefix);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilUp(`${config.appUrl}/`, web, output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: config.appUrl, db, output, stop };
+}
+
+/** Sends Shopify's example payloads for `topics` to the app, signed, and waits until the worker processed them. */
+export async function sendShopData(app: RunningApp, config: SandboxConfig, topics: string[]): Promise<void> {
+  for (const topic of topics) {
+    const body = examplePayload(topic, config.apiVersion);
+    const sent = await sendWebhook(
+      `${app.url}/webhooks`,
+      { topic, shop: config.shop, body, eventId: randomUUID(), apiVersion: config.apiVersion },
+      config.apiSecret,
+    );
+    if (sent.status !== 200) throw new Error(`${topic} answered ${sent.status}: ${sent.text}`);
+  }
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const done = await app.db.webhookEvent.count({ where: { shop: config.shop, status: "processed" } });
+    if (done >= topics.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the worker did not process ${topics.join(", ")} within 30 s:\n${app.output.join("\n")}`);
+}
