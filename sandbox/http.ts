@@ -2,6 +2,7 @@
 // host, storefront, mail/SMS sinks). Each part is a SandboxHandler: it answers
 // the requests it owns and returns true, or returns false to pass.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:net";
 
 export type SandboxHandler = (
   request: IncomingMessage,
@@ -66,4 +67,18 @@ export function sendHtml(
 /** Escapes text for HTML: everything the sandbox shows that came from a request or a mail. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** A port nothing listens on right now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
+      );
+    });
+  });
 }

@@ -1,31 +1,42 @@
-// `npm run demo`: the main job on the embedded default (SQLite, local Redis).
-// Builds the app, starts web + worker, sends Shopify's example payload for
-// every subscribed topic (signed, as Shopify would), waits until each is
-// processed and prints what was stored and where to look.
+// `npm run demo`: the whole app on the embedded default (SQLite, local Redis)
+// against the sandbox, without a Shopify account. Builds the app; starts the
+// sandbox (seeded demo shop, Admin API emulator, admin host, storefront, mail
+// and SMS sinks), the web and the worker; installs the app into the demo shop
+// (token exchange + backfill through the Admin API); replays the seeded shop
+// as signed webhooks; sends Shopify's example payload for every subscribed
+// topic; and prints where to look.
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
-import { createDb } from "../app/db.server.ts";
+import { createDb, type Db } from "../app/db.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
 import { mirrorCounts } from "../app/shops/shop-overview.server.ts";
+import { deleteShopData } from "../app/compliance/redact-shop.server.ts";
 import { ALL_TOPICS, API_VERSION, type Topic } from "../app/webhooks/topics.ts";
+import { appFrameUrl, issueSessionToken } from "../sandbox/admin/index.ts";
+import { formatSeedSummary, startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { examplePayload } from "../sandbox/webhooks/example-payloads.ts";
 import { sendWebhook } from "../sandbox/webhooks/send-webhook.ts";
 import { baseEnv, ROOT, startProcess, waitForExit } from "./lib/processes.ts";
 
 const DEMO_SHOP = "kizuna-demo.myshopify.com";
-// Uninstall and shop/redact go to a second shop, so the demo shop keeps its data.
+// Shopify's example payloads go to shops of their own, so the demo shop keeps
+// only its seeded data; uninstall and shop/redact go to one that then leaves.
+const EXAMPLES_SHOP = "kizuna-examples.myshopify.com";
 const DEPARTED_SHOP = "kizuna-departed.myshopify.com";
+const API_KEY = "kizuna-sandbox-client-id";
 const SECRET = "kizuna-sandbox-secret";
 const DATABASE_URL = process.env.DATABASE_URL ?? "file:./data/kizuna.db";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 const keep =
   process.argv.includes("--keep") ||
   (process.stdout.isTTY && !process.argv.includes("--exit") && process.env.CI !== "true");
 
 const step = (text: string) => console.log(`\n▸ ${text}`);
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function checkRedis(): Promise<void> {
   const client = new Redis(REDIS_URL, {
@@ -34,6 +45,7 @@ async function checkRedis(): Promise<void> {
     retryStrategy: () => null,
     connectTimeout: 2_000,
   });
+  client.on("error", () => undefined);
   try {
     await client.connect();
     await client.ping();
@@ -55,9 +67,9 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function pickPort(): Promise<number> {
-  for (let port = Number(process.env.PORT ?? 3000); port < 3100; port++) if (await portFree(port)) return port;
-  throw new Error("no free port between 3000 and 3099");
+async function pickPort(from: number): Promise<number> {
+  for (let port = from; port < from + 100; port++) if (await portFree(port)) return port;
+  throw new Error(`no free port between ${from} and ${from + 99}`);
 }
 
 function build(): void {
@@ -66,22 +78,92 @@ function build(): void {
   execFileSync(process.execPath, [remix, "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error("the web process stopped (see its output above)");
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, 200));
+async function until<T>(what: string, check: () => Promise<T | null | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
   }
-  throw new Error(`${url} did not answer within 60 s`);
 }
 
-function shopFor(topic: Topic): string {
-  return topic === "shop/redact" || topic === "app/uninstalled" ? DEPARTED_SHOP : DEMO_SHOP;
+async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
+  await until(`${url} to answer`, async () => {
+    if (child.exitCode !== null) throw new Error("the web process stopped (see its output above)");
+    return fetch(url)
+      .then((response) => response.ok)
+      .catch(() => false);
+  });
+}
+
+/** What Shopify admin does when the seller opens the app: frame it with a fresh session token. */
+async function install(sandbox: RunningSandbox): Promise<void> {
+  const token = issueSessionToken(sandbox.config, { shop: DEMO_SHOP });
+  const response = await fetch(appFrameUrl(sandbox.config, DEMO_SHOP, "", token), {
+    headers: { "User-Agent": BROWSER_UA },
+  });
+  if (!response.ok) throw new Error(`opening the app in the demo shop answered ${response.status}`);
+}
+
+/** Sends events and waits until the worker has settled each (processed or failed). */
+async function deliverAndSettle(db: Db, deliveries: { key: string; send: () => Promise<number> }[]) {
+  const statuses = [];
+  for (const delivery of deliveries) statuses.push(await delivery.send());
+  const keys = deliveries.map((delivery) => delivery.key);
+  const rows = await until("the worker to process the events", async () => {
+    const found = await db.webhookEvent.findMany({ where: { key: { in: keys } } });
+    return found.every((row) => row.status === "processed" || row.status === "failed") ? found : null;
+  });
+  return { statuses, rows: new Map(rows.map((row) => [row.key, row])) };
+}
+
+async function sendExamples(db: Db, appUrl: string) {
+  const shopFor = (topic: Topic) =>
+    topic === "shop/redact" || topic === "app/uninstalled" ? DEPARTED_SHOP : EXAMPLES_SHOP;
+  const delivery = (topic: Topic) => {
+    const eventId = `demo-${randomUUID()}`;
+    const shop = shopFor(topic);
+    return {
+      topic,
+      shop,
+      key: `${shop}/${topic}/${eventId}`,
+      send: async () =>
+        (
+          await sendWebhook(
+            `${appUrl}/webhooks`,
+            { topic, shop, body: examplePayload(topic, API_VERSION), eventId },
+            SECRET,
+          )
+        ).status,
+    };
+  };
+  // shop/redact deletes all of its shop's data, its own event row included: last, on its own.
+  const first = ALL_TOPICS.filter((topic) => topic !== "shop/redact").map(delivery);
+  const redact = delivery("shop/redact");
+  const settled = await deliverAndSettle(db, first);
+  const redactStatus = await redact.send();
+  const redactDone = await until(
+    "shop/redact",
+    async () => (await db.webhookEvent.count({ where: { shop: DEPARTED_SHOP } })) === 0,
+    30_000,
+  )
+    .then(() => true)
+    .catch(() => false);
+  console.log(`  ${"topic".padEnd(36)}${"shop".padEnd(32)}${"HTTP".padEnd(6)}status`);
+  let done = 0;
+  for (const [i, item] of first.entries()) {
+    const row = settled.rows.get(item.key);
+    if (row?.status === "processed") done += 1;
+    const status = row ? row.status + (row.lastError ? ` (${row.lastError})` : "") : "missing";
+    console.log(`  ${item.topic.padEnd(36)}${item.shop.padEnd(32)}${String(settled.statuses[i]).padEnd(6)}${status}`);
+  }
+  if (redactDone) done += 1;
+  console.log(
+    `  ${"shop/redact".padEnd(36)}${DEPARTED_SHOP.padEnd(32)}${String(redactStatus).padEnd(6)}${redactDone ? "processed (all of the shop's data deleted, this event too)" : "not processed"}`,
+  );
+  console.log(`\n  ${done} of ${ALL_TOPICS.length} example payloads stored and processed.`);
+  return done === ALL_TOPICS.length;
 }
 
 async function main(): Promise<void> {
@@ -89,17 +171,33 @@ async function main(): Promise<void> {
   step("Building the app");
   build();
   await migrate(DATABASE_URL);
-  const port = await pickPort();
-  const appUrl = `http://localhost:${port}`;
+  const db = createDb(DATABASE_URL);
+  // A new sandbox has a new store and issues new access tokens: the demo
+  // shops start afresh (sessions included), as after shop/redact.
+  for (const shop of [DEMO_SHOP, EXAMPLES_SHOP, DEPARTED_SHOP]) await db.$transaction((tx) => deleteShopData(tx, shop));
+
+  const appPort = await pickPort(Number(process.env.PORT ?? 3000));
+  const appUrl = `http://localhost:${appPort}`;
+  step("Starting the sandbox (demo shop, Admin API, admin, storefront, mail and SMS sinks)");
+  const sandbox = await startSandbox(
+    { appUrl, apiKey: API_KEY, apiSecret: SECRET, shop: DEMO_SHOP, apiVersion: API_VERSION },
+    { port: await pickPort(4000) },
+  );
+  if (sandbox.seed) console.log(formatSeedSummary(sandbox.seed).replace(/^/gm, "  "));
+
   const env = baseEnv({
     NODE_ENV: "production",
     DATABASE_URL,
     REDIS_URL,
     REDIS_PREFIX: process.env.REDIS_PREFIX ?? "kizuna",
-    PORT: String(port),
-    SHOPIFY_API_KEY: "kizuna-sandbox-client-id",
+    PORT: String(appPort),
+    SHOPIFY_API_KEY: API_KEY,
     SHOPIFY_API_SECRET: SECRET,
     SHOPIFY_APP_URL: appUrl,
+    SHOPIFY_SANDBOX: "1",
+    SHOPIFY_SANDBOX_ORIGIN: sandbox.config.origin,
+    SHOPIFY_ADMIN_API_ORIGIN: sandbox.config.origin,
+    SMTP_URL: sandbox.mail.url,
   });
   const tag = (name: string) => (line: string) => console.log(`  [${name}] ${line}`);
   step("Starting web and worker");
@@ -108,93 +206,55 @@ async function main(): Promise<void> {
   const stopAll = async () => {
     for (const child of [web, worker]) child.kill("SIGTERM");
     await Promise.all([waitForExit(web), waitForExit(worker)]);
+    await sandbox.close();
+    await db.$disconnect();
   };
   process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
   try {
     await waitUntilUp(`${appUrl}/`, web);
 
-    step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
-    const db = createDb(DATABASE_URL);
-    const sent: { topic: Topic; shop: string; eventId: string; status: number }[] = [];
-    const send = async (topic: Topic) => {
-      const eventId = `demo-${randomUUID()}`;
-      const shop = shopFor(topic);
-      const answer = await sendWebhook(
-        `${appUrl}/webhooks`,
-        { topic, shop, body: examplePayload(topic, API_VERSION), eventId },
-        SECRET,
-      );
-      sent.push({ topic, shop, eventId, status: answer.status });
-    };
-    const keyOf = (item: (typeof sent)[number]) => `${item.shop}/${item.topic}/${item.eventId}`;
-    const settle = async () => {
-      const keys = sent.map(keyOf);
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const rows = await db.webhookEvent.findMany({ where: { key: { in: keys } } });
-        if (Date.now() > deadline || rows.every((row) => row.status === "processed" || row.status === "failed"))
-          return rows;
-        await new Promise((done) => setTimeout(done, 200));
-      }
-    };
-    // shop/redact deletes everything of its shop, its own event row included:
-    // it goes last, once the rest (the same shop's app/uninstalled) is done.
-    for (const topic of ALL_TOPICS) if (topic !== "shop/redact") await send(topic);
-    step("Waiting for the worker to process them");
-    const rows = await settle();
-    await send("shop/redact");
-    await settle();
-    const keys = sent.map(keyOf);
-    const redactKey = keys.at(-1)!;
-    const redactDone =
-      !(await db.webhookEvent.findUnique({ where: { key: redactKey } })) &&
-      (await db.order.count({ where: { shop: DEPARTED_SHOP } })) === 0;
-    const byKey = new Map(rows.map((row) => [row.key, row]));
-    const processed = (item: (typeof sent)[number], i: number) =>
-      item.topic === "shop/redact" ? redactDone : byKey.get(keys[i]!)?.status === "processed";
-    console.log("");
-    console.log(`  ${"topic".padEnd(36)}${"shop".padEnd(32)}${"HTTP".padEnd(6)}status`);
-    for (const [i, item] of sent.entries()) {
-      const row = byKey.get(keys[i]!);
-      // shop/redact deletes its own shop's rows, itself included: gone means done.
-      const status =
-        item.topic === "shop/redact"
-          ? redactDone
-            ? "processed (all of the shop's data deleted, this event too)"
-            : "not processed"
-          : row
-            ? row.status + (row.lastError ? ` (${row.lastError})` : "")
-            : "missing";
-      console.log(`  ${item.topic.padEnd(36)}${item.shop.padEnd(32)}${String(item.status).padEnd(6)}${status}`);
-    }
-    const done = sent.filter(processed);
-    console.log(`\n  ${done.length} of ${sent.length} example payloads stored and processed.`);
+    step(`Installing Kizuna in ${DEMO_SHOP} and backfilling from the Admin API`);
+    await install(sandbox);
+    const shop = await until("the backfill", async () => {
+      const row = await db.shop.findUnique({ where: { domain: DEMO_SHOP } });
+      if (row?.syncStatus === "failed") throw new Error(`backfill failed: ${row.syncError}`);
+      return row?.syncStatus === "idle" && row.syncedAt ? row : null;
+    });
+    console.log(`  backfill read: ${shop.syncSummary}`);
 
-    step(`What Kizuna now holds for ${DEMO_SHOP}`);
+    step("Replaying the demo shop as signed webhooks (what Shopify sends as things happen)");
+    const sent = await sandbox.replay();
+    await until("the replayed webhooks to be processed", async () => {
+      const waiting = await db.webhookEvent.count({
+        where: { shop: DEMO_SHOP, status: { in: ["received", "enqueued"] } },
+      });
+      return waiting === 0;
+    });
+    const failed = await db.webhookEvent.count({ where: { shop: DEMO_SHOP, status: "failed" } });
+    console.log(`  ${sent} webhooks delivered; ${failed} failed`);
+    console.log(`\n  What Kizuna holds for ${DEMO_SHOP}:`);
     for (const [table, count] of Object.entries(await mirrorCounts(db, DEMO_SHOP)))
-      console.log(`  ${table.padEnd(20)}${count}`);
-    console.log(
-      "  (customers/redact came after customers/data_request for the same customer, so that export was deleted\n" +
-        "   with the rest of their personal data; uninstall and shop/redact went to " +
-        DEPARTED_SHOP +
-        ".)",
-    );
-    await db.$disconnect();
+      console.log(`    ${table.padEnd(20)}${count}`);
+
+    step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
+    const examplesOk = await sendExamples(db, appUrl);
 
     console.log(`
 Where to look:
-  App (web process):   ${appUrl}
-  Webhook endpoint:    POST ${appUrl}/webhooks
-  Pipeline, from outside:
+  Shopify admin (sandbox), with Kizuna embedded:  ${sandbox.adminUrl}
+  Storefront (Notify me block, app proxy):        ${sandbox.config.origin}/store
+  Mail sink:                                      ${sandbox.config.origin}/mail
+  SMS sink:                                       ${sandbox.config.origin}/sms
+  The pipeline, from outside:
     npm run ops -- events          every stored event and its status
     npm run ops -- shops           shops with event counts
     npm run ops -- mirror ${DEMO_SHOP}`);
-    if (done.length !== sent.length) process.exitCode = 1;
+    if (!examplesOk || failed > 0) process.exitCode = 1;
     if (keep) {
-      console.log("\nWeb and worker keep running. Press Ctrl-C to stop.");
+      console.log("\nEverything keeps running. Press Ctrl-C to stop.");
       return;
     }
-    console.log("\n(Not a terminal: stopping web and worker. Run `npm run demo -- --keep` to keep them up.)");
+    console.log("\n(Not a terminal: stopping. Run `npm run demo -- --keep` to keep it up.)");
     await stopAll();
   } catch (error) {
     console.error(`demo failed: ${(error as Error).message}`);

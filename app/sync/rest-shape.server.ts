@@ -80,13 +80,38 @@ const FULFILLMENT_STATUS: Record<string, string | null> = {
   RESTOCKED: "restocked",
 };
 
+/**
+ * The carrier states REST's `shipment_status` has. A fulfillment's GraphQL
+ * `displayStatus` also says FULFILLED, MARKED_AS_FULFILLED, CANCELED… where a
+ * webhook says null (no carrier scan yet).
+ */
+const SHIPMENT_STATUSES = new Set([
+  "ATTEMPTED_DELIVERY",
+  "CARRIER_PICKED_UP",
+  "CONFIRMED",
+  "DELAYED",
+  "DELIVERED",
+  "FAILURE",
+  "IN_TRANSIT",
+  "LABEL_PRINTED",
+  "LABEL_PURCHASED",
+  "OUT_FOR_DELIVERY",
+  "PICKED_UP",
+  "READY_FOR_PICKUP",
+]);
+
+function shipmentStatus(displayStatus: Json | undefined): string | null {
+  const status = text(displayStatus);
+  return status && SHIPMENT_STATUSES.has(status) ? status.toLowerCase() : null;
+}
+
 export function restFulfillment(fulfillment: Node, orderId: string | null): JsonObject {
   const tracking = nodesOf(fulfillment.trackingInfo);
   return {
     ...ids(fulfillment.id),
     order_id: orderId,
     status: lower(fulfillment.status),
-    shipment_status: lower(fulfillment.displayStatus),
+    shipment_status: shipmentStatus(fulfillment.displayStatus),
     tracking_company: text(tracking[0]?.company),
     tracking_numbers: tracking.map((t) => text(t.number)).filter((n): n is string => n !== null),
     tracking_urls: tracking.map((t) => text(t.url)).filter((n): n is string => n !== null),

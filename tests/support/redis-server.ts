@@ -1,19 +1,7 @@
 // A Redis of the test's own, on a free port, that the test can stop and restart.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import Redis from "ioredis";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+export { freePort } from "../../sandbox/http.ts";
 
 export class OwnRedis {
   private process: ChildProcess | null = null;
