@@ -2,7 +2,7 @@
 // account (docs/decisions/0005-sandbox.md), plus the SMTP sink. Used by
 // `npm run demo`, the browser tests and the integration tests.
 import { createServer, type Server } from "node:http";
-import { createAdminApiHandler } from "./admin-api/index.ts";
+import { createAdminApiHandler, type AdminApiStats } from "./admin-api/index.ts";
 import { adminUrl, createAdminHostHandler } from "./admin/index.ts";
 import type { SandboxConfig, SandboxHandler } from "./http.ts";
 import { freePort, sendJson } from "./http.ts";
@@ -26,8 +26,9 @@ export interface SandboxOptions {
   /** Port for the SMTP sink (0 = any free one). */
   smtpPort?: number;
   storeTitle?: string;
-  /** Leaky-bucket restore rate of the Admin API emulator, points per second. */
+  /** Leaky bucket of the Admin API emulator: restore rate (points/s) and size. */
   restoreRate?: number;
+  maximumAvailable?: number;
   /** Seed the demo shop (default true). */
   seed?: boolean;
 }
@@ -38,6 +39,8 @@ export interface RunningSandbox {
   mail: MailSink;
   sms: SmsStore;
   seed: SeedSummary | null;
+  /** What the Admin API emulator answered: requests, and how many were THROTTLED. */
+  adminApiStats: AdminApiStats;
   /** The admin host's URL of the app in the demo shop. */
   adminUrl: string;
   /** Sends every record of the seeded shop to the app as signed webhooks. */
@@ -112,8 +115,13 @@ export async function startSandbox(
     { label: "Mail sink", href: "/mail" },
     { label: "SMS sink", href: "/sms" },
   ];
+  const adminApi = createAdminApiHandler(store, config, {
+    emit: emitterFor(config),
+    restoreRate: options.restoreRate,
+    maximumAvailable: options.maximumAvailable,
+  });
   const server = compose([
-    createAdminApiHandler(store, config, { emit: emitterFor(config), restoreRate: options.restoreRate }),
+    adminApi,
     createAdminHostHandler(config, { storeTitle: options.storeTitle ?? "Kizuna Demo Store", links }),
     createMailPagesHandler(mail),
     createSmsSinkHandler(sms),
@@ -137,6 +145,7 @@ export async function startSandbox(
     mail,
     sms,
     seed,
+    adminApiStats: adminApi.stats,
     adminUrl: adminUrl(config),
     replay: async () => (await replayShop(store, config)).length,
     async close() {

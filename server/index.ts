@@ -37,6 +37,7 @@ try {
     process.once(signal, () => {
       closeServer(server)
         .then(() => webhookReceiver().store.drain())
+        .then(() => webhookReceiver().sink.close())
         .then(() => webhookQueue().close())
         .then(disconnectDb)
         .then(() => process.exit(0))

@@ -21,6 +21,20 @@ export function parsePayload(raw: string): Json {
   }
 }
 
+/**
+ * Whether `raw` is a JSON object, for the request path: JSON.parse is ~5x
+ * cheaper than the lossless parse (48 vs 240 µs on orders/updated) and the
+ * value is thrown away — the worker reads the stored text with parsePayload.
+ */
+export function jsonShape(raw: string): "object" | "not-object" | "invalid" {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? "object" : "not-object";
+  } catch {
+    return "invalid";
+  }
+}
+
 export function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -3,11 +3,11 @@
 // it with that key as jobId; answer 200. Nothing else happens in the request.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Queue } from "bullmq";
-import type { Db } from "../db.server.ts";
 import { withTimeout, webhookJob } from "../jobs/queues.server.ts";
-import { isObject, parsePayload, PayloadError } from "./payload.server.ts";
+import { jsonShape } from "./payload.server.ts";
 import { isTopic } from "./topics.ts";
 import { createEventStore, type EventStore } from "./event-store.server.ts";
+import type { EventSink } from "./event-sink.server.ts";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const RETRY_ENQUEUE_AFTER_MS = 1_000;
@@ -34,7 +34,8 @@ export function verifyHmac(body: Buffer, header: string | null | undefined, secr
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface WebhookReceiverOptions {
-  db: Db;
+  /** Where events are written: driverEventSink(DATABASE_URL). */
+  sink: EventSink;
   secret: string;
   queue: Queue;
   /** How long enqueueing may take before the event is left to the sweeper. */
@@ -45,6 +46,8 @@ export interface WebhookReceiverOptions {
 export interface WebhookReceiver {
   receive(delivery: Delivery): Promise<Receipt>;
   store: EventStore;
+  /** Close after store.drain(). */
+  sink: EventSink;
 }
 
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
@@ -52,28 +55,33 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const timeoutMs = options.enqueueTimeoutMs ?? 500;
   let redisDown = false;
   let retryAt = 0;
-  const store = createEventStore(options.db, async (events) => {
-    // While Redis is known to be down, skip straight to the sweeper path
-    // instead of making every delivery wait out the timeout.
-    if (redisDown && Date.now() < retryAt) return false;
-    try {
-      await withTimeout(
-        queue.addBulk(events.map((event) => webhookJob(event.id, event.key))),
-        timeoutMs,
-        "enqueueing webhook events",
-      );
-      if (redisDown) log("webhooks: Redis is back; enqueueing directly again");
-      redisDown = false;
-      return true;
-    } catch (error) {
-      // The events are stored: the worker's sweeper enqueues them once Redis answers.
-      if (!redisDown)
-        log(`webhooks: could not enqueue (${(error as Error).message}); events stay stored for the sweeper`);
-      redisDown = true;
-      retryAt = Date.now() + RETRY_ENQUEUE_AFTER_MS;
-      return false;
-    }
-  });
+  const { sink } = options;
+  const store = createEventStore(
+    sink,
+    async (events) => {
+      // While Redis is known to be down, skip straight to the sweeper path
+      // instead of making every delivery wait out the timeout.
+      if (redisDown && Date.now() < retryAt) return false;
+      try {
+        await withTimeout(
+          queue.addBulk(events.map((event) => webhookJob(event.id, event.key))),
+          timeoutMs,
+          "enqueueing webhook events",
+        );
+        if (redisDown) log("webhooks: Redis is back; enqueueing directly again");
+        redisDown = false;
+        return true;
+      } catch (error) {
+        // The events are stored: the worker's sweeper enqueues them once Redis answers.
+        if (!redisDown)
+          log(`webhooks: could not enqueue (${(error as Error).message}); events stay stored for the sweeper`);
+        redisDown = true;
+        retryAt = Date.now() + RETRY_ENQUEUE_AFTER_MS;
+        return false;
+      }
+    },
+    { maxInFlight: sink.maxInFlight },
+  );
 
   async function receive(delivery: Delivery): Promise<Receipt> {
     if (delivery.body.length > MAX_BODY_BYTES) return { status: 413, message: "body larger than 5 MB" };
@@ -92,12 +100,12 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     let payload: string;
     try {
       payload = utf8.decode(delivery.body);
-      if (!isObject(parsePayload(payload))) return { status: 400, message: "body must be a JSON object" };
-    } catch (error) {
-      if (error instanceof PayloadError || error instanceof TypeError)
-        return { status: 400, message: "body is not valid JSON" };
-      throw error;
+    } catch {
+      return { status: 400, message: "body is not valid JSON" };
     }
+    const shape = jsonShape(payload);
+    if (shape === "invalid") return { status: 400, message: "body is not valid JSON" };
+    if (shape === "not-object") return { status: 400, message: "body must be a JSON object" };
 
     const triggered = delivery.header("x-shopify-triggered-at");
     const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
@@ -120,5 +128,5 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     }
   }
 
-  return { receive, store };
+  return { receive, store, sink };
 }

@@ -4,7 +4,7 @@
 import type { Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
 import { webhookJob } from "../jobs/queues.server.ts";
-import { markEnqueued } from "./event-store.server.ts";
+import type { StoredEvent } from "./event-store.server.ts";
 
 /** Enqueues stored events still `received` after `graceMs`. Returns how many. */
 export async function sweepEvents(db: Db, queue: Queue, graceMs = 2_000, limit = 1_000): Promise<number> {
@@ -44,4 +44,12 @@ export async function replayShopEvent(
   await queue.addBulk([webhookJob(event.id, event.key)]);
   await markEnqueued(db, [event]);
   return { key: event.key };
+}
+
+/** Only rows still `received`: the worker may already have processed one. */
+async function markEnqueued(db: Db, events: StoredEvent[]): Promise<void> {
+  await db.webhookEvent.updateMany({
+    where: { id: { in: events.map((event) => event.id) }, status: "received" },
+    data: { status: "enqueued", enqueuedAt: new Date() },
+  });
 }

@@ -9,6 +9,7 @@ import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
 import { createWebhookQueue, producerConnection, workerConnection } from "../../app/jobs/queues.server.ts";
 import { startWorker, type RunningWorker } from "../../app/jobs/worker.server.ts";
 import { createWebhookReceiver, type WebhookReceiver } from "../../app/webhooks/receive-webhook.server.ts";
+import { driverEventSink } from "../../app/webhooks/event-sink.server.ts";
 import { closeServer, createAppServer } from "../../server/app-server.ts";
 import { sendWebhook, type WebhookToSend } from "../../sandbox/webhooks/send-webhook.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
@@ -46,7 +47,12 @@ export async function startPipeline(provider: DbProvider, options: PipelineOptio
   const database = await createTestDatabase(provider);
   const prefix = testPrefix();
   const queue = createWebhookQueue(producerConnection(redisUrl), prefix);
-  const receiver = createWebhookReceiver({ db: database.db, secret: TEST_SECRET, queue, log: () => undefined });
+  const receiver = createWebhookReceiver({
+    sink: driverEventSink(database.url),
+    secret: TEST_SECRET,
+    queue,
+    log: () => undefined,
+  });
   const server: Server = createAppServer(receiver);
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
@@ -81,6 +87,7 @@ export async function startPipeline(provider: DbProvider, options: PipelineOptio
       await closeServer(server);
       await pipeline.stopWorker();
       await receiver.store.drain();
+      await receiver.sink.close();
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       await database.drop();
