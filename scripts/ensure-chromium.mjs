@@ -7,6 +7,8 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 export const CHROMIUM = "/usr/bin/chromium";
+// Japanese customer names and notices must be legible in screenshots.
+const CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 function run(command, args) {
   console.log(`ensure-chromium: ${command} ${args.join(" ")}`);
@@ -24,8 +26,9 @@ function version() {
 
 /** Installs Chromium when missing; returns its path. Throws an Error that says what to do. */
 export function ensureChromium() {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
-  console.log(`ensure-chromium: ${CHROMIUM} is missing; installing Debian's chromium package.`);
+  const packages = [...(existsSync(CHROMIUM) ? [] : ["chromium"]), ...(existsSync(CJK_FONT) ? [] : ["fonts-noto-cjk"])];
+  if (packages.length === 0) return CHROMIUM;
+  console.log(`ensure-chromium: installing Debian's ${packages.join(" and ")}.`);
   if (process.platform !== "linux" || !existsSync("/usr/bin/apt-get")) {
     throw new Error(
       `The browser tests need Chromium at ${CHROMIUM}, and this machine has no apt-get to install it.\n` +
@@ -37,11 +40,11 @@ export function ensureChromium() {
   try {
     const [command, ...prefix] = [...sudo, "apt-get"];
     run(command, [...prefix, "update"]);
-    run(command, [...prefix, "install", "-y", "chromium"]);
+    run(command, [...prefix, "install", "-y", "--no-install-recommends", ...packages]);
   } catch (error) {
     throw new Error(
-      `Installing Chromium failed: ${error.message}\n` +
-        `Run as root:  apt-get update && apt-get install -y chromium   (the browser tests need ${CHROMIUM}).`,
+      `Installing ${packages.join(" and ")} failed: ${error.message}\n` +
+        `Run as root:  apt-get update && apt-get install -y ${packages.join(" ")}   (the browser tests need ${CHROMIUM}).`,
     );
   }
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get finished but ${CHROMIUM} still does not exist.`);

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { formatDate } from "../components/format.ts";
 import {
   Badge,
   BlockStack,
@@ -10,6 +12,7 @@ import {
   DataTable,
   EmptyState,
   InlineGrid,
+  InlineStack,
   Layout,
   Page,
   Text,
@@ -17,7 +20,7 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import { db } from "../db.server.ts";
-import { webhookQueue } from "../jobs/queues.server.ts";
+import { backfillJob, syncQueue, webhookQueue } from "../jobs/queues.server.ts";
 import { listDataExports } from "../compliance/export-customer-data.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { eventCounts, failedEvents, mirrorCounts } from "../shops/shop-overview.server.ts";
@@ -26,14 +29,25 @@ import { replayShopEvent } from "../webhooks/sweep-events.server.ts";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const database = db();
-  const [events, mirror, failed, exports] = await Promise.all([
+  const [events, mirror, failed, exports, shop] = await Promise.all([
     eventCounts(database, session.shop),
     mirrorCounts(database, session.shop),
     failedEvents(database, session.shop),
     listDataExports(database, session.shop),
+    database.shop.findUnique({
+      where: { domain: session.shop },
+      select: { syncStatus: true, syncedAt: true, syncSummary: true, syncError: true, timezone: true },
+    }),
   ]);
   return {
     shop: session.shop,
+    sync: {
+      status: shop?.syncStatus ?? "idle",
+      syncedAt: shop?.syncedAt?.toISOString() ?? null,
+      summary: readSummary(shop?.syncSummary ?? null),
+      error: shop?.syncError ?? null,
+      timezone: shop?.timezone ?? null,
+    },
     events,
     mirror,
     failed: failed.map((event) => ({ ...event, receivedAt: event.receivedAt.toISOString() })),
@@ -45,12 +59,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const ReplayForm = z.object({ intent: z.literal("replay"), eventId: z.coerce.number().int().positive() });
+function readSummary(text: string | null): Record<string, number> {
+  if (!text) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const HomeForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("replay"), eventId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("sync") }),
+]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const parsed = ReplayForm.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = HomeForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: "That request was not understood." }, { status: 400 });
+  if (parsed.data.intent === "sync") {
+    const job = backfillJob(session.shop);
+    const queued = await syncQueue()
+      .add(job.name, job.data, job.opts)
+      .then(() => true)
+      .catch(() => false);
+    return queued
+      ? { ok: true, message: "Kizuna is reading your store again. This page shows the progress." }
+      : data(
+          { ok: false, message: "The sync could not start right now. Please try again in a minute." },
+          { status: 503 },
+        );
+  }
   const replayed = await replayShopEvent(db(), webhookQueue(), session.shop, parsed.data.eventId);
   if (!replayed) return data({ ok: false, message: "That event does not exist." }, { status: 404 });
   return { ok: true, message: "The event is queued again." };
@@ -71,6 +111,28 @@ const MIRROR_LABELS: Record<string, string> = {
   dataExports: "Customer data exports",
 };
 
+const SYNC_LABEL: Record<string, string> = { idle: "Up to date", running: "Syncing", failed: "Needs attention" };
+const SYNC_TONE: Record<string, "success" | "info" | "critical"> = {
+  idle: "success",
+  running: "info",
+  failed: "critical",
+};
+
+/** {"orders":20,"customers":10} → "20 orders, 10 customers" */
+function describeSummary(summary: Record<string, number>): string {
+  const words: Record<string, string> = {
+    orders: "orders",
+    customers: "customers",
+    products: "products",
+    variants: "variants",
+    inventoryLevels: "stock levels",
+  };
+  return Object.entries(summary)
+    .filter(([key]) => key in words)
+    .map(([key, count]) => `${count.toLocaleString("en")} ${words[key]}`)
+    .join(", ");
+}
+
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "critical" | "success" }) {
   return (
     <Card>
@@ -87,7 +149,14 @@ function Stat({ label, value, tone }: { label: string; value: number; tone?: "cr
 }
 
 export default function Home() {
-  const { shop, events, mirror, failed, exports } = useLoaderData<typeof loader>();
+  const { shop, events, mirror, failed, exports, sync } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  // While a sync runs, refresh its progress every few seconds.
+  useEffect(() => {
+    if (sync.status !== "running") return;
+    const timer = setInterval(() => revalidator.revalidate(), 3_000);
+    return () => clearInterval(timer);
+  }, [sync.status, revalidator]);
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const waiting = events.received + events.enqueued;
@@ -112,6 +181,44 @@ export default function Home() {
               <Stat label="Failed" value={events.failed} tone={events.failed > 0 ? "critical" : undefined} />
             </InlineGrid>
           </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="300">
+              <BlockStack gap="100">
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Store sync
+                  </Text>
+                  <Badge
+                    tone={SYNC_TONE[sync.status]}
+                    progress={sync.status === "running" ? "partiallyComplete" : undefined}
+                  >
+                    {SYNC_LABEL[sync.status] ?? sync.status}
+                  </Badge>
+                </InlineStack>
+                <Text as="p" tone="subdued">
+                  {sync.status === "running"
+                    ? `Reading your store: ${describeSummary(sync.summary) || "starting"}…`
+                    : sync.status === "failed"
+                      ? `The last sync stopped: ${sync.error ?? "unknown error"}. Kizuna tries again daily, or sync now.`
+                      : sync.syncedAt
+                        ? `Last synced ${formatDate(sync.syncedAt, sync.timezone)}: ${describeSummary(sync.summary)}. Kizuna checks again every day.`
+                        : "Kizuna reads your orders of the last 60 days, products, stock and customers when it is installed."}
+                </Text>
+              </BlockStack>
+              <Form method="post">
+                <input type="hidden" name="intent" value="sync" />
+                <Button
+                  submit
+                  disabled={sync.status === "running"}
+                  loading={navigation.formData?.get("intent") === "sync"}
+                >
+                  Sync now
+                </Button>
+              </Form>
+            </InlineStack>
+          </Card>
         </Layout.Section>
         <Layout.Section>
           <Card>

@@ -24,6 +24,7 @@ export default function AppLayout() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/orders">Orders</Link>
       </NavMenu>
       <Outlet />
     </KizunaAppProvider>
