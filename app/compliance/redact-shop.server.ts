@@ -29,6 +29,16 @@ export const SHOP_OWNED_MODELS: Record<Prisma.ModelName, ShopOwnedModel> = {
   Return: { column: "shop", remove: (tx, shop) => tx.return.deleteMany({ where: { shop } }) },
   Refund: { column: "shop", remove: (tx, shop) => tx.refund.deleteMany({ where: { shop } }) },
   DataExport: { column: "shop", remove: (tx, shop) => tx.dataExport.deleteMany({ where: { shop } }) },
+  ShopSettings: { column: "shop", remove: (tx, shop) => tx.shopSettings.deleteMany({ where: { shop } }) },
+  NoticeTemplate: { column: "shop", remove: (tx, shop) => tx.noticeTemplate.deleteMany({ where: { shop } }) },
+  Notice: { column: "shop", remove: (tx, shop) => tx.notice.deleteMany({ where: { shop } }) },
+  NoticeEvent: { column: "shop", remove: (tx, shop) => tx.noticeEvent.deleteMany({ where: { shop } }) },
+  Suppression: { column: "shop", remove: (tx, shop) => tx.suppression.deleteMany({ where: { shop } }) },
+  DelayCase: { column: "shop", remove: (tx, shop) => tx.delayCase.deleteMany({ where: { shop } }) },
+  TransitSample: { column: "shop", remove: (tx, shop) => tx.transitSample.deleteMany({ where: { shop } }) },
+  RestockSubscription: { column: "shop", remove: (tx, shop) => tx.restockSubscription.deleteMany({ where: { shop } }) },
+  RestockEpisode: { column: "shop", remove: (tx, shop) => tx.restockEpisode.deleteMany({ where: { shop } }) },
+  RestockAlert: { column: "shop", remove: (tx, shop) => tx.restockAlert.deleteMany({ where: { shop } }) },
   Shop: { column: "domain", remove: (tx, shop) => tx.shop.deleteMany({ where: { domain: shop } }) },
 };
 

@@ -101,6 +101,16 @@ const SHOP_ROWS: Record<ModelName, (db: Db, shop: string) => Promise<object[]>> 
   Return: (db, shop) => db.return.findMany({ where: { shop } }),
   Refund: (db, shop) => db.refund.findMany({ where: { shop } }),
   DataExport: (db, shop) => db.dataExport.findMany({ where: { shop } }),
+  ShopSettings: (db, shop) => db.shopSettings.findMany({ where: { shop } }),
+  NoticeTemplate: (db, shop) => db.noticeTemplate.findMany({ where: { shop } }),
+  Notice: (db, shop) => db.notice.findMany({ where: { shop } }),
+  NoticeEvent: (db, shop) => db.noticeEvent.findMany({ where: { shop } }),
+  Suppression: (db, shop) => db.suppression.findMany({ where: { shop } }),
+  DelayCase: (db, shop) => db.delayCase.findMany({ where: { shop } }),
+  TransitSample: (db, shop) => db.transitSample.findMany({ where: { shop } }),
+  RestockSubscription: (db, shop) => db.restockSubscription.findMany({ where: { shop } }),
+  RestockEpisode: (db, shop) => db.restockEpisode.findMany({ where: { shop } }),
+  RestockAlert: (db, shop) => db.restockAlert.findMany({ where: { shop } }),
 };
 
 function rowText(row: object): string {
