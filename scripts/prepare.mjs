@@ -18,6 +18,41 @@ export function postgresSchema(text) {
     .replace('output     = "../app/generated/prisma-sqlite"', 'output     = "../../app/generated/prisma-pg"');
 }
 
+/**
+ * `@shopify/shopify-app-session-storage-prisma` imports `Prisma` from
+ * `@prisma/client` for its error classes. Kizuna's clients are generated into
+ * app/generated, and @prisma/client's own postinstall (denied: it downloads
+ * engines) would have written this default entry, so we write it: the
+ * runtime's error classes — the very ones our clients throw — and a
+ * PrismaClient that says where the real clients are.
+ */
+export function writeDefaultClientEntry(rootDir = root) {
+  const dir = join(rootDir, "node_modules/.prisma/client");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "default.js"),
+    `"use strict";
+// Written by scripts/prepare.mjs (see there).
+const runtime = require("@prisma/client/runtime/client");
+const Prisma = {
+  PrismaClientKnownRequestError: runtime.PrismaClientKnownRequestError,
+  PrismaClientUnknownRequestError: runtime.PrismaClientUnknownRequestError,
+  PrismaClientValidationError: runtime.PrismaClientValidationError,
+  PrismaClientInitializationError: runtime.PrismaClientInitializationError,
+  PrismaClientRustPanicError: runtime.PrismaClientRustPanicError,
+};
+class PrismaClient {
+  constructor() {
+    throw new Error("Kizuna's Prisma clients are generated into app/generated: use app/db.server.ts");
+  }
+}
+module.exports = { Prisma, PrismaClient, default: { Prisma } };
+`,
+  );
+  const types = join(rootDir, "node_modules/@prisma/client/scripts/default-index.d.ts");
+  if (existsSync(types)) writeFileSync(join(dir, "default.d.ts"), readFileSync(types, "utf8"));
+}
+
 function main() {
   if (!existsSync(join(root, "node_modules/prisma"))) return; // production install without dev tools
   const text = readFileSync(source, "utf8");
@@ -38,6 +73,7 @@ function main() {
       throw new Error(`prepare: prisma generate failed for ${config}`);
     }
   }
+  writeDefaultClientEntry();
   console.log("prepare: Prisma clients generated (SQLite and PostgreSQL)");
 }
 
