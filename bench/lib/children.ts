@@ -4,7 +4,6 @@
 // line it prints, stop it gracefully and read its CPU time from /proc.
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
-import { createServer } from "node:net";
 import { readFileSync } from "node:fs";
 import { ROOT, waitForExit } from "../../scripts/lib/processes.ts";
 
@@ -99,19 +98,6 @@ function tail(lines: readonly string[], count = 30): string {
     .join("\n");
 }
 
-/** A port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 // Linux reports process CPU time in clock ticks; USER_HZ is 100 on every
 // mainstream kernel build.
 const TICKS_PER_SECOND = 100;
@@ -144,3 +130,5 @@ export function systemCpu(): SystemCpu {
   const total = values.reduce((sum, value) => sum + value, 0);
   return { busy: total - idle, iowait: values[4] ?? 0, total };
 }
+
+export { freePort } from "../../sandbox/http.ts";

@@ -31,9 +31,14 @@ function signature(input: string, secret: string): Buffer {
   return createHmac("sha256", secret).update(input).digest();
 }
 
-export function signSessionToken(claims: SessionTokenClaims, secret: string): string {
-  const input = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(claims))}`;
+/** A compact HS256 JWS of `payload`. */
+export function signJwt(payload: object, secret: string): string {
+  const input = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(payload))}`;
   return `${input}.${signature(input, secret).toString("base64url")}`;
+}
+
+export function signSessionToken(claims: SessionTokenClaims, secret: string): string {
+  return signJwt(claims, secret);
 }
 
 export interface SessionTokenRequest {

@@ -1,19 +1,11 @@
-// Session tokens as Shopify's admin issues them to embedded apps: HS256 JWTs
-// signed with the app's client secret, one minute of life.
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+// Session tokens as Shopify's admin issues them to embedded apps, in the admin
+// host's terms (a SandboxConfig); the JWT work itself is shared with the token
+// exchange in sandbox/admin-api/session-token.ts.
+import { randomBytes, randomUUID } from "node:crypto";
 import type { SandboxConfig } from "../http.ts";
+import { signJwt, verifySessionToken as verifyToken, type SessionTokenClaims } from "../admin-api/session-token.ts";
 
-export interface SessionTokenClaims {
-  iss: string;
-  dest: string;
-  aud: string;
-  sub: string;
-  exp: number;
-  nbf: number;
-  iat: number;
-  jti: string;
-  sid: string;
-}
+export { signJwt, type SessionTokenClaims };
 
 export interface SessionTokenOptions {
   shop: string;
@@ -25,17 +17,6 @@ export interface SessionTokenOptions {
   sub?: string;
   /** The admin login session (default a random one per token). */
   sid?: string;
-}
-
-function base64url(data: string | Buffer): string {
-  return Buffer.from(data).toString("base64url");
-}
-
-/** A compact HS256 JWS of `payload`. */
-export function signJwt(payload: object, secret: string): string {
-  const signingInput = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(payload))}`;
-  const signature = createHmac("sha256", secret).update(signingInput).digest("base64url");
-  return `${signingInput}.${signature}`;
 }
 
 export function sessionTokenClaims(config: SandboxConfig, options: SessionTokenOptions): SessionTokenClaims {
@@ -68,22 +49,6 @@ export function isShopDomain(value: string): boolean {
  * that is valid at `now` (10 s clock tolerance, as the library's check), or null.
  */
 export function verifySessionToken(config: SandboxConfig, token: string, now = Date.now()): SessionTokenClaims | null {
-  const [header, payload, signature, ...extra] = token.split(".");
-  if (!header || !payload || !signature || extra.length > 0) return null;
-  const expected = createHmac("sha256", config.apiSecret).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  let claims: Partial<SessionTokenClaims>;
-  try {
-    if (JSON.parse(Buffer.from(header, "base64url").toString()).alg !== "HS256") return null;
-    claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as Partial<SessionTokenClaims>;
-  } catch {
-    return null;
-  }
-  const seconds = now / 1000;
-  const tolerance = 10;
-  if (typeof claims.exp !== "number" || claims.exp + tolerance < seconds) return null;
-  if (typeof claims.nbf !== "number" || claims.nbf - tolerance > seconds) return null;
-  if (claims.aud !== config.apiKey || typeof claims.dest !== "string") return null;
-  return claims as SessionTokenClaims;
+  const verified = verifyToken(token, { apiKey: config.apiKey, apiSecret: config.apiSecret, now: new Date(now) });
+  return verified.ok ? verified.claims : null;
 }
