@@ -26,6 +26,12 @@ export interface OrderPage {
   total: number;
 }
 
+/** Japanese names read family name first (佐藤 花子); others given name first. */
+export function customerName(first: string | null, last: string | null, locale: string | null): string | null {
+  const familyFirst = locale?.startsWith("ja") || /[\u3040-\u30ff\u4e00-\u9fff]/.test(`${first ?? ""}${last ?? ""}`);
+  return (familyFirst ? [last, first] : [first, last]).filter(Boolean).join(" ") || null;
+}
+
 export async function listOrders(
   db: Db,
   shop: string,
@@ -52,7 +58,7 @@ export async function listOrders(
   const [customers, fulfillments] = await Promise.all([
     db.customer.findMany({
       where: { shop, id: { in: customerIds } },
-      select: { id: true, firstName: true, lastName: true },
+      select: { id: true, firstName: true, lastName: true, locale: true },
     }),
     db.fulfillment.findMany({
       where: { shop, orderId: { in: orderIds } },
@@ -60,7 +66,7 @@ export async function listOrders(
       orderBy: { shopifyUpdatedAt: "desc" },
     }),
   ]);
-  const names = new Map(customers.map((c) => [c.id, [c.firstName, c.lastName].filter(Boolean).join(" ") || null]));
+  const names = new Map(customers.map((c) => [c.id, customerName(c.firstName, c.lastName, c.locale)]));
   const shipment = new Map<string, string | null>();
   for (const fulfillment of fulfillments)
     if (!shipment.has(fulfillment.orderId)) shipment.set(fulfillment.orderId, fulfillment.shipmentStatus);
