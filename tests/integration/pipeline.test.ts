@@ -5,7 +5,7 @@ import { ALL_TOPICS, API_VERSION } from "../../app/webhooks/topics.ts";
 import { examplePayload } from "../../sandbox/webhooks/example-payloads.ts";
 import { signBody } from "../../sandbox/webhooks/send-webhook.ts";
 import { describeEachDatabase } from "../support/databases.ts";
-import { startPipeline, TEST_SECRET, TEST_SHOP, waitFor, type Pipeline } from "../support/pipeline.ts";
+import { runOps, startPipeline, TEST_SECRET, TEST_SHOP, waitFor, type Pipeline } from "../support/pipeline.ts";
 
 const ORDER_ID = "820982911946154508";
 
@@ -124,6 +124,45 @@ describeEachDatabase("webhook pipeline", (provider) => {
       expect(payload).not.toContain("john@example.com");
       expect(payload).not.toContain("555-625-1199");
     }
+  });
+
+  it("marks an event it cannot project as failed, shows it to the ops CLI, and replays it once it can", async () => {
+    // A carrier scan for a parcel Kizuna has not seen yet names no order: it fails for good…
+    const scan = JSON.stringify({
+      id: 77001,
+      fulfillment_id: 88001,
+      status: "in_transit",
+      happened_at: "2031-01-01T00:00:00Z",
+    });
+    expect((await pipeline.send("fulfillment_events/create", scan)).status).toBe(200);
+    await waitFor(
+      "the scan to fail",
+      async () => (await db().webhookEvent.count({ where: { status: "failed" } })) === 1,
+    );
+    const failed = await db().webhookEvent.findFirstOrThrow({ where: { status: "failed" } });
+    expect(failed.lastError).toMatch(/order_id/);
+
+    const ops = (...args: string[]) => runOps(pipeline, args);
+    const listed = JSON.parse(await ops("events", "--status", "failed", "--json")) as { id: number; topic: string }[];
+    expect(listed).toEqual([expect.objectContaining({ id: failed.id, topic: "fulfillment_events/create" })]);
+
+    // …until the parcel arrives; then a replay projects it.
+    const parcel = JSON.stringify({
+      id: 88001,
+      order_id: Number(ORDER_ID.slice(0, 15)),
+      status: "success",
+      created_at: "2031-01-01T00:00:00Z",
+    });
+    expect((await pipeline.send("fulfillments/create", parcel)).status).toBe(200);
+    await waitFor("the parcel", async () => (await db().fulfillment.count({ where: { id: "88001" } })) === 1);
+    expect(await ops("replay", String(failed.id))).toMatch(/queued again/);
+    await waitFor(
+      "the replayed scan",
+      async () => (await db().fulfillmentEvent.count({ where: { id: "77001" } })) === 1,
+    );
+    expect((await db().webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("processed");
+    const mirror = JSON.parse(await ops("mirror", TEST_SHOP, "--json")) as Record<string, number>;
+    expect(mirror.fulfillmentEvents).toBeGreaterThanOrEqual(2);
   });
 
   it("shop/redact removes every row of the shop", async () => {

@@ -1,5 +1,6 @@
 // A real pipeline for tests: the production HTTP server code on a free port,
 // a fresh database, real Redis with a key prefix of its own, and a worker.
+import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -13,6 +14,7 @@ import { driverEventSink } from "../../app/webhooks/event-sink.server.ts";
 import { closeServer, createAppServer } from "../../server/app-server.ts";
 import { sendWebhook, type WebhookToSend } from "../../sandbox/webhooks/send-webhook.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
+import { ROOT } from "../../scripts/lib/processes.ts";
 
 export const TEST_SECRET = "test-app-secret";
 export const TEST_SHOP = "kizuna-test.myshopify.com";
@@ -105,4 +107,20 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     await new Promise((done) => setTimeout(done, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Runs the ops CLI (`npm run ops -- …`) against the pipeline's database and Redis; resolves with its output. */
+export function runOps(pipeline: Pipeline, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/ops.ts", ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: pipeline.database.url, REDIS_URL, REDIS_PREFIX: pipeline.prefix },
+      },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`ops ${args.join(" ")}: ${stderr || error.message}`)) : resolve(stdout),
+    );
+  });
 }
