@@ -11,6 +11,8 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import("./ingest.ts"),
+  delays: () => import("./delays.ts"),
+  restock: () => import("./restock.ts"),
 };
 
 function printUsage(): void {

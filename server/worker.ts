@@ -5,6 +5,8 @@ import { migrate } from "../app/database/migrate.server.ts";
 import { db, disconnectDb } from "../app/db.server.ts";
 import { env, EnvError } from "../app/env.server.ts";
 import { adminApiForShop } from "../app/shopify/admin-for-shop.server.ts";
+import { deliveryDepsFromEnv } from "../app/notices/delivery-deps.server.ts";
+import { scanOptionsFor } from "../app/delays/scan-delays.server.ts";
 
 try {
   const config = env();
@@ -16,6 +18,8 @@ try {
     concurrency: config.WORKER_CONCURRENCY,
     lockMs: config.WORKER_LOCK_MS,
     adminApiFor: adminApiForShop,
+    delivery: deliveryDepsFromEnv(),
+    scanOptions: scanOptionsFor(config.DATABASE_URL),
   });
   console.log(`worker: running (queue prefix "${config.REDIS_PREFIX}")`);
   let stopping = false;

@@ -5,6 +5,10 @@ import type { Db } from "../db.server.ts";
 import { processEvent } from "../webhooks/process-event.server.ts";
 import { sweepEvents } from "../webhooks/sweep-events.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
+import type { DeliveryDeps } from "../notices/deliver-notice.server.ts";
+import { createNoticeQueue, NOTICE_QUEUE, noticeProcessor } from "../notices/notice-queue.server.ts";
+import type { ScanOptions } from "../delays/scan-delays.server.ts";
+import { createReactionsQueue, reactionProcessor, reactJob, REACTIONS_QUEUE, SCHEDULES } from "./reactions.server.ts";
 import { installedShops, syncShop } from "../sync/sync-shop.server.ts";
 import {
   backfillJob,
@@ -26,6 +30,9 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   /** The Admin API as the shop's offline session; null when the shop has none (not installed). */
   adminApiFor: (shop: string) => Promise<AdminApi | null>;
+  /** Mailer, SMS provider and links for notices; absent = this worker does not deliver notices. */
+  delivery?: DeliveryDeps;
+  scanOptions?: ScanOptions;
   log?: (message: string) => void;
 }
 
@@ -36,10 +43,23 @@ export interface RunningWorker {
 export function startWorker(options: WorkerOptions): RunningWorker {
   const { db, log = console.log } = options;
   const attempts = WEBHOOK_JOB_OPTIONS.attempts ?? 1;
+  const reactions = createReactionsQueue(options.connection, options.prefix);
+  const notices = createNoticeQueue(options.connection, options.prefix);
   const worker = new Worker<JobPayloads["project-event"]>(
     QUEUE.webhooks,
-    async (job: Job<JobPayloads["project-event"]>) =>
-      processEvent(db, job.data.eventRowId, job.attemptsMade + 1 >= (job.opts.attempts ?? attempts)),
+    async (job: Job<JobPayloads["project-event"]>) => {
+      const outcome = await processEvent(
+        db,
+        job.data.eventRowId,
+        job.attemptsMade + 1 >= (job.opts.attempts ?? attempts),
+      );
+      // What to do about it runs as its own job (retried on its own).
+      if (outcome === "processed") {
+        const react = reactJob(job.data.eventRowId);
+        await reactions.add(react.name, react.data, react.opts);
+      }
+      return outcome;
+    },
     {
       connection: options.connection,
       prefix: options.prefix,
@@ -74,6 +94,35 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     },
   );
   syncWorker.on("error", (error) => log(`sync worker: ${error.message}`));
+  const reactionDeps = {
+    db,
+    reactions,
+    notices,
+    now: () => new Date(),
+    adminApiFor: options.adminApiFor,
+    scanOptions: options.scanOptions ?? {},
+  };
+  const reactionWorker = new Worker(REACTIONS_QUEUE, reactionProcessor(reactionDeps), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: 4,
+    lockDuration: Math.max(options.lockMs, 60_000),
+  });
+  reactionWorker.on("error", (error) => log(`reactions worker: ${error.message}`));
+  const noticeWorker = options.delivery
+    ? new Worker(NOTICE_QUEUE, noticeProcessor(db, options.delivery), {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: 20,
+        lockDuration: options.lockMs,
+      })
+    : null;
+  noticeWorker?.on("error", (error) => log(`notices worker: ${error.message}`));
+  for (const schedule of SCHEDULES) {
+    void reactions
+      .upsertJobScheduler(schedule.id, { pattern: schedule.pattern }, { name: schedule.name, data: {} })
+      .catch((error: Error) => log(`worker: could not schedule ${schedule.id}: ${error.message}`));
+  }
   // Idempotent: every worker upserts the same scheduler.
   void sync
     .upsertJobScheduler(DAILY_RECONCILE.id, { pattern: DAILY_RECONCILE.pattern }, { name: "reconcile-shops", data: {} })
@@ -91,8 +140,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       clearInterval(sweeper);
       await sweeping;
       // Waits for jobs in progress; jobs not started stay in Redis for the next worker.
-      await Promise.all([worker.close(), syncWorker.close()]);
-      await Promise.all([queue.close(), sync.close()]);
+      await Promise.all([worker.close(), syncWorker.close(), reactionWorker.close(), noticeWorker?.close()]);
+      await Promise.all([queue.close(), sync.close(), reactions.close(), notices.close()]);
     },
   };
 }

@@ -23,13 +23,14 @@ import { db } from "../db.server.ts";
 import { backfillJob, syncQueue, webhookQueue } from "../jobs/queues.server.ts";
 import { listDataExports } from "../compliance/export-customer-data.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { delayCounts } from "../delays/index.server.ts";
 import { eventCounts, failedEvents, mirrorCounts } from "../shops/shop-overview.server.ts";
 import { replayShopEvent } from "../webhooks/sweep-events.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const database = db();
-  const [events, mirror, failed, exports, shop] = await Promise.all([
+  const [events, mirror, failed, exports, shop, delays] = await Promise.all([
     eventCounts(database, session.shop),
     mirrorCounts(database, session.shop),
     failedEvents(database, session.shop),
@@ -38,9 +39,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       where: { domain: session.shop },
       select: { syncStatus: true, syncedAt: true, syncSummary: true, syncError: true, timezone: true },
     }),
+    delayCounts(database, session.shop),
   ]);
   return {
     shop: session.shop,
+    delays: { open: delays.open, notNotified: delays.notNotified },
     sync: {
       status: shop?.syncStatus ?? "idle",
       syncedAt: shop?.syncedAt?.toISOString() ?? null,
@@ -149,7 +152,7 @@ function Stat({ label, value, tone }: { label: string; value: number; tone?: "cr
 }
 
 export default function Home() {
-  const { shop, events, mirror, failed, exports, sync } = useLoaderData<typeof loader>();
+  const { shop, events, mirror, failed, exports, sync, delays } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   // While a sync runs, refresh its progress every few seconds.
   useEffect(() => {
@@ -181,6 +184,23 @@ export default function Home() {
               <Stat label="Failed" value={events.failed} tone={events.failed > 0 ? "critical" : undefined} />
             </InlineGrid>
           </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="300">
+              <BlockStack gap="100">
+                <Text as="h2" variant="headingMd">
+                  Delayed orders
+                </Text>
+                <Text as="p" tone={delays.open > 0 ? undefined : "subdued"}>
+                  {delays.open === 0
+                    ? "No order is late or likely late right now."
+                    : `${delays.open.toLocaleString("en")} open, ${delays.notNotified.toLocaleString("en")} of them not told yet.`}
+                </Text>
+              </BlockStack>
+              <Button url="/app/delays">Review delays</Button>
+            </InlineStack>
+          </Card>
         </Layout.Section>
         <Layout.Section>
           <Card>

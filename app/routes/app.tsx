@@ -25,6 +25,10 @@ export default function AppLayout() {
           Home
         </Link>
         <Link to="/app/orders">Orders</Link>
+        <Link to="/app/delays">Delays</Link>
+        <Link to="/app/restock">Restock</Link>
+        <Link to="/app/notices">Notices</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </KizunaAppProvider>

@@ -87,7 +87,20 @@
             status.textContent = message("success");
             return;
           }
-          status.textContent = response.status === 429 ? message("error-rate-limited") : message("error-generic");
+          if (response.status === 429) {
+            status.textContent = message("error-rate-limited");
+            return;
+          }
+          // The app answers 4xx with a message in the shopper's language (e.g. 409: in stock, buy now).
+          return response.json().then(
+            function (body) {
+              var text = response.status < 500 && body && typeof body.message === "string" ? body.message : "";
+              status.textContent = text || message("error-generic");
+            },
+            function () {
+              status.textContent = message("error-generic");
+            },
+          );
         })
         .catch(function () {
           status.textContent = message("error-generic");

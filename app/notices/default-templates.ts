@@ -1,0 +1,265 @@
+// Kizuna's own templates, per kind, locale and channel: plain, warm, specific.
+// A seller's edit (NoticeTemplate) replaces one of these. Client-safe.
+import type { NoticeChannel, NoticeKind, NoticeLocale } from "./kinds.ts";
+
+export interface TemplateText {
+  /** Email only. */
+  subject: string | null;
+  body: string;
+}
+
+type Defaults = Record<NoticeKind, Record<NoticeLocale, { email: { subject: string; body: string }; sms: string }>>;
+
+const DEFAULTS: Defaults = {
+  delay: {
+    en: {
+      email: {
+        subject: "Your order {{orderName}} is running late",
+        body: `Hi {{customerName}},
+
+We're sorry: your order {{orderName}} ({{items}}) is taking longer than we expected.
+
+What happened: {{reason}}
+{{#if newEstimate}}
+We now expect it to arrive by {{newEstimate}}.
+{{/if}}
+You don't need to do anything — we're keeping an eye on it and will write again if anything changes.{{#if orderStatusUrl}} You can check where it is at any time: {{orderStatusUrl}}{{/if}}
+
+If you have a question, just reply to this email.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, your order {{orderName}} is delayed. {{reason}}{{#if newEstimate}} New estimate: {{newEstimate}}.{{/if}}{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} のお届けが遅れています",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}（{{items}}）のお届けが、予定より遅れております。ご迷惑をおかけし申し訳ございません。
+
+理由：{{reason}}
+{{#if newEstimate}}
+新しいお届け予定：{{newEstimate}}
+{{/if}}
+お客様の方でのお手続きは不要です。状況は引き続き確認し、変化があればまたご連絡いたします。{{#if orderStatusUrl}}
+配送状況はこちらからいつでもご確認いただけます：{{orderStatusUrl}}{{/if}}
+
+ご不明な点がございましたら、このメールにそのままご返信ください。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}のお届けが遅れています。{{reason}}{{#if newEstimate}} 新しいお届け予定：{{newEstimate}}{{/if}}{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}",
+    },
+  },
+  delay_resolved: {
+    en: {
+      email: {
+        subject: "Good news about your order {{orderName}}",
+        body: `Hi {{customerName}},
+
+Good news: your order {{orderName}} ({{items}}) {{resolution}}.
+{{#if orderStatusUrl}}
+You can follow it here: {{orderStatusUrl}}
+{{/if}}
+Thank you for your patience.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Good news, {{customerName}} — your order {{orderName}} {{resolution}}.{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} のお知らせ",
+        body: `{{customerName}}様
+
+{{shopName}}です。遅れていたご注文 {{orderName}}（{{items}}）は、{{resolution}}。
+{{#if orderStatusUrl}}
+配送状況：{{orderStatusUrl}}
+{{/if}}
+お待たせしてしまい申し訳ございませんでした。ご辛抱いただきありがとうございます。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}は{{resolution}}。{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}",
+    },
+  },
+  restock: {
+    en: {
+      email: {
+        subject: "{{productTitle}} is back in stock",
+        body: `Hi {{customerName}},
+
+You asked us to let you know: {{productTitle}}{{#if variantTitle}} ({{variantTitle}}){{/if}} is back in stock{{#if price}} at {{price}}{{/if}}.
+
+{{productUrl}}
+
+We only have a few, so it may sell out again.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: {{productTitle}}{{#if variantTitle}} ({{variantTitle}}){{/if}} is back in stock — it may sell out again. {{productUrl}}",
+    },
+    ja: {
+      email: {
+        subject: "{{productTitle}} が再入荷しました",
+        body: `{{customerName}}様
+
+{{shopName}}です。お待ちいただいていた {{productTitle}}{{#if variantTitle}}（{{variantTitle}}）{{/if}} が再入荷しました{{#if price}}（{{price}}）{{/if}}。
+
+{{productUrl}}
+
+数に限りがあり、再び売り切れる場合がございます。お早めにどうぞ。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{productTitle}}{{#if variantTitle}}（{{variantTitle}}）{{/if}}が再入荷しました。売り切れる場合がございます。{{productUrl}}",
+    },
+  },
+  restock_confirmation: {
+    en: {
+      email: {
+        subject: "We'll tell you when {{productTitle}} is back",
+        body: `Hi {{customerName}},
+
+Thanks for your interest in {{productTitle}}{{#if variantTitle}} ({{variantTitle}}){{/if}}. We'll write to you once, as soon as it's back in stock.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: We'll text you once when {{productTitle}} is back in stock. Reply STOP to opt out.",
+    },
+    ja: {
+      email: {
+        subject: "{{productTitle}} の再入荷をお知らせします",
+        body: `{{customerName}}様
+
+{{shopName}}です。{{productTitle}}{{#if variantTitle}}（{{variantTitle}}）{{/if}} の再入荷お知らせを承りました。入荷しましたら一度だけご連絡いたします。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{productTitle}}の再入荷時に一度だけお知らせします。停止はSTOPと返信してください。",
+    },
+  },
+  order_shipped: {
+    en: {
+      email: {
+        subject: "Your order {{orderName}} is on its way",
+        body: `Hi {{customerName}},
+
+Your order {{orderName}} ({{items}}) has shipped{{#if carrier}} with {{carrier}}{{/if}}.
+{{#if trackingUrl}}
+Track it here: {{trackingUrl}}
+{{/if}}{{#if trackingNumber}}Tracking number: {{trackingNumber}}
+{{/if}}
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Your order {{orderName}} has shipped.{{#if trackingUrl}} Track it: {{trackingUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} を発送しました",
+        body: `{{customerName}}様
+
+{{shopName}}です。ご注文 {{orderName}}（{{items}}）を{{#if carrier}}{{carrier}}にて{{/if}}発送いたしました。
+{{#if trackingUrl}}
+配送状況：{{trackingUrl}}
+{{/if}}{{#if trackingNumber}}お問い合わせ番号：{{trackingNumber}}
+{{/if}}
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】ご注文{{orderName}}を発送しました。{{#if trackingUrl}}{{trackingUrl}}{{/if}}",
+    },
+  },
+  order_out_for_delivery: {
+    en: {
+      email: {
+        subject: "Your order {{orderName}} arrives today",
+        body: `Hi {{customerName}},
+
+Your order {{orderName}} is out for delivery{{#if carrier}} with {{carrier}}{{/if}} and should reach you today.
+{{#if trackingUrl}}
+{{trackingUrl}}
+{{/if}}
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Your order {{orderName}} is out for delivery today.{{#if trackingUrl}} {{trackingUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} は本日お届け予定です",
+        body: `{{customerName}}様
+
+ご注文 {{orderName}} は{{#if carrier}}{{carrier}}にて{{/if}}配達中で、本日お届けの予定です。
+{{#if trackingUrl}}
+{{trackingUrl}}
+{{/if}}
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】ご注文{{orderName}}は本日お届け予定です。{{#if trackingUrl}}{{trackingUrl}}{{/if}}",
+    },
+  },
+  order_delivered: {
+    en: {
+      email: {
+        subject: "Your order {{orderName}} was delivered",
+        body: `Hi {{customerName}},
+
+Your order {{orderName}} ({{items}}) was delivered. We hope you enjoy it!
+
+If anything isn't right, just reply to this email.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Your order {{orderName}} was delivered. Enjoy!",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} をお届けしました",
+        body: `{{customerName}}様
+
+ご注文 {{orderName}}（{{items}}）のお届けが完了しました。お楽しみいただけましたら幸いです。
+
+何かございましたら、このメールにご返信ください。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】ご注文{{orderName}}のお届けが完了しました。",
+    },
+  },
+  order_followup: {
+    en: {
+      email: {
+        subject: "How is your order {{orderName}}?",
+        body: `Hi {{customerName}},
+
+It's been a few days since {{items}} arrived. How is everything?
+
+If something isn't right, reply to this email and we'll sort it out. And if you're happy, we'd love to hear that too.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, how is your order {{orderName}}? Reply to let us know.",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} はいかがでしたか",
+        body: `{{customerName}}様
+
+{{items}} をお届けしてから数日が経ちました。その後いかがでしょうか。
+
+気になる点がございましたら、このメールにご返信ください。すぐに対応いたします。ご感想もお待ちしております。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}はいかがでしたか。ご感想をご返信ください。",
+    },
+  },
+};
+
+export function defaultTemplate(kind: NoticeKind, locale: NoticeLocale, channel: NoticeChannel): TemplateText {
+  const entry = DEFAULTS[kind][locale];
+  return channel === "email"
+    ? { subject: entry.email.subject, body: entry.email.body }
+    : { subject: null, body: entry.sms };
+}

@@ -1,0 +1,188 @@
+// The notice kinds: what each one is for, the variables its templates may use,
+// and the rules the engine applies to it. Client-safe (the settings page uses it).
+
+export const NOTICE_KINDS = [
+  "delay",
+  "delay_resolved",
+  "restock",
+  "restock_confirmation",
+  "order_shipped",
+  "order_out_for_delivery",
+  "order_delivered",
+  "order_followup",
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export const NOTICE_CHANNELS = ["email", "sms"] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+
+export const NOTICE_LOCALES = ["ja", "en"] as const;
+export type NoticeLocale = (typeof NOTICE_LOCALES)[number];
+
+/** How a variable's value is shown: dates and money are formatted for the locale, URLs become links in HTML. */
+export type VariableType = "text" | "date" | "money" | "url";
+
+export interface KindDefinition {
+  label: string;
+  description: string;
+  /** Transactional notices are about the customer's own order; others carry List-Unsubscribe. */
+  transactional: boolean;
+  /** On when the seller has not chosen. */
+  defaultOn: boolean;
+  /** Counts against the per-customer daily cap. */
+  proactive: boolean;
+  /** Waits for the end of quiet hours. A confirmation of something the customer just did does not. */
+  respectsQuietHours: boolean;
+  /** Why it is off by default, shown on the settings page. */
+  note?: string;
+  variables: Record<string, VariableType>;
+}
+
+/** Every kind may use these; the engine fills them in. */
+export const COMMON_VARIABLES: Record<string, VariableType> = { customerName: "text", shopName: "text" };
+
+const SHOPIFY_COVERS =
+  "Shopify's own shipping notifications already cover this moment, so it is off by default. Turn it on only if you have turned Shopify's off.";
+
+export const KINDS: Record<NoticeKind, KindDefinition> = {
+  delay: {
+    label: "Delay",
+    description: "An order is late: what happened, the new estimate, and where to check.",
+    transactional: true,
+    defaultOn: true,
+    proactive: true,
+    respectsQuietHours: true,
+    variables: { orderName: "text", items: "text", reason: "text", newEstimate: "date", orderStatusUrl: "url" },
+  },
+  delay_resolved: {
+    label: "Delay resolved",
+    description: "A delayed order is moving again or was delivered.",
+    transactional: true,
+    defaultOn: true,
+    proactive: true,
+    respectsQuietHours: true,
+    variables: { orderName: "text", items: "text", resolution: "text", orderStatusUrl: "url" },
+  },
+  restock: {
+    label: "Back in stock",
+    description: "A product the customer asked about is available again.",
+    transactional: false,
+    defaultOn: true,
+    proactive: true,
+    respectsQuietHours: true,
+    variables: { productTitle: "text", variantTitle: "text", price: "money", productUrl: "url" },
+  },
+  restock_confirmation: {
+    label: "Back-in-stock signup confirmation",
+    description: "Confirms a 'Notify me' signup right away.",
+    transactional: false,
+    defaultOn: true,
+    proactive: false,
+    respectsQuietHours: false,
+    variables: { productTitle: "text", variantTitle: "text", productUrl: "url" },
+  },
+  order_shipped: {
+    label: "Order shipped",
+    description: "The order is on its way, with the tracking link.",
+    transactional: true,
+    defaultOn: false,
+    proactive: false,
+    respectsQuietHours: true,
+    note: SHOPIFY_COVERS,
+    variables: { orderName: "text", items: "text", carrier: "text", trackingNumber: "text", trackingUrl: "url" },
+  },
+  order_out_for_delivery: {
+    label: "Out for delivery",
+    description: "The parcel arrives today.",
+    transactional: true,
+    defaultOn: false,
+    proactive: false,
+    respectsQuietHours: true,
+    note: SHOPIFY_COVERS,
+    variables: { orderName: "text", carrier: "text", trackingUrl: "url" },
+  },
+  order_delivered: {
+    label: "Delivered",
+    description: "The parcel was delivered.",
+    transactional: true,
+    defaultOn: false,
+    proactive: false,
+    respectsQuietHours: true,
+    note: SHOPIFY_COVERS,
+    variables: { orderName: "text", items: "text", trackingUrl: "url" },
+  },
+  order_followup: {
+    label: "Follow-up after delivery",
+    description: "A few days after delivery: how did it go? Replies reach you.",
+    transactional: false,
+    defaultOn: false,
+    proactive: true,
+    respectsQuietHours: true,
+    variables: { orderName: "text", items: "text" },
+  },
+};
+
+export function isNoticeKind(value: string): value is NoticeKind {
+  return (NOTICE_KINDS as readonly string[]).includes(value);
+}
+
+/** The variables a kind's templates may use (its own and the common ones). */
+export function variablesOf(kind: NoticeKind): Record<string, VariableType> {
+  return { ...COMMON_VARIABLES, ...KINDS[kind].variables };
+}
+
+/** ja or en; anything else is en. Accepts "ja-JP", "en-US" and the like. */
+export function normalizeLocale(value: string | null | undefined): NoticeLocale | null {
+  if (!value) return null;
+  const base = value.trim().toLowerCase().split(/[-_]/)[0];
+  if (base === "ja") return "ja";
+  if (base === "en") return "en";
+  return null;
+}
+
+/** Customer, else order, else shop; unknown languages fall back to English. */
+export function pickLocale(...candidates: (string | null | undefined)[]): NoticeLocale {
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    return normalizeLocale(candidate) ?? "en";
+  }
+  return "en";
+}
+
+/** Sample values for the template preview and "Send me a test". */
+export const SAMPLE_VARIABLES: Record<NoticeLocale, Record<string, string>> = {
+  en: {
+    customerName: "Emma",
+    shopName: "Your shop",
+    orderName: "#1042",
+    items: "Linen apron (Indigo) × 1, Ceramic mug × 2",
+    reason: "The carrier reported a delay at the sorting centre.",
+    newEstimate: "Thursday, 3 December",
+    orderStatusUrl: "https://example.com/orders/1042",
+    resolution: "is moving again",
+    productTitle: "Linen apron",
+    variantTitle: "Indigo",
+    price: "¥4,400",
+    productUrl: "https://example.com/products/linen-apron",
+    carrier: "Yamato Transport",
+    trackingNumber: "1234-5678-9012",
+    trackingUrl: "https://example.com/track/123456789012",
+  },
+  ja: {
+    customerName: "山田 花子",
+    shopName: "あなたのショップ",
+    orderName: "#1042",
+    items: "リネンエプロン（藍）× 1、陶器のマグ × 2",
+    reason: "配送業者の仕分けセンターで遅れが出ています。",
+    newEstimate: "12月3日（木）",
+    orderStatusUrl: "https://example.com/orders/1042",
+    resolution: "再び配送中です",
+    productTitle: "リネンエプロン",
+    variantTitle: "藍",
+    price: "￥4,400",
+    productUrl: "https://example.com/products/linen-apron",
+    carrier: "ヤマト運輸",
+    trackingNumber: "1234-5678-9012",
+    trackingUrl: "https://example.com/track/123456789012",
+  },
+};

@@ -1,0 +1,116 @@
+// Suppressions: addresses that must not get (some) notices. `email` / `sms`
+// blocks every notice on that channel (bounce, STOP); `email:marketing` /
+// `sms:marketing` blocks only non-transactional kinds (an unsubscribe link).
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Db } from "../db.server.ts";
+import type { NoticeChannel } from "./kinds.ts";
+
+export type KindClass = "all" | "marketing";
+
+export function normalizeAddress(channel: NoticeChannel, address: string): string {
+  return channel === "email" ? address.trim().toLowerCase() : address.replace(/[\s()-]/g, "");
+}
+
+function suppressionChannel(channel: NoticeChannel, kindClass: KindClass): string {
+  return kindClass === "all" ? channel : `${channel}:marketing`;
+}
+
+/** The reason a notice to this address is suppressed, or null. */
+export async function findSuppression(
+  db: Db,
+  shop: string,
+  channel: NoticeChannel,
+  address: string,
+  transactional: boolean,
+): Promise<string | null> {
+  const channels = transactional ? [channel] : [channel, `${channel}:marketing`];
+  const row = await db.suppression.findFirst({
+    where: { shop, address: normalizeAddress(channel, address), channel: { in: channels } },
+  });
+  return row ? row.reason : null;
+}
+
+export async function suppress(
+  db: Db,
+  shop: string,
+  channel: NoticeChannel,
+  address: string,
+  kindClass: KindClass,
+  reason: string,
+): Promise<void> {
+  const key = { shop, channel: suppressionChannel(channel, kindClass), address: normalizeAddress(channel, address) };
+  await db.suppression.upsert({ where: { shop_channel_address: key }, create: { ...key, reason }, update: {} });
+}
+
+export async function unsuppress(
+  db: Db,
+  shop: string,
+  channel: NoticeChannel,
+  address: string,
+  kindClass: KindClass,
+): Promise<void> {
+  await db.suppression.deleteMany({
+    where: { shop, channel: suppressionChannel(channel, kindClass), address: normalizeAddress(channel, address) },
+  });
+}
+
+// ---- Signed unsubscribe tokens ----
+
+export interface UnsubscribeClaim {
+  shop: string;
+  channel: NoticeChannel;
+  address: string;
+  kindClass: KindClass;
+}
+
+function base64url(input: Buffer | string): string {
+  return Buffer.from(input).toString("base64url");
+}
+
+function mac(secret: string, payload: string): Buffer {
+  return createHmac("sha256", secret).update(`kizuna-unsubscribe.${payload}`).digest();
+}
+
+export function signUnsubscribeToken(secret: string, claim: UnsubscribeClaim): string {
+  const payload = base64url(
+    JSON.stringify([claim.shop, claim.channel, normalizeAddress(claim.channel, claim.address), claim.kindClass]),
+  );
+  return `${payload}.${base64url(mac(secret, payload))}`;
+}
+
+/** The claim of a genuine token, or null for anything forged, altered or malformed. */
+export function verifyUnsubscribeToken(secret: string, token: string): UnsubscribeClaim | null {
+  const match = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{43})$/.exec(token.trim());
+  if (!match) return null;
+  const [, payload = "", signature = ""] = match;
+  const expected = mac(secret, payload);
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    if (!Array.isArray(value) || value.length !== 4) return null;
+    const [shop, channel, address, kindClass] = value as unknown[];
+    if (typeof shop !== "string" || typeof address !== "string") return null;
+    if (channel !== "email" && channel !== "sms") return null;
+    if (kindClass !== "all" && kindClass !== "marketing") return null;
+    return { shop, channel, address, kindClass };
+  } catch {
+    return null;
+  }
+}
+
+export function unsubscribeUrl(publicUrl: string, secret: string, claim: UnsubscribeClaim): string {
+  const url = new URL("/notices/unsubscribe", publicUrl);
+  url.searchParams.set("token", signUnsubscribeToken(secret, claim));
+  return url.toString();
+}
+
+export type UnsubscribeResult = { ok: true; claim: UnsubscribeClaim } | { ok: false; message: string };
+
+/** RFC 8058 one-click and the confirm page's button: a valid token adds the suppression (idempotent). */
+export async function unsubscribeWithToken(db: Db, secret: string, token: string): Promise<UnsubscribeResult> {
+  const claim = verifyUnsubscribeToken(secret, token);
+  if (!claim) return { ok: false, message: "This unsubscribe link is not valid. Please use the link from the email." };
+  await suppress(db, claim.shop, claim.channel, claim.address, claim.kindClass, "unsubscribed");
+  return { ok: true, claim };
+}

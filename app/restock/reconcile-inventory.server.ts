@@ -1,0 +1,78 @@
+// Periodic reconciliation: Shopify does not guarantee inventory_levels/update,
+// so for every variant someone waits for, stock is read through the Admin API,
+// projected like the webhook would have been (same projection, newest wins),
+// and an episode starts if the variant is back.
+import type { Db } from "../db.server.ts";
+import { INVENTORY_ITEMS_PER_QUERY, InventoryLevelsQuery } from "../graphql/products.ts";
+import { projectEvent } from "../mirror/project-event.server.ts";
+import type { AdminApi } from "../shopify/admin-api.server.ts";
+import { restInventoryLevel } from "../sync/rest-shape.server.ts";
+import { isObject, type Json } from "../webhooks/payload.server.ts";
+import { startEpisodeIfRestocked, waitingSubscribers } from "./episodes.server.ts";
+import type { RestockEpisode } from "./types.ts";
+
+export interface ReconcileSummary {
+  /** Variants with waiting subscribers. */
+  variants: number;
+  /** Inventory levels read from the Admin API and projected. */
+  levels: number;
+  started: RestockEpisode[];
+}
+
+/** Variants of the shop with at least one waiting subscriber. */
+async function wantedVariants(db: Db, shop: string): Promise<string[]> {
+  const rows = await db.restockSubscription.findMany({
+    where: { shop, unsubscribedAt: null },
+    distinct: ["variantId"],
+    select: { variantId: true },
+  });
+  const wanted: string[] = [];
+  for (const { variantId } of rows) {
+    if ((await waitingSubscribers(db, shop, variantId, 1)).length > 0) wanted.push(variantId);
+  }
+  return wanted;
+}
+
+/**
+ * Refreshes stock of wanted variants from the Admin API (when `api` is given;
+ * without it only the mirror is re-read) and starts the episodes a missed
+ * webhook would have started. Returns them: the caller schedules runWave.
+ */
+export async function reconcileInventory(
+  db: Db,
+  shop: string,
+  api?: AdminApi | null,
+  now: Date = new Date(),
+): Promise<ReconcileSummary> {
+  const variantIds = await wantedVariants(db, shop);
+  let levels = 0;
+  if (api && variantIds.length > 0) {
+    const variants: { inventoryItemId: string | null }[] = [];
+    // In slices: SQLite binds at most 999 parameters per statement.
+    for (let i = 0; i < variantIds.length; i += 500) {
+      variants.push(
+        ...(await db.variant.findMany({
+          where: { shop, id: { in: variantIds.slice(i, i + 500) }, inventoryItemId: { not: null } },
+          select: { inventoryItemId: true },
+        })),
+      );
+    }
+    const items = [...new Set(variants.map((v) => `gid://shopify/InventoryItem/${v.inventoryItemId}`))];
+    for (let i = 0; i < items.length; i += INVENTORY_ITEMS_PER_QUERY) {
+      const batch = items.slice(i, i + INVENTORY_ITEMS_PER_QUERY);
+      const { data } = await api.request<{ nodes: Json[] }>(InventoryLevelsQuery, { inventoryItemIds: batch });
+      for (const item of data.nodes.filter(isObject)) {
+        const nodes =
+          isObject(item.inventoryLevels) && Array.isArray(item.inventoryLevels.nodes) ? item.inventoryLevels.nodes : [];
+        for (const level of nodes.filter(isObject)) {
+          const payload = restInventoryLevel(level, String(item.id));
+          await projectEvent(db, { shop, topic: "inventory_levels/update", payload, triggeredAt: null });
+          levels += 1;
+        }
+      }
+    }
+  }
+  const started: RestockEpisode[] = [];
+  for (const variantId of variantIds) started.push(...(await startEpisodeIfRestocked(db, shop, variantId, now)));
+  return { variants: variantIds.length, levels, started };
+}

@@ -1,0 +1,316 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { z } from "zod";
+import { formatDate } from "../components/format.ts";
+import { db } from "../db.server.ts";
+import {
+  DelayCaseNotFound,
+  delayCounts,
+  listCases,
+  notifyCaseNow,
+  resolveCase,
+  snoozeCase,
+} from "../delays/cases.server.ts";
+import { queueNoticeNotifier } from "../delays/notify.server.ts";
+import { RULE_LABELS } from "../delays/reasons.ts";
+import { CASE_STATUSES, RULES } from "../delays/names.ts";
+import { transitStats } from "../delays/transit.server.ts";
+import { authenticate } from "../shopify.server.ts";
+
+const Query = z.object({
+  status: z.enum(CASE_STATUSES).catch("open"),
+  rule: z.enum(RULES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const { status, rule, page } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const database = db();
+  const now = new Date();
+  const [list, counts, transit, shop] = await Promise.all([
+    listCases(database, session.shop, { status, rule, page }),
+    delayCounts(database, session.shop),
+    transitStats(database, session.shop, now),
+    database.shop.findUnique({ where: { domain: session.shop }, select: { timezone: true } }),
+  ]);
+  return {
+    ...list,
+    counts,
+    transit,
+    status,
+    rule: rule ?? "",
+    timezone: shop?.timezone ?? null,
+    now: now.toISOString(),
+  };
+}
+
+const Action = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("notify"), id: z.coerce.number().int(), message: z.string().max(1000).optional() }),
+  z.object({
+    intent: z.literal("snooze"),
+    id: z.coerce.number().int(),
+    until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Pick a date"),
+  }),
+  z.object({ intent: z.literal("resolve"), id: z.coerce.number().int() }),
+]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const parsed = Action.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return Response.json({ ok: false, message: parsed.error.issues[0]?.message }, { status: 400 });
+  const input = parsed.data;
+  const database = db();
+  try {
+    if (input.intent === "notify") {
+      const told = await notifyCaseNow(database, session.shop, input.id, queueNoticeNotifier(database), input.message);
+      return {
+        ok: told,
+        message: told ? "The customer will be told." : "This customer cannot be reached (notice off or no contact).",
+      };
+    }
+    if (input.intent === "snooze") {
+      const until = new Date(`${input.until}T00:00:00Z`);
+      if (until.getTime() <= Date.now())
+        return Response.json({ ok: false, message: "Pick a date in the future" }, { status: 400 });
+      await snoozeCase(database, session.shop, input.id, until);
+      return { ok: true, message: `Snoozed until ${input.until}.` };
+    }
+    await resolveCase(database, session.shop, input.id);
+    return { ok: true, message: "Resolved." };
+  } catch (error) {
+    if (error instanceof DelayCaseNotFound)
+      return Response.json({ ok: false, message: error.message }, { status: 404 });
+    throw error;
+  }
+}
+
+function age(openedAt: string, now: string): string {
+  const hours = Math.max(0, Math.floor((Date.parse(now) - Date.parse(openedAt)) / 3_600_000));
+  return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
+}
+
+const hoursOf = (minutes: number) => `${Math.round(minutes / 6) / 10} h`;
+
+export default function Delays() {
+  const { cases, counts, transit, status, rule, page, hasNext, timezone, now } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params, setParams] = useSearchParams();
+  const [selected, setSelected] = useState<number | null>(null);
+  const current = cases.find((row) => row.id === selected) ?? null;
+  const [message, setMessage] = useState("");
+  const [until, setUntil] = useState("");
+  const busy = navigation.state !== "idle";
+
+  const setFilter = (key: string, value: string) => {
+    const updated = new URLSearchParams(params);
+    if (value) updated.set(key, value);
+    else updated.delete(key);
+    updated.delete("page");
+    setParams(updated);
+  };
+  const goTo = (next: number) => {
+    const updated = new URLSearchParams(params);
+    updated.set("page", String(next));
+    setParams(updated);
+  };
+
+  const rows = cases.map((row, index) => (
+    <IndexTable.Row
+      id={String(row.id)}
+      key={row.id}
+      position={index}
+      selected={row.id === selected}
+      onClick={() => {
+        setSelected(row.id);
+        setMessage(row.customerMessage);
+      }}
+    >
+      <IndexTable.Cell>
+        <Text as="span" fontWeight="semibold">
+          {row.orderName ?? row.orderId}
+        </Text>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{row.customer ?? "Guest"}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <BlockStack gap="100">
+          <Badge tone={row.rule === "likely_late" ? "attention" : "warning"}>{row.ruleLabel}</Badge>
+          <Text as="span" variant="bodySm">
+            {row.explanation}
+          </Text>
+        </BlockStack>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{age(row.openedAt, now)}</IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.notifiedAt ? (
+          <Badge tone="success">{`Told ${formatDate(row.notifiedAt, timezone)}`}</Badge>
+        ) : (
+          <Badge tone="attention">Not told yet</Badge>
+        )}
+        {row.snoozedUntil ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {`Snoozed until ${formatDate(row.snoozedUntil, timezone)}`}
+          </Text>
+        ) : null}
+      </IndexTable.Cell>
+    </IndexTable.Row>
+  ));
+
+  return (
+    <Page
+      title="Delays"
+      subtitle={`${counts.open} open · ${counts.snoozed} snoozed · ${counts.notNotified} customers not told yet`}
+    >
+      <BlockStack gap="400">
+        {result?.message ? <Banner tone={result.ok ? "success" : "critical"} title={result.message} /> : null}
+        <InlineStack gap="300">
+          <Select
+            label="Status"
+            options={CASE_STATUSES.map((value) => ({ label: value.charAt(0).toUpperCase() + value.slice(1), value }))}
+            value={status}
+            onChange={(value) => setFilter("status", value)}
+          />
+          <Select
+            label="Rule"
+            options={[
+              { label: "All rules", value: "" },
+              ...RULES.map((value) => ({ label: `${RULE_LABELS[value]} (${counts.byRule[value] ?? 0})`, value })),
+            ]}
+            value={rule}
+            onChange={(value) => setFilter("rule", value)}
+          />
+        </InlineStack>
+        <Card padding="0">
+          <IndexTable
+            resourceName={{ singular: "delay", plural: "delays" }}
+            itemCount={cases.length}
+            selectable={false}
+            loading={navigation.state === "loading"}
+            emptyState={
+              <EmptyState heading={status === "open" ? "No delays right now" : `No ${status} delays`} image="">
+                <p>
+                  Kizuna checks every open order when Shopify reports a change and on a schedule, so silent parcels are
+                  found too. Late orders appear here before customers have to ask.
+                </p>
+              </EmptyState>
+            }
+            headings={[
+              { title: "Order" },
+              { title: "Customer" },
+              { title: "Reason" },
+              { title: "Age" },
+              { title: "Customer told" },
+            ]}
+            pagination={{
+              hasPrevious: page > 1,
+              hasNext,
+              onPrevious: () => goTo(page - 1),
+              onNext: () => goTo(page + 1),
+            }}
+          >
+            {rows}
+          </IndexTable>
+        </Card>
+        {current && current.status !== "resolved" ? (
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {`${current.orderName ?? current.orderId}: ${current.ruleLabel}`}
+              </Text>
+              <Form method="post">
+                <input type="hidden" name="intent" value="notify" />
+                <input type="hidden" name="id" value={current.id} />
+                <BlockStack gap="200">
+                  <TextField
+                    label="What the customer is told (the reason in the delay notice)"
+                    name="message"
+                    value={message}
+                    onChange={setMessage}
+                    multiline={3}
+                    maxLength={1000}
+                    autoComplete="off"
+                  />
+                  <InlineStack>
+                    <Button submit variant="primary" loading={busy}>
+                      Notify now
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="snooze" />
+                <input type="hidden" name="id" value={current.id} />
+                <InlineStack gap="200" blockAlign="end">
+                  <TextField
+                    label="Snooze until"
+                    type="date"
+                    name="until"
+                    value={until}
+                    onChange={setUntil}
+                    autoComplete="off"
+                  />
+                  <Button submit disabled={!until || busy}>
+                    Snooze
+                  </Button>
+                </InlineStack>
+              </Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="resolve" />
+                <input type="hidden" name="id" value={current.id} />
+                <Button submit tone="critical" disabled={busy}>
+                  Resolve
+                </Button>
+              </Form>
+            </BlockStack>
+          </Card>
+        ) : null}
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              Transit times learned from delivered parcels
+            </Text>
+            <Text as="p" tone="subdued">
+              A parcel still in transit beyond its group&apos;s 90th percentile is flagged as likely late, once the
+              group has at least 20 deliveries.
+            </Text>
+            {transit.length === 0 ? (
+              <Text as="p">No deliveries recorded yet.</Text>
+            ) : (
+              <DataTable
+                columnContentTypes={["text", "text", "numeric", "numeric", "numeric"]}
+                headings={["Carrier", "Region", "Deliveries", "Median", "90th percentile"]}
+                rows={transit.map((group) => [
+                  group.carrier,
+                  group.region,
+                  group.samples < 20 ? `${group.samples} (not used yet)` : String(group.samples),
+                  hoursOf(group.p50Minutes),
+                  hoursOf(group.p90Minutes),
+                ])}
+              />
+            )}
+          </BlockStack>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

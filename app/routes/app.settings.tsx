@@ -1,0 +1,486 @@
+// /app/settings — sender, handling time and holidays, quiet hours, the daily
+// cap, which notices are on, and the template editor with a live preview and
+// "Send me a test". Thin: parse with zod, call one domain function, render.
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  Divider,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useMemo, useState } from "react";
+import { db } from "../db.server.ts";
+import { env } from "../env.server.ts";
+import { defaultTemplate } from "../notices/default-templates.ts";
+import { sharedMailer } from "../notices/delivery-deps.server.ts";
+import {
+  KINDS,
+  NOTICE_KINDS,
+  SAMPLE_VARIABLES,
+  variablesOf,
+  type NoticeChannel,
+  type NoticeKind,
+  type NoticeLocale,
+} from "../notices/kinds.ts";
+import { listNoticeTemplates, resetNoticeTemplate, saveNoticeTemplate } from "../notices/notice-templates.server.ts";
+import { sendTestNotice } from "../notices/send-test-notice.server.ts";
+import { checkTemplate, renderHtmlBody, renderTemplate } from "../notices/template-language.ts";
+import { getShopSettings, saveShopSettings, type ShopSettingsInput } from "../settings/shop-settings.server.ts";
+import { parseJsonField, SettingsForm } from "../settings/settings-form.ts";
+import { authenticate } from "../shopify.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const database = db();
+  const [settings, templates, shop] = await Promise.all([
+    getShopSettings(database, session.shop),
+    listNoticeTemplates(database, session.shop),
+    database.shop.findUnique({ where: { domain: session.shop }, select: { name: true } }),
+  ]);
+  return { settings, templates, shopName: settings.senderName ?? shop?.name ?? session.shop };
+}
+
+type ActionResult = { ok: boolean; message: string; errors?: string[]; intent: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const parsed = SettingsForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return data<ActionResult>(
+      { ok: false, intent: "unknown", message: "That request was not understood." },
+      { status: 400 },
+    );
+  }
+  const form = parsed.data;
+  const database = db();
+  if (form.intent === "settings") {
+    const input = parseJsonField(form.settings) as ShopSettingsInput;
+    const saved = await saveShopSettings(database, session.shop, input);
+    if (!saved.ok) {
+      return data<ActionResult>(
+        { ok: false, intent: form.intent, message: "The settings were not saved.", errors: saved.errors },
+        { status: 422 },
+      );
+    }
+    return data<ActionResult>({ ok: true, intent: form.intent, message: "Settings saved." });
+  }
+  if (form.intent === "template-reset") {
+    await resetNoticeTemplate(database, session.shop, form);
+    return data<ActionResult>({ ok: true, intent: form.intent, message: "Template reset to Kizuna's default." });
+  }
+  const template = { ...form, subject: form.channel === "email" ? form.subject : null };
+  if (form.intent === "template-save") {
+    const saved = await saveNoticeTemplate(database, session.shop, template);
+    if (!saved.ok) {
+      return data<ActionResult>(
+        { ok: false, intent: form.intent, message: "The template was not saved.", errors: saved.errors },
+        { status: 422 },
+      );
+    }
+    return data<ActionResult>({ ok: true, intent: form.intent, message: "Template saved." });
+  }
+  const sent = await sendTestNotice(database, sharedMailer(), session.shop, template, {
+    publicUrl: env().SHOPIFY_APP_URL,
+  });
+  return sent.ok
+    ? data<ActionResult>({ ok: true, intent: form.intent, message: `Test sent to ${sent.to}.` })
+    : data<ActionResult>({ ok: false, intent: form.intent, message: sent.message }, { status: 422 });
+}
+
+const TIMES = Array.from({ length: 48 }, (_, i) => {
+  const value = `${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}`;
+  return { label: value, value };
+});
+
+type TemplateRow = { kind: string; locale: string; channel: string; subject: string | null; body: string };
+
+function templateFor(saved: TemplateRow[], kind: NoticeKind, locale: NoticeLocale, channel: NoticeChannel) {
+  const found = saved.find((t) => t.kind === kind && t.locale === locale && t.channel === channel);
+  if (found) return { subject: found.subject ?? "", body: found.body, custom: true };
+  const fallback = defaultTemplate(kind, locale, channel);
+  return { subject: fallback.subject ?? "", body: fallback.body, custom: false };
+}
+
+function Result({ result, intents }: { result: ActionResult | undefined; intents: string[] }) {
+  if (!result || !intents.includes(result.intent)) return null;
+  return (
+    <Banner tone={result.ok ? "success" : "critical"} title={result.message}>
+      {result.errors?.length ? (
+        <BlockStack gap="100">
+          {result.errors.map((error) => (
+            <Text as="p" key={error}>
+              {error}
+            </Text>
+          ))}
+        </BlockStack>
+      ) : null}
+    </Banner>
+  );
+}
+
+function TemplateEditor({
+  saved,
+  shopName,
+  result,
+}: {
+  saved: TemplateRow[];
+  shopName: string;
+  result?: ActionResult;
+}) {
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const [kind, setKind] = useState<NoticeKind>("delay");
+  const [locale, setLocale] = useState<NoticeLocale>("ja");
+  const [channel, setChannel] = useState<NoticeChannel>("email");
+  const current = templateFor(saved, kind, locale, channel);
+  const [draft, setDraft] = useState<{ key: string; subject: string; body: string } | null>(null);
+  const key = `${kind}/${locale}/${channel}`;
+  const subject = draft?.key === key ? draft.subject : current.subject;
+  const body = draft?.key === key ? draft.body : current.body;
+  const edit = (next: { subject?: string; body?: string }) =>
+    setDraft({ key, subject: next.subject ?? subject, body: next.body ?? body });
+
+  const allowed = variablesOf(kind);
+  const problems = [channel === "email" ? checkTemplate(subject, allowed) : null, checkTemplate(body, allowed)].filter(
+    (p): p is string => Boolean(p),
+  );
+  const preview = useMemo(() => {
+    if (problems.length) return null;
+    const values = { ...SAMPLE_VARIABLES[locale], shopName };
+    return {
+      subject: channel === "email" ? renderTemplate(subject, values, { mode: "line" }) : null,
+      html: channel === "email" ? renderHtmlBody(body, values, allowed) : null,
+      text: renderTemplate(body, values, { mode: "text" }),
+    };
+  }, [problems.length, locale, shopName, channel, subject, body, allowed]);
+
+  const send = (intent: string) =>
+    submit({ intent, kind, locale, channel, subject: channel === "email" ? subject : "", body }, { method: "post" });
+
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <BlockStack gap="100">
+          <Text as="h2" variant="headingMd">
+            Message templates
+          </Text>
+          <Text as="p" tone="subdued">
+            Edit what customers read. Variables in double braces are filled in for each customer; parts inside{" "}
+            {"{{#if variable}}…{{/if}}"} appear only when the value is known.
+          </Text>
+        </BlockStack>
+        <Result result={result} intents={["template-save", "template-reset", "template-test"]} />
+        <InlineGrid columns={3} gap="300">
+          <Select
+            label="Notice"
+            options={NOTICE_KINDS.map((k) => ({ label: KINDS[k].label, value: k }))}
+            value={kind}
+            onChange={(value) => setKind(value as NoticeKind)}
+          />
+          <Select
+            label="Language"
+            options={[
+              { label: "日本語", value: "ja" },
+              { label: "English", value: "en" },
+            ]}
+            value={locale}
+            onChange={(value) => setLocale(value as NoticeLocale)}
+          />
+          <Select
+            label="Channel"
+            options={[
+              { label: "Email", value: "email" },
+              { label: "SMS", value: "sms" },
+            ]}
+            value={channel}
+            onChange={(value) => setChannel(value as NoticeChannel)}
+          />
+        </InlineGrid>
+        <Text as="p" tone="subdued">
+          {current.custom ? "Your edited template." : "Kizuna's default template."} Variables you can use:{" "}
+          {Object.keys(allowed)
+            .map((name) => `{{${name}}}`)
+            .join(" ")}
+        </Text>
+        <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+          <BlockStack gap="300">
+            {channel === "email" ? (
+              <TextField
+                label="Subject"
+                value={subject}
+                onChange={(value) => edit({ subject: value })}
+                autoComplete="off"
+              />
+            ) : null}
+            <TextField
+              label="Message"
+              value={body}
+              onChange={(value) => edit({ body: value })}
+              multiline={12}
+              autoComplete="off"
+              monospaced
+            />
+            {problems.map((problem) => (
+              <Text as="p" tone="critical" key={problem}>
+                {problem}
+              </Text>
+            ))}
+            <InlineStack gap="200">
+              <Button
+                variant="primary"
+                onClick={() => send("template-save")}
+                loading={busy === "template-save"}
+                disabled={problems.length > 0}
+              >
+                Save template
+              </Button>
+              <Button
+                onClick={() => send("template-test")}
+                loading={busy === "template-test"}
+                disabled={problems.length > 0}
+              >
+                Send me a test
+              </Button>
+              <Button
+                variant="plain"
+                tone="critical"
+                onClick={() => {
+                  setDraft(null);
+                  submit({ intent: "template-reset", kind, locale, channel }, { method: "post" });
+                }}
+                disabled={!current.custom}
+              >
+                Reset to default
+              </Button>
+            </InlineStack>
+          </BlockStack>
+          <Box background="bg-surface-secondary" padding="400" borderRadius="200">
+            <BlockStack gap="200">
+              <Text as="h3" variant="headingSm">
+                Preview (sample customer)
+              </Text>
+              {preview ? (
+                <>
+                  {preview.subject !== null ? (
+                    <Text as="p" fontWeight="semibold">
+                      {preview.subject}
+                    </Text>
+                  ) : null}
+                  <Divider />
+                  {preview.html ? (
+                    <iframe
+                      title="Email preview"
+                      sandbox=""
+                      srcDoc={preview.html}
+                      style={{ width: "100%", minHeight: 360, border: 0, background: "white" }}
+                    />
+                  ) : (
+                    <Text as="p">{preview.text}</Text>
+                  )}
+                </>
+              ) : (
+                <Text as="p" tone="subdued">
+                  Fix the template to see the preview.
+                </Text>
+              )}
+            </BlockStack>
+          </Box>
+        </InlineGrid>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Settings() {
+  const { settings, templates, shopName } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "settings";
+  const [form, setForm] = useState({
+    senderName: settings.senderName ?? "",
+    senderEmail: settings.senderEmail ?? "",
+    handlingDays: String(settings.handlingDays),
+    holidayPreset: settings.holidayPreset ?? "none",
+    holidays: settings.holidays.join("\n"),
+    quietStart: settings.quietStart,
+    quietEnd: settings.quietEnd,
+    dailyCap: String(settings.dailyCap),
+    followUpDays: String(settings.followUpDays),
+    noticeKinds: settings.noticeKinds,
+  });
+  const set = (patch: Partial<typeof form>) => setForm((previous) => ({ ...previous, ...patch }));
+  const save = () => {
+    const payload = {
+      ...form,
+      holidays: form.holidays.split(/[\s,]+/).filter(Boolean),
+    };
+    submit({ intent: "settings", settings: JSON.stringify(payload) }, { method: "post" });
+  };
+
+  return (
+    <Page
+      title="Settings"
+      primaryAction={{ content: "Save", onAction: save, loading: saving }}
+      secondaryActions={[{ content: "Notices log", url: "/app/notices" }]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Result result={result} intents={["settings", "unknown"]} />
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Sender
+                </Text>
+                <FormLayout>
+                  <FormLayout.Group>
+                    <TextField
+                      label="Sender name"
+                      value={form.senderName}
+                      onChange={(value) => set({ senderName: value })}
+                      placeholder={shopName}
+                      autoComplete="off"
+                      helpText="Customers see this name. Empty: your shop's name."
+                    />
+                    <TextField
+                      label="Sender email"
+                      type="email"
+                      value={form.senderEmail}
+                      onChange={(value) => set({ senderEmail: value })}
+                      autoComplete="email"
+                      helpText="Replies go here, and so does “Send me a test”."
+                    />
+                  </FormLayout.Group>
+                </FormLayout>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Shipping days
+                </Text>
+                <FormLayout>
+                  <FormLayout.Group>
+                    <TextField
+                      label="Handling time (business days)"
+                      type="number"
+                      min={0}
+                      max={30}
+                      value={form.handlingDays}
+                      onChange={(value) => set({ handlingDays: value })}
+                      autoComplete="off"
+                      helpText="An order not shipped within this many business days counts as delayed."
+                    />
+                    <Select
+                      label="Public holidays"
+                      options={[
+                        { label: "Japan (国民の祝日)", value: "jp" },
+                        { label: "None", value: "none" },
+                      ]}
+                      value={form.holidayPreset}
+                      onChange={(value) => set({ holidayPreset: value as "jp" | "none" })}
+                    />
+                  </FormLayout.Group>
+                  <TextField
+                    label="Your own days off"
+                    value={form.holidays}
+                    onChange={(value) => set({ holidays: value })}
+                    multiline={3}
+                    autoComplete="off"
+                    helpText="One date per line, as YYYY-MM-DD (e.g. 2026-12-29). Weekends are always excluded."
+                  />
+                </FormLayout>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Quiet hours and limits
+                </Text>
+                <FormLayout>
+                  <FormLayout.Group>
+                    <Select
+                      label="Quiet hours start"
+                      options={TIMES}
+                      value={form.quietStart}
+                      onChange={(value) => set({ quietStart: value })}
+                    />
+                    <Select
+                      label="Quiet hours end"
+                      options={TIMES}
+                      value={form.quietEnd}
+                      onChange={(value) => set({ quietEnd: value })}
+                      helpText="In your shop's time zone. Notices wait until the end; none are dropped."
+                    />
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    <TextField
+                      label="Daily limit per customer"
+                      type="number"
+                      min={1}
+                      max={20}
+                      value={form.dailyCap}
+                      onChange={(value) => set({ dailyCap: value })}
+                      autoComplete="off"
+                      helpText="Proactive notices (delays, back in stock, follow-ups) a customer gets per day at most."
+                    />
+                    <TextField
+                      label="Follow-up after delivery (days)"
+                      type="number"
+                      min={1}
+                      max={60}
+                      value={form.followUpDays}
+                      onChange={(value) => set({ followUpDays: value })}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                </FormLayout>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Which notices Kizuna sends
+                </Text>
+                {NOTICE_KINDS.map((kind) => (
+                  <Checkbox
+                    key={kind}
+                    label={KINDS[kind].label}
+                    helpText={
+                      KINDS[kind].note ? `${KINDS[kind].description} ${KINDS[kind].note}` : KINDS[kind].description
+                    }
+                    checked={form.noticeKinds[kind]}
+                    onChange={(checked) => set({ noticeKinds: { ...form.noticeKinds, [kind]: checked } })}
+                  />
+                ))}
+              </BlockStack>
+            </Card>
+            <InlineStack align="end">
+              <Button variant="primary" onClick={save} loading={saving}>
+                Save settings
+              </Button>
+            </InlineStack>
+            <TemplateEditor saved={templates} shopName={shopName} result={result} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

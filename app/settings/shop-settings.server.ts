@@ -1,0 +1,142 @@
+// A shop's settings for notices and delay rules: defaults when the seller has
+// saved nothing, and a validated save (a bad value is a clear message, no write).
+import { z } from "zod";
+import type { Db } from "../db.server.ts";
+import { KINDS, NOTICE_KINDS, type NoticeKind } from "../notices/kinds.ts";
+
+export interface ShopSettingsView {
+  shop: string;
+  senderName: string | null;
+  senderEmail: string | null;
+  handlingDays: number;
+  holidayPreset: "jp" | null;
+  holidays: string[];
+  weekendDays: number[];
+  quietStart: string;
+  quietEnd: string;
+  dailyCap: number;
+  delayRules: Record<string, unknown>;
+  noticeKinds: Record<NoticeKind, boolean>;
+  restockPerUnit: number;
+  followUpDays: number;
+}
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function resolveNoticeKinds(saved: Record<string, unknown>): Record<NoticeKind, boolean> {
+  const out = {} as Record<NoticeKind, boolean>;
+  for (const kind of NOTICE_KINDS) {
+    const value = saved[kind];
+    out[kind] = typeof value === "boolean" ? value : KINDS[kind].defaultOn;
+  }
+  return out;
+}
+
+export async function getShopSettings(db: Db, shop: string): Promise<ShopSettingsView> {
+  const row = await db.shopSettings.findUnique({ where: { shop } });
+  const holidays = parseJson<unknown>(row?.holidays, []);
+  const weekend = parseJson<unknown>(row?.weekendDays, [0, 6]);
+  return {
+    shop,
+    senderName: row?.senderName ?? null,
+    senderEmail: row?.senderEmail ?? null,
+    handlingDays: row?.handlingDays ?? 2,
+    holidayPreset: row?.holidayPreset === "jp" ? "jp" : null,
+    holidays: Array.isArray(holidays) ? holidays.filter((d): d is string => typeof d === "string") : [],
+    weekendDays: Array.isArray(weekend) ? weekend.filter((d): d is number => typeof d === "number") : [0, 6],
+    quietStart: row?.quietStart ?? "21:00",
+    quietEnd: row?.quietEnd ?? "08:00",
+    dailyCap: row?.dailyCap ?? 2,
+    delayRules: parseJson<Record<string, unknown>>(row?.delayRules, {}),
+    noticeKinds: resolveNoticeKinds(parseJson<Record<string, unknown>>(row?.noticeKinds, {})),
+    restockPerUnit: row?.restockPerUnit ?? 3,
+    followUpDays: row?.followUpDays ?? 7,
+  };
+}
+
+export async function isNoticeKindOn(db: Db, shop: string, kind: NoticeKind): Promise<boolean> {
+  return (await getShopSettings(db, shop)).noticeKinds[kind];
+}
+
+const NO_LINE_BREAKS = /^[^\r\n]*$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+export const ShopSettingsInput = z.object({
+  senderName: z
+    .string()
+    .trim()
+    .max(80, "Sender name: at most 80 characters.")
+    .regex(NO_LINE_BREAKS, "Sender name: line breaks are not allowed.")
+    .refine((v) => !/[<>"]/.test(v), 'Sender name: the characters < > " are not allowed.')
+    .transform((v) => v || null),
+  senderEmail: z
+    .string()
+    .trim()
+    .max(254)
+    .regex(NO_LINE_BREAKS, "Sender email: line breaks are not allowed.")
+    .refine(
+      (v) => v === "" || z.string().email().safeParse(v).success,
+      "Sender email: enter an address like hello@yourshop.jp.",
+    )
+    .transform((v) => v || null),
+  handlingDays: z.coerce
+    .number({ invalid_type_error: "Handling time: enter a number of business days." })
+    .int("Handling time: whole days only.")
+    .min(0, "Handling time: 0 to 30 business days.")
+    .max(30, "Handling time: 0 to 30 business days."),
+  holidayPreset: z.enum(["jp", "none"]).transform((v) => (v === "jp" ? "jp" : null)),
+  holidays: z
+    .array(z.string().trim())
+    .transform((list) => [...new Set(list.filter(Boolean))].sort())
+    .refine((list) => list.every(isRealDate), "Holidays: write each date as YYYY-MM-DD, e.g. 2026-12-29.")
+    .refine((list) => list.length <= 366, "Holidays: at most 366 dates."),
+  quietStart: z.string().regex(TIME, "Quiet hours: start must be a time like 21:00."),
+  quietEnd: z.string().regex(TIME, "Quiet hours: end must be a time like 08:00."),
+  dailyCap: z.coerce
+    .number({ invalid_type_error: "Daily cap: enter a number." })
+    .int("Daily cap: a whole number.")
+    .min(1, "Daily cap: at least 1 notice a day.")
+    .max(20, "Daily cap: at most 20 notices a day."),
+  followUpDays: z.coerce
+    .number({ invalid_type_error: "Follow-up: enter a number of days." })
+    .int()
+    .min(1, "Follow-up: 1 to 60 days after delivery.")
+    .max(60, "Follow-up: 1 to 60 days after delivery."),
+  noticeKinds: z.record(z.enum(NOTICE_KINDS), z.boolean()),
+});
+export type ShopSettingsInput = z.input<typeof ShopSettingsInput>;
+
+export type SaveResult = { ok: true; settings: ShopSettingsView } | { ok: false; errors: string[] };
+
+/** Validates and saves; nothing is written when any field is wrong. */
+export async function saveShopSettings(db: Db, shop: string, input: ShopSettingsInput): Promise<SaveResult> {
+  const parsed = ShopSettingsInput.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: [...new Set(parsed.error.issues.map((issue) => issue.message))] };
+  const value = parsed.data;
+  const data = {
+    senderName: value.senderName,
+    senderEmail: value.senderEmail,
+    handlingDays: value.handlingDays,
+    holidayPreset: value.holidayPreset,
+    holidays: JSON.stringify(value.holidays),
+    quietStart: value.quietStart,
+    quietEnd: value.quietEnd,
+    dailyCap: value.dailyCap,
+    followUpDays: value.followUpDays,
+    noticeKinds: JSON.stringify(resolveNoticeKinds(value.noticeKinds)),
+  };
+  await db.shopSettings.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+  return { ok: true, settings: await getShopSettings(db, shop) };
+}

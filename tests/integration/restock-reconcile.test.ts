@@ -1,0 +1,73 @@
+// Shopify does not guarantee inventory_levels/update. Stock changes in the
+// sandbox store without any webhook; the periodic reconciliation reads it
+// through the Admin API emulator and starts the episode the webhook would have.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { reconcileInventory } from "../../app/restock/reconcile-inventory.server.ts";
+import { startEpisodeIfRestocked } from "../../app/restock/episodes.server.ts";
+import { AdminApi } from "../../app/shopify/admin-api.server.ts";
+import { backfillShop } from "../../app/sync/backfill-shop.server.ts";
+import { startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
+import { adjustInventory } from "../../sandbox/store/catalogue.ts";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
+
+const SHOP = "kizuna-demo.myshopify.com";
+
+describeEachDatabase("restock reconciliation", (provider) => {
+  let sandbox: RunningSandbox;
+  let database: TestDatabase;
+  let api: AdminApi;
+
+  beforeAll(async () => {
+    // No app listens: nothing may be delivered as a webhook in this test.
+    sandbox = await startSandbox({
+      appUrl: "http://127.0.0.1:9",
+      apiKey: "reconcile-key",
+      apiSecret: "reconcile-secret",
+      shop: SHOP,
+      apiVersion: "2026-07",
+    });
+    database = await createTestDatabase(provider);
+    api = new AdminApi({
+      shop: SHOP,
+      accessToken: sandbox.store.issueAccessToken(SHOP),
+      origin: sandbox.config.origin,
+    });
+    await backfillShop(database.db, api, SHOP);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    await database?.drop();
+  });
+
+  it("starts an episode for a variant restocked without a webhook", async () => {
+    const data = sandbox.store.shop(SHOP)!;
+    const soldOut = [...data.variants.values()].filter((variant) =>
+      data.levelsOfItem(variant.inventoryItemId).every((level) => level.available <= 0),
+    );
+    expect(soldOut.length).toBeGreaterThan(0);
+    const variant = soldOut[0]!;
+    const db = database.db;
+    expect(await db.variant.count({ where: { shop: SHOP, id: variant.id } })).toBe(1);
+    await db.restockSubscription.create({
+      data: { shop: SHOP, variantId: variant.id, email: "waiting@example.com", locale: "ja" },
+    });
+
+    // Still sold out: reconciliation reads the stock and starts nothing.
+    expect((await reconcileInventory(db, SHOP, api)).started).toEqual([]);
+
+    const level = data.levelsOfItem(variant.inventoryItemId)[0]!;
+    adjustInventory(data, [{ inventoryItemId: variant.inventoryItemId, locationId: level.locationId, delta: 4 }]);
+    // The mirror has not heard of it (no webhook): the event-driven path sees nothing.
+    expect(await startEpisodeIfRestocked(db, SHOP, variant.inventoryItemId)).toEqual([]);
+
+    const summary = await reconcileInventory(db, SHOP, api);
+    expect(summary.variants).toBe(1);
+    expect(summary.levels).toBeGreaterThan(0);
+    expect(summary.started).toHaveLength(1);
+    expect(summary.started[0]).toMatchObject({ variantId: variant.id, status: "running" });
+    expect(summary.started[0]!.availableAtStart).toBeGreaterThanOrEqual(4);
+    // Running it again does not start a second episode.
+    expect((await reconcileInventory(db, SHOP, api)).started).toEqual([]);
+    expect(await db.restockEpisode.count({ where: { shop: SHOP, variantId: variant.id } })).toBe(1);
+  });
+});
