@@ -10,7 +10,6 @@ import {
   Button,
   Card,
   DataTable,
-  EmptyState,
   InlineGrid,
   InlineStack,
   Layout,
@@ -26,6 +25,7 @@ import { authenticate } from "../shopify.server.ts";
 import { delayCounts } from "../delays/index.server.ts";
 import { eventCounts, failedEvents, mirrorCounts } from "../shops/shop-overview.server.ts";
 import { replayShopEvent } from "../webhooks/sweep-events.server.ts";
+import { EmptyCard } from "../components/EmptyCard.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -282,9 +282,9 @@ export default function Home() {
                 What Kizuna knows about your store
               </Text>
               {Object.values(mirror).every((count) => count === 0) ? (
-                <EmptyState heading="Nothing here yet" image="">
+                <EmptyCard heading="Nothing here yet">
                   <p>Orders, customers and stock appear here as Shopify tells Kizuna about them.</p>
-                </EmptyState>
+                </EmptyCard>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "numeric"]}

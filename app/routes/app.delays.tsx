@@ -8,7 +8,6 @@ import {
   Button,
   Card,
   DataTable,
-  EmptyState,
   IndexTable,
   InlineStack,
   Page,
@@ -33,6 +32,7 @@ import { RULE_LABELS } from "../delays/reasons.ts";
 import { CASE_STATUSES, RULES } from "../delays/names.ts";
 import { transitStats } from "../delays/transit.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { EmptyCard } from "../components/EmptyCard.tsx";
 
 const Query = z.object({
   status: z.enum(CASE_STATUSES).catch("open"),
@@ -205,12 +205,12 @@ export default function Delays() {
             selectable={false}
             loading={navigation.state === "loading"}
             emptyState={
-              <EmptyState heading={status === "open" ? "No delays right now" : `No ${status} delays`} image="">
+              <EmptyCard heading={status === "open" ? "No delays right now" : `No ${status} delays`}>
                 <p>
                   Kizuna checks every open order when Shopify reports a change and on a schedule, so silent parcels are
                   found too. Late orders appear here before customers have to ask.
                 </p>
-              </EmptyState>
+              </EmptyCard>
             }
             headings={[
               { title: "Order" },

@@ -10,7 +10,6 @@ import {
   BlockStack,
   Button,
   Card,
-  EmptyState,
   IndexTable,
   Layout,
   Page,
@@ -25,6 +24,7 @@ import { listNotices, type NoticeRowView } from "../notices/list-notices.server.
 import { enqueueNoticeDelivery, noticeQueue } from "../notices/notice-queue.server.ts";
 import { resendAndEnqueue } from "../notices/resend-notice.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { EmptyCard } from "../components/EmptyCard.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -164,9 +164,9 @@ export default function Notices() {
             ) : null}
             <Card padding="0">
               {total === 0 ? (
-                <EmptyState heading="No notices yet" image="">
+                <EmptyCard heading="No notices yet">
                   <p>Delay alerts, back-in-stock alerts and order updates appear here as Kizuna sends them.</p>
-                </EmptyState>
+                </EmptyCard>
               ) : (
                 <NoticeTable rows={recent} timezone={timezone} resend={false} />
               )}

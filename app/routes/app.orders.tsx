@@ -1,23 +1,14 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import {
-  Badge,
-  BlockStack,
-  Card,
-  EmptyState,
-  IndexTable,
-  Page,
-  Text,
-  TextField,
-  type BadgeProps,
-} from "@shopify/polaris";
+import { Badge, BlockStack, Card, IndexTable, Page, Text, TextField, type BadgeProps } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import { formatDate, formatMoney, humanize } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { listOrders } from "../orders/list-orders.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { EmptyCard } from "../components/EmptyCard.tsx";
 
 const Query = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
@@ -126,16 +117,15 @@ export default function Orders() {
             selectable={false}
             loading={navigation.state === "loading"}
             emptyState={
-              <EmptyState
+              <EmptyCard
                 heading={search ? "No orders match your search" : syncing ? "Reading your orders…" : "No orders yet"}
-                image=""
               >
                 <p>
                   {search
                     ? "Try another order number or email address."
                     : "Orders appear here as Shopify sends them; on install Kizuna also reads the last 60 days."}
                 </p>
-              </EmptyState>
+              </EmptyCard>
             }
             headings={[
               { title: "Order" },

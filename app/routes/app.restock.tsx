@@ -4,22 +4,12 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import {
-  Badge,
-  BlockStack,
-  Card,
-  EmptyState,
-  IndexTable,
-  InlineGrid,
-  Layout,
-  Page,
-  Text,
-  type BadgeProps,
-} from "@shopify/polaris";
+import { Badge, BlockStack, Card, IndexTable, InlineGrid, Layout, Page, Text, type BadgeProps } from "@shopify/polaris";
 import { formatDate, formatMoney, humanize } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { restockReport } from "../restock/restock-report.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { EmptyCard } from "../components/EmptyCard.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -60,12 +50,12 @@ export default function Restock() {
     return (
       <Page title="Back in stock">
         <Card>
-          <EmptyState heading="No one is waiting for a sold-out item yet" image="">
+          <EmptyCard heading="No one is waiting for a sold-out item yet">
             <p>
               Add the “Notify me when available” block to your product page in the theme editor. Shoppers who sign up on
               a sold-out variant appear here, and Kizuna emails them in waves when it is back in stock.
             </p>
-          </EmptyState>
+          </EmptyCard>
         </Card>
       </Page>
     );
@@ -180,9 +170,9 @@ export default function Restock() {
               itemCount={episodes.length}
               selectable={false}
               emptyState={
-                <EmptyState heading="No restock yet" image="">
+                <EmptyCard heading="No restock yet">
                   <p>When a wanted variant comes back in stock, its alert waves show here.</p>
-                </EmptyState>
+                </EmptyCard>
               }
               headings={[
                 { title: "Restock" },
