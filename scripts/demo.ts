@@ -236,6 +236,22 @@ async function main(): Promise<void> {
     for (const [table, count] of Object.entries(await mirrorCounts(db, DEMO_SHOP)))
       console.log(`    ${table.padEnd(20)}${count}`);
 
+    // Delay detection and notices run as reactions to those webhooks.
+    await sleep(3_000);
+    const cases = await db.delayCase.groupBy({
+      by: ["rule"],
+      where: { shop: DEMO_SHOP, status: "open" },
+      _count: { _all: true },
+    });
+    const notices = await db.notice.groupBy({ by: ["status"], where: { shop: DEMO_SHOP }, _count: { _all: true } });
+    console.log(`\n  Open delay cases: ${cases.map((c) => `${c.rule} ${c._count._all}`).join(", ") || "none"}`);
+    console.log(`  Notices: ${notices.map((n) => `${n.status} ${n._count._all}`).join(", ") || "none"}`);
+    if (notices.some((n) => n.status === "deferred")) {
+      console.log(
+        "  (deferred = waiting for the shop's quiet hours, 21:00–08:00 Asia/Tokyo, to end; see Notices and Settings)",
+      );
+    }
+
     step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
     const examplesOk = await sendExamples(db, appUrl);
 
