@@ -13,7 +13,7 @@ import { attributeOrder } from "../restock/attribute-order.server.ts";
 import { startEpisodeIfRestocked } from "../restock/episodes.server.ts";
 import { gidParam, idAt, objectsOf, ownIdOf, textOf } from "../mirror/read-payload.server.ts";
 import { isObject, parsePayload, type JsonObject } from "../webhooks/payload.server.ts";
-import type { Topic } from "../webhooks/topics.ts";
+import { SUBSCRIBED_TOPICS, type Topic } from "../webhooks/topics.ts";
 import { evaluateOrderAndNotify, scanAndNotify } from "../delays/notify.server.ts";
 import type { ScanOptions } from "../delays/scan-delays.server.ts";
 import { restockNotices } from "../restock/notifier.server.ts";
@@ -79,18 +79,10 @@ export interface ReactionDeps {
   scanOptions: ScanOptions;
 }
 
-const ORDER_TOPICS = new Set<Topic>([
-  "orders/create",
-  "orders/updated",
-  "orders/cancelled",
-  "orders/fulfilled",
-  "orders/partially_fulfilled",
-  "fulfillments/create",
-  "fulfillments/update",
-  "fulfillment_events/create",
-  "fulfillment_orders/placed_on_hold",
-  "fulfillment_orders/hold_released",
-]);
+/** Topics that can change whether an order is late: orders, parcels, carrier scans, holds. */
+const ORDER_TOPICS = new Set<Topic>(
+  SUBSCRIBED_TOPICS.filter((topic) => topic.startsWith("orders/") || topic.startsWith("fulfillment")),
+);
 
 async function enqueueQueued(deps: ReactionDeps, results: (QueueNoticeResult | null)[]): Promise<void> {
   for (const result of results)

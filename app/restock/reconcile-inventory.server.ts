@@ -3,11 +3,8 @@
 // projected like the webhook would have been (same projection, newest wins),
 // and an episode starts if the variant is back.
 import type { Db } from "../db.server.ts";
-import { INVENTORY_ITEMS_PER_QUERY, InventoryLevelsQuery } from "../graphql/products.ts";
-import { projectEvent } from "../mirror/project-event.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
-import { restInventoryLevel } from "../sync/rest-shape.server.ts";
-import { isObject, type Json } from "../webhooks/payload.server.ts";
+import { backfillInventoryLevels } from "../sync/backfill-shop.server.ts";
 import { startEpisodeIfRestocked, waitingSubscribers } from "./episodes.server.ts";
 import type { RestockEpisode } from "./types.ts";
 
@@ -58,19 +55,7 @@ export async function reconcileInventory(
       );
     }
     const items = [...new Set(variants.map((v) => `gid://shopify/InventoryItem/${v.inventoryItemId}`))];
-    for (let i = 0; i < items.length; i += INVENTORY_ITEMS_PER_QUERY) {
-      const batch = items.slice(i, i + INVENTORY_ITEMS_PER_QUERY);
-      const { data } = await api.request<{ nodes: Json[] }>(InventoryLevelsQuery, { inventoryItemIds: batch });
-      for (const item of data.nodes.filter(isObject)) {
-        const nodes =
-          isObject(item.inventoryLevels) && Array.isArray(item.inventoryLevels.nodes) ? item.inventoryLevels.nodes : [];
-        for (const level of nodes.filter(isObject)) {
-          const payload = restInventoryLevel(level, String(item.id));
-          await projectEvent(db, { shop, topic: "inventory_levels/update", payload, triggeredAt: null });
-          levels += 1;
-        }
-      }
-    }
+    levels = await backfillInventoryLevels(db, api, shop, items);
   }
   const started: RestockEpisode[] = [];
   for (const variantId of variantIds) started.push(...(await startEpisodeIfRestocked(db, shop, variantId, now)));

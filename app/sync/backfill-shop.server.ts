@@ -126,19 +126,34 @@ async function backfillCatalogue(
     summary.variants += variants.length;
   }
   await progress();
-  for (let i = 0; i < inventoryItems.length; i += INVENTORY_ITEMS_PER_QUERY) {
-    const batch = inventoryItems.slice(i, i + INVENTORY_ITEMS_PER_QUERY);
+  summary.inventoryLevels += await backfillInventoryLevels(db, api, shop, inventoryItems, progress);
+}
+
+/**
+ * Reads the stock of `inventoryItemGids` at every location and projects it as
+ * inventory_levels/update would. Returns how many levels it read. (Also the
+ * restock reconciliation's way to catch a missed inventory webhook.)
+ */
+export async function backfillInventoryLevels(
+  db: Db,
+  api: AdminApi,
+  shop: string,
+  inventoryItemGids: string[],
+  progress: () => Promise<void> = async () => undefined,
+): Promise<number> {
+  let count = 0;
+  for (let i = 0; i < inventoryItemGids.length; i += INVENTORY_ITEMS_PER_QUERY) {
+    const batch = inventoryItemGids.slice(i, i + INVENTORY_ITEMS_PER_QUERY);
     const { data } = await api.request<{ nodes: Json[] }>(InventoryLevelsQuery, { inventoryItemIds: batch });
     for (const item of data.nodes.filter(isObject)) {
-      const levels =
-        isObject(item.inventoryLevels) && Array.isArray(item.inventoryLevels.nodes) ? item.inventoryLevels.nodes : [];
-      for (const level of levels.filter(isObject)) {
+      for (const level of nodeList(item.inventoryLevels)) {
         await project(db, shop, "inventory_levels/update", restInventoryLevel(level, String(item.id)));
-        summary.inventoryLevels += 1;
+        count += 1;
       }
     }
     await progress();
   }
+  return count;
 }
 
 async function backfillCustomers(
