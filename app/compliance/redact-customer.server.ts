@@ -84,5 +84,37 @@ export async function redactCustomer(tx: Tx, event: ProjectableEvent): Promise<P
     },
   });
   await scrubPayloads(tx, shop, footprint);
+  await forgetMessages(tx, shop, footprint);
   return { customerId: request.customerId };
+}
+
+/**
+ * What Kizuna itself wrote to or about them: notices (recipient, name and
+ * content go; the row stays so the dedupe key still prevents a resend),
+ * back-in-stock signups and opt-outs keyed by their address.
+ */
+async function forgetMessages(tx: Tx, shop: string, footprint: CustomerFootprint): Promise<void> {
+  const addresses = [...footprint.emails, ...footprint.phones];
+  await tx.notice.updateMany({
+    where: {
+      shop,
+      OR: [
+        { customerId: { in: footprint.customerIds } },
+        { orderId: { in: footprint.orderIds } },
+        { recipient: { in: addresses } },
+      ],
+    },
+    data: { recipient: null, recipientName: null, subject: null, bodyText: null, bodyHtml: null, variables: "{}" },
+  });
+  await tx.restockSubscription.deleteMany({
+    where: {
+      shop,
+      OR: [
+        { customerId: { in: footprint.customerIds } },
+        { email: { in: footprint.emails } },
+        { phone: { in: footprint.phones } },
+      ],
+    },
+  });
+  await tx.suppression.deleteMany({ where: { shop, address: { in: addresses } } });
 }

@@ -570,6 +570,28 @@ describeEachDatabase("mirror projections", (provider) => {
       await deliver(db, owner, "fulfillment_events/create");
       await deliver(db, owner, "refunds/create");
       await deliver(db, owner, "customers/data_request");
+      // What Kizuna wrote to them itself: a notice, a back-in-stock signup, an opt-out.
+      await db.notice.create({
+        data: {
+          shop: owner,
+          kind: "delay",
+          dedupeKey: `delay:${ORDER_ID}`,
+          customerId: ORDER_CUSTOMER_ID,
+          orderId: ORDER_ID,
+          channel: "email",
+          locale: "en",
+          recipient: "john@example.com",
+          recipientName: "John Smith",
+          subject: "Your order #9999, John",
+          bodyText: "Hello John Smith",
+        },
+      });
+      await db.restockSubscription.create({
+        data: { shop: owner, variantId: "1", email: "john@example.com", phone: "555-625-1199", locale: "en" },
+      });
+      await db.suppression.create({
+        data: { shop: owner, channel: "sms", address: "555-625-1199", reason: "STOP" },
+      });
     }
     const otherBefore = await snapshot(db, otherShop);
     const traces = [
@@ -608,6 +630,9 @@ describeEachDatabase("mirror projections", (provider) => {
     expect(await db.lineItem.count({ where: { shop } })).toBe(5);
     expect(await db.webhookEvent.count({ where: { shop } })).toBe(8);
     expect(await db.dataExport.count({ where: { shop } })).toBe(0);
+    // The notice row stays (its dedupe key still blocks a resend), without them in it.
+    expect(await db.notice.findFirstOrThrow({ where: { shop } })).toMatchObject({ recipient: null, bodyText: null });
+    expect(await db.restockSubscription.count({ where: { shop } })).toBe(0);
     expect(await snapshot(db, otherShop)).toEqual(otherBefore);
 
     // A webhook retried after the redaction does not bring the data back.
