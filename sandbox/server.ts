@@ -79,7 +79,8 @@ function storefrontProducts(store: SandboxStore, shop: string): StorefrontProduc
     }));
 }
 
-function compose(handlers: SandboxHandler[]) {
+/** One HTTP server from handlers tried in order; 404 when none answers. */
+export function composeHandlers(handlers: SandboxHandler[]) {
   return createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://sandbox.local");
     void (async () => {
@@ -120,7 +121,7 @@ export async function startSandbox(
     restoreRate: options.restoreRate,
     maximumAvailable: options.maximumAvailable,
   });
-  const server = compose([
+  const server = composeHandlers([
     adminApi,
     createAdminHostHandler(config, { storeTitle: options.storeTitle ?? "Kizuna Demo Store", links }),
     createMailPagesHandler(mail),

@@ -3,14 +3,13 @@
 // form-encoded HTTP with Basic auth; replies reach a real HTTP server.
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SandboxHandler } from "../../sandbox/http.ts";
 import { createMailPagesHandler } from "../../sandbox/mail/mail-pages.ts";
 import { startMailSink, type MailSink, type SinkMessage } from "../../sandbox/mail/mail-sink.ts";
 import { createSmsSinkHandler, createSmsStore, type SmsStore } from "../../sandbox/sms/sms-sink.ts";
 import { twilioSignature } from "../../sandbox/sms/twilio.ts";
+import { close, listen, originOf, serve } from "../support/serve.ts";
 
 let sink: MailSink;
 let sms: SmsStore;
@@ -310,32 +309,4 @@ async function getJson(path: string): Promise<unknown> {
   const response = await fetch(`${origin}${path}`);
   expect(response.status).toBe(200);
   return response.json();
-}
-
-/** A server made of sandbox handlers, tried in order, like sandbox/server.ts. */
-async function serve(handlers: SandboxHandler[]): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    try {
-      for (const handler of handlers) if (await handler(request, response, url)) return;
-      response.writeHead(404).end("not found");
-    } catch (error) {
-      response.writeHead(500).end(String(error));
-    }
-  });
-  await listen(server);
-  return server;
-}
-
-async function listen(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-}
-
-function originOf(server: Server): string {
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }

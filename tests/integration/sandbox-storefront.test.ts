@@ -4,13 +4,13 @@
 // authenticate.public.appProxy) and by the app's own /proxy/ping route.
 import "@shopify/shopify-api/adapters/node";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SandboxConfig, SandboxHandler } from "../../sandbox/http.ts";
+import type { SandboxConfig } from "../../sandbox/http.ts";
 import { proxiedUrl, signProxyQuery } from "../../sandbox/storefront/app-proxy.ts";
 import { createStorefrontHandler, type StorefrontProduct } from "../../sandbox/storefront/storefront.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { close, listen, originOf, serve } from "../support/serve.ts";
 
 const SECRET = "storefront-test-secret";
 const SHOP = "kizuna-demo.myshopify.com";
@@ -345,31 +345,4 @@ function panelTag(html: string): string {
   const tag = /<div class="kizuna-notify__panel"[^>]*>/.exec(html)?.[0];
   expect(tag, "the Notify me panel").toBeDefined();
   return tag ?? "";
-}
-
-async function serve(handlers: SandboxHandler[]): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    try {
-      for (const handler of handlers) if (await handler(request, response, url)) return;
-      response.writeHead(404).end("not found");
-    } catch (error) {
-      response.writeHead(500).end(String(error));
-    }
-  });
-  await listen(server);
-  return server;
-}
-
-async function listen(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-}
-
-function originOf(server: Server): string {
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
