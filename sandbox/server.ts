@@ -9,6 +9,7 @@ import { freePort, sendJson } from "./http.ts";
 import { createMailPagesHandler } from "./mail/mail-pages.ts";
 import { startMailSink, type MailSink } from "./mail/mail-sink.ts";
 import { createSmsSinkHandler, createSmsStore, type SmsStore } from "./sms/sms-sink.ts";
+import { createStockPagesHandler } from "./stock/stock-pages.ts";
 import { createStorefrontHandler, type StorefrontProduct } from "./storefront/storefront.ts";
 import {
   createSandboxStore,
@@ -115,9 +116,12 @@ export async function startSandbox(
     { label: "Storefront", href: "/store" },
     { label: "Mail sink", href: "/mail" },
     { label: "SMS sink", href: "/sms" },
+    { label: "Stock (receive inventory)", href: "/stock" },
   ];
+  // One emitter: webhooks about changes made through the Admin API and the stock page go out in order.
+  const emitter = emitterFor(config);
   const adminApi = createAdminApiHandler(store, config, {
-    emit: emitterFor(config),
+    emit: emitter,
     restoreRate: options.restoreRate,
     maximumAvailable: options.maximumAvailable,
   });
@@ -126,6 +130,7 @@ export async function startSandbox(
     createAdminHostHandler(config, { storeTitle: options.storeTitle ?? "Kizuna Demo Store", links }),
     createMailPagesHandler(mail),
     createSmsSinkHandler(sms),
+    createStockPagesHandler(store, config, emitter),
     createStorefrontHandler(config, {
       products: () => storefrontProducts(store, config.shop),
       proxy: { subpath: "kizuna", prefix: "apps" },

@@ -42,7 +42,7 @@ const STYLE = `
   input { font: inherit; padding: 6px 8px; border: 1px solid #8a8a8a; border-radius: 8px; }
 `;
 
-export type InspectorSection = "mail" | "sms";
+export type InspectorSection = "mail" | "sms" | "stock";
 
 export function inspectorPage(title: string, section: InspectorSection, body: string): string {
   const link = (name: InspectorSection, label: string) =>
@@ -56,7 +56,7 @@ export function inspectorPage(title: string, section: InspectorSection, body: st
 <style>${STYLE}</style>
 </head>
 <body>
-<header><strong>Kizuna sandbox</strong><nav>${link("mail", "Mail")} &nbsp; ${link("sms", "SMS")}</nav></header>
+<header><strong>Kizuna sandbox</strong><nav>${link("mail", "Mail")} &nbsp; ${link("sms", "SMS")} &nbsp; ${link("stock", "Stock")}</nav></header>
 <main>
 ${body}
 </main>

@@ -645,3 +645,24 @@ export function refundPayload(store: SandboxStore, shop: string, refundId: Id, o
   const base = template(options.topic ?? "refunds/create", ctx.apiVersion);
   return text(restRefund(ctx, base, ctx.data.requireRefund(refundId)));
 }
+
+/** What Shopify sends after a stock change: inventory_levels/update per level, products/update per product (its variants' quantities changed). */
+export function stockChangeWebhooks(
+  store: SandboxStore,
+  shop: string,
+  levels: readonly { inventoryItemId: Id; locationId: Id }[],
+): { topic: string; body: string }[] {
+  const data = store.shop(shop);
+  const products = new Set<Id>();
+  const webhooks = levels.map((level) => {
+    const variant = data?.variantOfItem(level.inventoryItemId);
+    if (variant) products.add(variant.productId);
+    return {
+      topic: "inventory_levels/update",
+      body: inventoryLevelPayload(store, shop, level.inventoryItemId, level.locationId),
+    };
+  });
+  for (const productId of products)
+    webhooks.push({ topic: "products/update", body: productPayload(store, shop, productId) });
+  return webhooks;
+}

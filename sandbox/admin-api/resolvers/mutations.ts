@@ -33,11 +33,10 @@ import {
   fulfillmentEventPayload,
   fulfillmentOrderHoldPayload,
   fulfillmentPayload,
-  inventoryLevelPayload,
   orderPayload,
-  productPayload,
   refundPayload,
   returnPayload,
+  stockChangeWebhooks,
   type ReturnTopic,
 } from "../../webhooks/payloads.ts";
 import { requestError } from "../errors.ts";
@@ -145,18 +144,9 @@ function orderUpdated(ctx: ResolverContext, orderId: Id): void {
   ctx.emit("orders/updated", orderPayload(ctx.store, ctx.data.domain, orderId));
 }
 
-/** Stock changed: inventory_levels/update per level, products/update per product (its variants' quantities changed). */
+/** Stock changed: the webhooks Shopify sends about it. */
 function stockChanged(ctx: ResolverContext, levels: readonly InventoryLevel[]): void {
-  const products = new Set<Id>();
-  for (const level of levels) {
-    ctx.emit(
-      "inventory_levels/update",
-      inventoryLevelPayload(ctx.store, ctx.data.domain, level.inventoryItemId, level.locationId),
-    );
-    const variant = ctx.data.variantOfItem(level.inventoryItemId);
-    if (variant) products.add(variant.productId);
-  }
-  for (const productId of products) ctx.emit("products/update", productPayload(ctx.store, ctx.data.domain, productId));
+  for (const webhook of stockChangeWebhooks(ctx.store, ctx.data.domain, levels)) ctx.emit(webhook.topic, webhook.body);
 }
 
 function refunded(ctx: ResolverContext, refundId: Id, orderId: Id, restocked: readonly InventoryLevel[]): void {
