@@ -52,5 +52,6 @@ describeEachDatabase("worker crash", (provider) => {
     }
     expect(await db.order.count()).toBe(EVENTS);
     expect(await db.webhookEvent.count({ where: { status: { not: "processed" } } })).toBe(0);
-  });
+    // Two worker starts and the waits above: more than the default test timeout on a busy machine.
+  }, 240_000);
 });
