@@ -1,5 +1,7 @@
 // A case's reason in plain words, for the seller (admin) and as the `reason`
-// variable of the customer's notice.
+// variable of the customer's notice. No server imports: the Settings page uses
+// the labels too.
+import type { CarrierException, HoldReason, RuleName } from "./names.ts";
 
 export const RULE_LABELS: Record<string, string> = {
   handling_time: "Not shipped in time",
@@ -8,6 +10,29 @@ export const RULE_LABELS: Record<string, string> = {
   eta_passed: "Estimate passed",
   stalled: "No carrier scan",
   likely_late: "Likely late",
+};
+
+/** One line per rule on the Settings page: when it opens a delay case. */
+export const RULE_HELP: Record<RuleName, string> = {
+  handling_time: "An order is not shipped within your handling time (set under Shipping days).",
+  on_hold: "You put an order on hold in Shopify for one of the reasons ticked below.",
+  carrier_exception: "The carrier's latest update on a parcel is one of the problems ticked below.",
+  eta_passed: "The carrier's estimated delivery date has passed and the parcel has still not arrived.",
+  stalled: "A parcel on its way has had no carrier scan for a few days.",
+  likely_late:
+    "A parcel has been on its way longer than most earlier parcels with the same carrier to the same region (learned from your delivered orders).",
+};
+
+export const HOLD_REASON_LABELS: Record<HoldReason, string> = {
+  INVENTORY_OUT_OF_STOCK: "Out of stock",
+  UNKNOWN_DELIVERY_DATE: "Unknown delivery date",
+  INCORRECT_ADDRESS: "Incorrect address (asks the customer to confirm)",
+};
+
+export const CARRIER_EXCEPTION_LABELS: Record<CarrierException, string> = {
+  DELAYED: "Delayed",
+  FAILURE: "Delivery failed",
+  ATTEMPTED_DELIVERY: "Delivery attempted",
 };
 
 type Details = Record<string, unknown>;

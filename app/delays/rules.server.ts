@@ -5,12 +5,18 @@
 // and the tests can pin any situation.
 import { addBusinessDays, businessDaysBetween, localDate, type BusinessCalendar } from "./calendar.ts";
 
-import { RULES, type RuleName } from "./names.ts";
+import {
+  CARRIER_EXCEPTIONS,
+  HOLD_REASONS,
+  RULE_LIMITS,
+  RULES,
+  type Range,
+  type RuleName,
+  type RuleSettings,
+} from "./names.ts";
 
-export { RULES, type RuleName };
+export { CARRIER_EXCEPTIONS, HOLD_REASONS, RULES, type RuleName, type RuleSettings };
 
-export const HOLD_REASONS = ["INVENTORY_OUT_OF_STOCK", "UNKNOWN_DELIVERY_DATE", "INCORRECT_ADDRESS"] as const;
-export const CARRIER_EXCEPTIONS = ["DELAYED", "FAILURE", "ATTEMPTED_DELIVERY"] as const;
 /** Carrier statuses of a parcel on its way (silence then means something is wrong). */
 export const MOVING = new Set([
   "LABEL_PRINTED",
@@ -65,15 +71,6 @@ export interface CaseDraft {
   subject: string;
   reason: string;
   details: CaseDetails;
-}
-
-export interface RuleSettings {
-  handling_time: { enabled: boolean };
-  on_hold: { enabled: boolean; reasons: string[] };
-  carrier_exception: { enabled: boolean; statuses: string[] };
-  eta_passed: { enabled: boolean; graceHours: number };
-  stalled: { enabled: boolean; days: number };
-  likely_late: { enabled: boolean; percentile: number; minSamples: number };
 }
 
 export const DEFAULT_RULES: RuleSettings = {
@@ -274,7 +271,14 @@ export function evaluateFacts(order: OrderFacts, context: RuleContext): CaseDraf
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** ShopSettings.delayRules (JSON text) over the defaults; unknown or malformed entries are ignored. */
+/** The values a list tunable may hold (on_hold.reasons, carrier_exception.statuses). */
+const CHOICES: Record<string, readonly string[]> = { reasons: HOLD_REASONS, statuses: CARRIER_EXCEPTIONS };
+
+/**
+ * ShopSettings.delayRules (JSON text) over the defaults; unknown or malformed
+ * entries are ignored, numbers are brought into RULE_LIMITS and lists keep only
+ * the known values, so the result always passes the settings form's validation.
+ */
 export function parseRuleSettings(json: string | null | undefined): RuleSettings {
   const rules: RuleSettings = structuredClone(DEFAULT_RULES);
   let parsed: unknown;
@@ -288,16 +292,19 @@ export function parseRuleSettings(json: string | null | undefined): RuleSettings
     const given = parsed[name];
     if (!isObject(given)) continue;
     const target = rules[name] as unknown as Record<string, unknown>;
+    const limits = (RULE_LIMITS as Partial<Record<RuleName, Record<string, Range>>>)[name];
     for (const [key, value] of Object.entries(given)) {
       const current = target[key];
       if (current === undefined) continue;
       if (typeof current === "boolean" && typeof value === "boolean") target[key] = value;
-      else if (typeof current === "number" && typeof value === "number" && Number.isFinite(value) && value >= 0)
-        target[key] = value;
-      else if (Array.isArray(current) && Array.isArray(value)) target[key] = value.filter((v) => typeof v === "string");
+      else if (typeof current === "number" && typeof value === "number" && Number.isFinite(value) && value >= 0) {
+        const range = limits?.[key];
+        target[key] = range ? Math.min(range.max, Math.max(range.min, Math.round(value))) : value;
+      } else if (Array.isArray(current) && Array.isArray(value)) {
+        const allowed = CHOICES[key] ?? [];
+        target[key] = allowed.filter((choice) => value.includes(choice));
+      }
     }
   }
-  rules.likely_late.percentile = Math.min(99, Math.max(50, Math.round(rules.likely_late.percentile)));
-  rules.likely_late.minSamples = Math.max(1, Math.round(rules.likely_late.minSamples));
   return rules;
 }

@@ -1,6 +1,6 @@
 // /app/settings — sender, handling time and holidays, quiet hours, the daily
-// cap, which notices are on, and the template editor with a live preview and
-// "Send me a test". Thin: parse with zod, call one domain function, render.
+// cap, which delay rules (and their tuning) and notices are on, and the
+// template editor with a live preview and "Send me a test". Thin: parse with zod, call one domain function, render.
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -11,6 +11,7 @@ import {
   Button,
   Card,
   Checkbox,
+  ChoiceList,
   Divider,
   FormLayout,
   InlineGrid,
@@ -21,8 +22,10 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { db } from "../db.server.ts";
+import { CARRIER_EXCEPTIONS, HOLD_REASONS, RULE_LIMITS, RULES, type RuleSettings } from "../delays/names.ts";
+import { CARRIER_EXCEPTION_LABELS, HOLD_REASON_LABELS, RULE_HELP, RULE_LABELS } from "../delays/reasons.ts";
 import { env } from "../env.server.ts";
 import { defaultTemplate } from "../notices/default-templates.ts";
 import { sharedMailer } from "../notices/delivery-deps.server.ts";
@@ -305,6 +308,140 @@ function TemplateEditor({
   );
 }
 
+/** The Delay rules card's fields: numbers as the text the seller types. */
+type RulesForm = {
+  [R in keyof RuleSettings]: {
+    [K in keyof RuleSettings[R]]: RuleSettings[R][K] extends number ? string : RuleSettings[R][K];
+  };
+};
+
+function rulesForm(rules: RuleSettings): RulesForm {
+  return {
+    handling_time: { ...rules.handling_time },
+    on_hold: { ...rules.on_hold },
+    carrier_exception: { ...rules.carrier_exception },
+    eta_passed: { ...rules.eta_passed, graceHours: String(rules.eta_passed.graceHours) },
+    stalled: { ...rules.stalled, days: String(rules.stalled.days) },
+    likely_late: {
+      ...rules.likely_late,
+      percentile: String(rules.likely_late.percentile),
+      minSamples: String(rules.likely_late.minSamples),
+    },
+  };
+}
+
+function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rules: RulesForm) => void }) {
+  const edit = <R extends keyof RulesForm>(rule: R, patch: Partial<RulesForm[R]>) =>
+    onChange({ ...rules, [rule]: { ...rules[rule], ...patch } });
+  const limits = RULE_LIMITS;
+  const tunables: Partial<Record<keyof RulesForm, ReactNode>> = {
+    on_hold: (
+      <ChoiceList
+        title="Hold reasons"
+        titleHidden
+        allowMultiple
+        disabled={!rules.on_hold.enabled}
+        choices={HOLD_REASONS.map((reason) => ({ label: HOLD_REASON_LABELS[reason], value: reason }))}
+        selected={rules.on_hold.reasons}
+        onChange={(reasons) => edit("on_hold", { reasons })}
+      />
+    ),
+    carrier_exception: (
+      <ChoiceList
+        title="Carrier problems"
+        titleHidden
+        allowMultiple
+        disabled={!rules.carrier_exception.enabled}
+        choices={CARRIER_EXCEPTIONS.map((status) => ({ label: CARRIER_EXCEPTION_LABELS[status], value: status }))}
+        selected={rules.carrier_exception.statuses}
+        onChange={(statuses) => edit("carrier_exception", { statuses })}
+      />
+    ),
+    eta_passed: (
+      <TextField
+        label="Grace after the estimate (hours)"
+        type="number"
+        min={limits.eta_passed.graceHours.min}
+        max={limits.eta_passed.graceHours.max}
+        disabled={!rules.eta_passed.enabled}
+        value={rules.eta_passed.graceHours}
+        onChange={(graceHours) => edit("eta_passed", { graceHours })}
+        autoComplete="off"
+        helpText={`${limits.eta_passed.graceHours.min} to ${limits.eta_passed.graceHours.max}. Wait this long after the estimated date before it counts as late.`}
+      />
+    ),
+    stalled: (
+      <TextField
+        label="Days without a scan"
+        type="number"
+        min={limits.stalled.days.min}
+        max={limits.stalled.days.max}
+        disabled={!rules.stalled.enabled}
+        value={rules.stalled.days}
+        onChange={(days) => edit("stalled", { days })}
+        autoComplete="off"
+        helpText={`${limits.stalled.days.min} to ${limits.stalled.days.max} days.`}
+      />
+    ),
+    likely_late: (
+      <FormLayout.Group>
+        <TextField
+          label="Slower than (percent of earlier parcels)"
+          type="number"
+          min={limits.likely_late.percentile.min}
+          max={limits.likely_late.percentile.max}
+          disabled={!rules.likely_late.enabled}
+          value={rules.likely_late.percentile}
+          onChange={(percentile) => edit("likely_late", { percentile })}
+          autoComplete="off"
+          helpText={`${limits.likely_late.percentile.min} to ${limits.likely_late.percentile.max}. With 90, a parcel is likely late once it takes longer than 9 in 10 earlier ones did.`}
+        />
+        <TextField
+          label="Delivered parcels needed first"
+          type="number"
+          min={limits.likely_late.minSamples.min}
+          max={limits.likely_late.minSamples.max}
+          disabled={!rules.likely_late.enabled}
+          value={rules.likely_late.minSamples}
+          onChange={(minSamples) => edit("likely_late", { minSamples })}
+          autoComplete="off"
+          helpText={`${limits.likely_late.minSamples.min} to ${limits.likely_late.minSamples.max} per carrier and region; until then the rule stays quiet there.`}
+        />
+      </FormLayout.Group>
+    ),
+  };
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <BlockStack gap="100">
+          <Text as="h2" variant="headingMd">
+            Delay rules
+          </Text>
+          <Text as="p" tone="subdued">
+            Each rule that is on opens a delay case when it finds a late order, and the customer hears about it if delay
+            notices are on.
+          </Text>
+        </BlockStack>
+        {RULES.map((rule) => (
+          <BlockStack gap="200" key={rule}>
+            <Checkbox
+              label={RULE_LABELS[rule]}
+              helpText={RULE_HELP[rule]}
+              checked={rules[rule].enabled}
+              onChange={(enabled) => edit(rule, { enabled })}
+            />
+            {tunables[rule] ? (
+              <Box paddingInlineStart="600">
+                <FormLayout>{tunables[rule]}</FormLayout>
+              </Box>
+            ) : null}
+          </BlockStack>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function Settings() {
   const { settings, templates, shopName } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -322,6 +459,7 @@ export default function Settings() {
     dailyCap: String(settings.dailyCap),
     followUpDays: String(settings.followUpDays),
     noticeKinds: settings.noticeKinds,
+    delayRules: rulesForm(settings.delayRules),
   });
   const set = (patch: Partial<typeof form>) => setForm((previous) => ({ ...previous, ...patch }));
   const save = () => {
@@ -425,7 +563,7 @@ export default function Settings() {
                       options={TIMES}
                       value={form.quietEnd}
                       onChange={(value) => set({ quietEnd: value })}
-                      helpText="In your shop's time zone. Notices wait until the end; none are dropped."
+                      helpText="In your shop's time zone. Notices wait until the end; none are dropped. The same start and end: no quiet hours."
                     />
                   </FormLayout.Group>
                   <FormLayout.Group>
@@ -452,6 +590,7 @@ export default function Settings() {
                 </FormLayout>
               </BlockStack>
             </Card>
+            <DelayRulesCard rules={form.delayRules} onChange={(delayRules) => set({ delayRules })} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">

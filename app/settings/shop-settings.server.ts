@@ -2,6 +2,8 @@
 // saved nothing, and a validated save (a bad value is a clear message, no write).
 import { z } from "zod";
 import type { Db } from "../db.server.ts";
+import { CARRIER_EXCEPTIONS, HOLD_REASONS, RULE_LIMITS, RULES, type Range } from "../delays/names.ts";
+import { parseRuleSettings, type RuleSettings } from "../delays/rules.server.ts";
 import { KINDS, NOTICE_KINDS, type NoticeKind } from "../notices/kinds.ts";
 
 export interface ShopSettingsView {
@@ -15,7 +17,8 @@ export interface ShopSettingsView {
   quietStart: string;
   quietEnd: string;
   dailyCap: number;
-  delayRules: Record<string, unknown>;
+  /** Every rule's switch and tunables, saved values over the defaults. */
+  delayRules: RuleSettings;
   noticeKinds: Record<NoticeKind, boolean>;
   restockPerUnit: number;
   followUpDays: number;
@@ -54,7 +57,7 @@ export async function getShopSettings(db: Db, shop: string): Promise<ShopSetting
     quietStart: row?.quietStart ?? "21:00",
     quietEnd: row?.quietEnd ?? "08:00",
     dailyCap: row?.dailyCap ?? 2,
-    delayRules: parseJson<Record<string, unknown>>(row?.delayRules, {}),
+    delayRules: parseRuleSettings(row?.delayRules),
     noticeKinds: resolveNoticeKinds(parseJson<Record<string, unknown>>(row?.noticeKinds, {})),
     restockPerUnit: row?.restockPerUnit ?? 3,
     followUpDays: row?.followUpDays ?? 7,
@@ -71,6 +74,111 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** A whole number within `range`; text from the form counts, an empty field does not. */
+function wholeNumber(label: string, range: Range, outOfRange: (min: number, max: number) => string) {
+  const rangeMessage = outOfRange(range.min, range.max);
+  return z.preprocess(
+    (value) => (typeof value === "string" ? (value.trim() === "" ? Number.NaN : Number(value)) : value),
+    z
+      .number({ invalid_type_error: `${label}: enter a number.`, required_error: `${label}: enter a number.` })
+      .int(`${label}: a whole number.`)
+      .min(range.min, rangeMessage)
+      .max(range.max, rangeMessage),
+  );
+}
+
+/** Some of `allowed` (kept in its order, without repeats); an unknown value is named. */
+function someOf(label: string, allowed: readonly string[], what: string) {
+  return z
+    .array(z.string(), { invalid_type_error: `${label}: choose from the list.` })
+    .superRefine((list, ctx) => {
+      for (const value of list) {
+        if (!allowed.includes(value))
+          ctx.addIssue({ code: "custom", message: `${label}: “${value.slice(0, 40)}” is not a ${what} Kizuna knows.` });
+      }
+    })
+    .transform((list) => allowed.filter((value) => list.includes(value)));
+}
+
+const RuleSwitch = z.boolean({ invalid_type_error: "Delay rules: each rule is either on or off." }).optional();
+
+/** A list rule switched on with nothing ticked would find nothing: say so instead. */
+const notEmptyWhenOn =
+  (key: "reasons" | "statuses", message: string) =>
+  (rule: { enabled?: boolean; reasons?: string[]; statuses?: string[] }, ctx: z.RefinementCtx) => {
+    if (rule.enabled !== false && rule[key]?.length === 0) ctx.addIssue({ code: "custom", message });
+  };
+
+/** Delay rules: every rule and every field may be left out (it then keeps what is saved). */
+export const DelayRulesInput = z
+  .object(
+    {
+      handling_time: z.object({ enabled: RuleSwitch }).optional(),
+      on_hold: z
+        .object({ enabled: RuleSwitch, reasons: someOf("On hold", HOLD_REASONS, "hold reason").optional() })
+        .superRefine(notEmptyWhenOn("reasons", "On hold: tick at least one reason, or switch the rule off."))
+        .optional(),
+      carrier_exception: z
+        .object({
+          enabled: RuleSwitch,
+          statuses: someOf("Carrier problem", CARRIER_EXCEPTIONS, "carrier status").optional(),
+        })
+        .superRefine(notEmptyWhenOn("statuses", "Carrier problem: tick at least one status, or switch the rule off."))
+        .optional(),
+      eta_passed: z
+        .object({
+          enabled: RuleSwitch,
+          graceHours: wholeNumber(
+            "Estimate passed",
+            RULE_LIMITS.eta_passed.graceHours,
+            (min, max) => `Estimate passed: ${min} to ${max} hours of grace.`,
+          ).optional(),
+        })
+        .optional(),
+      stalled: z
+        .object({
+          enabled: RuleSwitch,
+          days: wholeNumber(
+            "Stalled parcels",
+            RULE_LIMITS.stalled.days,
+            (min, max) => `Stalled parcels: ${min} to ${max} days.`,
+          ).optional(),
+        })
+        .optional(),
+      likely_late: z
+        .object({
+          enabled: RuleSwitch,
+          percentile: wholeNumber(
+            "Likely late",
+            RULE_LIMITS.likely_late.percentile,
+            (min, max) => `Likely late: a percentile from ${min} to ${max}.`,
+          ).optional(),
+          minSamples: wholeNumber(
+            "Likely late",
+            RULE_LIMITS.likely_late.minSamples,
+            (min, max) => `Likely late: ${min} to ${max} delivered parcels before the rule applies.`,
+          ).optional(),
+        })
+        .optional(),
+    },
+    { invalid_type_error: "Delay rules: not understood." },
+  )
+  .optional();
+export type DelayRulesInput = z.input<typeof DelayRulesInput>;
+type DelayRulesChanges = NonNullable<z.output<typeof DelayRulesInput>>;
+
+/** The saved rules with the given (validated) changes; what is left out stays as it was. */
+export function mergeRuleSettings(saved: RuleSettings, changes: DelayRulesChanges): RuleSettings {
+  const merged = structuredClone(saved);
+  for (const name of RULES) {
+    const given = changes[name];
+    if (!given) continue;
+    const target = merged[name] as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(given)) if (value !== undefined) target[key] = value;
+  }
+  return merged;
 }
 
 export const ShopSettingsInput = z.object({
@@ -115,6 +223,7 @@ export const ShopSettingsInput = z.object({
     .min(1, "Follow-up: 1 to 60 days after delivery.")
     .max(60, "Follow-up: 1 to 60 days after delivery."),
   noticeKinds: z.record(z.enum(NOTICE_KINDS), z.boolean()),
+  delayRules: DelayRulesInput,
 });
 export type ShopSettingsInput = z.input<typeof ShopSettingsInput>;
 
@@ -125,6 +234,12 @@ export async function saveShopSettings(db: Db, shop: string, input: ShopSettings
   const parsed = ShopSettingsInput.safeParse(input);
   if (!parsed.success) return { ok: false, errors: [...new Set(parsed.error.issues.map((issue) => issue.message))] };
   const value = parsed.data;
+  // Left out: the saved rules stay as they are (Prisma skips an undefined field).
+  let delayRules: string | undefined;
+  if (value.delayRules) {
+    const row = await db.shopSettings.findUnique({ where: { shop }, select: { delayRules: true } });
+    delayRules = JSON.stringify(mergeRuleSettings(parseRuleSettings(row?.delayRules), value.delayRules));
+  }
   const data = {
     senderName: value.senderName,
     senderEmail: value.senderEmail,
@@ -136,6 +251,7 @@ export async function saveShopSettings(db: Db, shop: string, input: ShopSettings
     dailyCap: value.dailyCap,
     followUpDays: value.followUpDays,
     noticeKinds: JSON.stringify(resolveNoticeKinds(value.noticeKinds)),
+    delayRules,
   };
   await db.shopSettings.upsert({ where: { shop }, create: { shop, ...data }, update: data });
   return { ok: true, settings: await getShopSettings(db, shop) };

@@ -18,6 +18,8 @@ import {
   type DelayNotify,
   type QueueNotice,
 } from "../../app/delays/index.server.ts";
+import { DEFAULT_RULES } from "../../app/delays/rules.server.ts";
+import { getShopSettings, saveShopSettings, type DelayRulesInput } from "../../app/settings/shop-settings.server.ts";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
 
 const SHOP = "delays-test.myshopify.com";
@@ -295,5 +297,62 @@ describeEachDatabase("delay detection", (provider) => {
     const queue: QueueNotice = () => Promise.resolve({ status: "queued", noticeId: 7 });
     expect(await evaluateOrderAndNotify(db, SHOP, orderId, NOW, queue)).toEqual([{ status: "queued", noticeId: 7 }]);
     expect(await evaluateOrderAndNotify(db, SHOP, orderId, NOW, queue)).toEqual([]);
+  });
+
+  it("the seller's switches and tuning are saved and followed; wrong values change nothing", async () => {
+    const saveRules = async (delayRules: DelayRulesInput) =>
+      saveShopSettings(db, SHOP, {
+        ...(await getShopSettings(db, SHOP)),
+        senderName: "",
+        senderEmail: "",
+        holidayPreset: "jp",
+        delayRules,
+      });
+    const row = () => db.shopSettings.findUniqueOrThrow({ where: { shop: SHOP } });
+    const outOfStock = await addOrder(db, { status: "UNFULFILLED", placed: ago(10) });
+    await addHold(db, outOfStock, "INVENTORY_OUT_OF_STOCK");
+    const silent = await addOrder(db, { placed: ago(8) });
+    await addParcel(db, silent, [{ status: "IN_TRANSIT", at: ago(5) }], { carrier: "Seino", shipped: ago(7) });
+
+    const before = await row();
+    const bad = await saveRules({
+      on_hold: { enabled: false, reasons: ["INVENTORY_OUT_OF_STOCK", "AWAITING_PAYMENT"] },
+      stalled: { days: 0 },
+      likely_late: { percentile: 100 },
+    });
+    expect(bad).toEqual({
+      ok: false,
+      errors: [
+        "On hold: “AWAITING_PAYMENT” is not a hold reason Kizuna knows.",
+        "Stalled parcels: 1 to 30 days.",
+        "Likely late: a percentile from 50 to 99.",
+      ],
+    });
+    expect(await row()).toEqual(before);
+
+    // Hold cases off, stalled only after 7 days: neither order opens a case.
+    const saved = await saveRules({ on_hold: { enabled: false }, stalled: { enabled: true, days: 7 } });
+    expect(saved.ok).toBe(true);
+    const expected = {
+      ...DEFAULT_RULES,
+      on_hold: { ...DEFAULT_RULES.on_hold, enabled: false },
+      stalled: { enabled: true, days: 7 },
+    };
+    expect(JSON.parse((await row()).delayRules)).toEqual(expected);
+    expect((await getShopSettings(db, SHOP)).delayRules).toEqual(expected);
+    expect(await evaluateOrder(db, SHOP, outOfStock, NOW)).toEqual({ opened: [], resolved: [] });
+    expect(await evaluateOrder(db, SHOP, silent, NOW)).toEqual({ opened: [], resolved: [] });
+
+    // On again, but only for address holds: the out-of-stock hold still opens nothing.
+    expect((await saveRules({ on_hold: { enabled: true, reasons: ["INCORRECT_ADDRESS"] } })).ok).toBe(true);
+    expect(JSON.parse((await row()).delayRules)).toMatchObject({ stalled: { days: 7 } });
+    expect(await evaluateOrder(db, SHOP, outOfStock, NOW)).toEqual({ opened: [], resolved: [] });
+
+    // Back to the defaults: both open their case.
+    expect((await saveRules(DEFAULT_RULES)).ok).toBe(true);
+    await evaluateOrder(db, SHOP, outOfStock, NOW);
+    await evaluateOrder(db, SHOP, silent, NOW);
+    expect(await rulesOf(db, outOfStock)).toEqual(["on_hold:INVENTORY_OUT_OF_STOCK"]);
+    expect(await rulesOf(db, silent)).toEqual(["stalled:NO_CARRIER_SCAN"]);
   });
 });

@@ -1,9 +1,11 @@
 // The Settings and Notices pages through the production build, embedded the
 // way the admin embeds them (sandbox session tokens): they render, a template
-// with an unknown variable is refused naming it, settings save, and a dead
-// notice can be resent (the same notice, back to queued).
+// with an unknown variable is refused naming it, settings save (delay rules
+// included, which the evaluation then follows), and a dead notice can be
+// resent (the same notice, back to queued).
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluateOrder } from "../../app/delays/index.server.ts";
 import { appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { ensureBuild, startApp, type RunningApp } from "../e2e/support/app.ts";
@@ -65,6 +67,11 @@ describe("settings and notices pages", () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("Which notices Kizuna sends");
+    expect(html).toContain("Delay rules");
+    expect(html).toContain("No carrier scan");
+    expect(html).toContain("Incorrect address (asks the customer to confirm)");
+    expect(html).toContain("Delivery attempted");
+    expect(html).toContain("The same start and end: no quiet hours.");
     expect(html).toContain("Shopify&#x27;s own shipping notifications already cover this moment");
     expect(html).toContain("Message templates");
     expect(html).toContain("Send me a test");
@@ -95,19 +102,20 @@ describe("settings and notices pages", () => {
     expect(await app!.db.noticeTemplate.count()).toBe(1);
   });
 
+  const settings = {
+    senderName: "Tsumugi",
+    senderEmail: "hello@tsumugi.example",
+    handlingDays: "3",
+    holidayPreset: "jp",
+    holidays: ["2026-12-29", "2026-12-30"],
+    quietStart: "22:00",
+    quietEnd: "07:30",
+    dailyCap: "2",
+    followUpDays: "5",
+    noticeKinds: { order_delivered: true },
+  };
+
   it("saves valid settings and refuses invalid ones with a clear message", async () => {
-    const settings = {
-      senderName: "Tsumugi",
-      senderEmail: "hello@tsumugi.example",
-      handlingDays: "3",
-      holidayPreset: "jp",
-      holidays: ["2026-12-29", "2026-12-30"],
-      quietStart: "22:00",
-      quietEnd: "07:30",
-      dailyCap: "2",
-      followUpDays: "5",
-      noticeKinds: { order_delivered: true },
-    };
     const bad = await post("/settings", {
       intent: "settings",
       settings: JSON.stringify({ ...settings, senderEmail: "not an email", holidays: ["2026-02-30"] }),
@@ -128,6 +136,84 @@ describe("settings and notices pages", () => {
       quietEnd: "07:30",
     });
     expect(JSON.parse(row!.noticeKinds)).toMatchObject({ order_delivered: true, order_shipped: false, delay: true });
+  });
+
+  it("saves the delay rules' switches and tuning, which the evaluation follows; wrong values change nothing", async () => {
+    // As the page sends them: every rule, numbers as typed.
+    const delayRules = {
+      handling_time: { enabled: true },
+      on_hold: { enabled: false, reasons: ["INVENTORY_OUT_OF_STOCK", "UNKNOWN_DELIVERY_DATE", "INCORRECT_ADDRESS"] },
+      carrier_exception: { enabled: true, statuses: ["DELAYED", "FAILURE", "ATTEMPTED_DELIVERY"] },
+      eta_passed: { enabled: true, graceHours: "12" },
+      stalled: { enabled: true, days: "7" },
+      likely_late: { enabled: true, percentile: "95", minSamples: "20" },
+    };
+    const save = (rules: unknown) =>
+      post("/settings", { intent: "settings", settings: JSON.stringify({ ...settings, delayRules: rules }) });
+    const savedRules = async () =>
+      JSON.parse(
+        (await app!.db.shopSettings.findUniqueOrThrow({ where: { shop: config.shop } })).delayRules,
+      ) as unknown;
+
+    expect((await save(delayRules)).status).toBe(200);
+    const switchedOff = {
+      ...delayRules,
+      eta_passed: { enabled: true, graceHours: 12 },
+      stalled: { enabled: true, days: 7 },
+      likely_late: { enabled: true, percentile: 95, minSamples: 20 },
+    };
+    expect(await savedRules()).toEqual(switchedOff);
+
+    // An order held for a wrong address: no case while the hold rule is off.
+    const now = new Date();
+    const orderId = "8800001";
+    await app!.db.order.create({
+      data: {
+        shop: config.shop,
+        id: orderId,
+        name: "#8801",
+        currency: "JPY",
+        totalPrice: "3300",
+        fulfillmentStatus: "UNFULFILLED",
+        shopifyCreatedAt: new Date(now.getTime() - 10 * 86_400_000),
+        shopifyUpdatedAt: now,
+      },
+    });
+    await app!.db.fulfillmentOrder.create({
+      data: {
+        shop: config.shop,
+        id: "fo8800001",
+        orderId,
+        status: "ON_HOLD",
+        holds: JSON.stringify([{ reason: "INCORRECT_ADDRESS", reasonNotes: null }]),
+      },
+    });
+    const openCases = async () =>
+      (await app!.db.delayCase.findMany({ where: { shop: config.shop, orderId, status: "open" } })).map(
+        (c) => `${c.rule}:${c.reason}`,
+      );
+    await evaluateOrder(app!.db, config.shop, orderId, now);
+    expect(await openCases()).toEqual([]);
+
+    const bad = await save({
+      ...delayRules,
+      on_hold: { enabled: true, reasons: ["INCORRECT_ADDRESS", "AWAITING_PAYMENT"] },
+      stalled: { enabled: true, days: "0" },
+      likely_late: { enabled: true, percentile: "100", minSamples: "20" },
+    });
+    expect(bad.status).toBe(422);
+    const text = await bad.text();
+    expect(text).toContain("On hold: “AWAITING_PAYMENT” is not a hold reason Kizuna knows.");
+    expect(text).toContain("Stalled parcels: 1 to 30 days.");
+    expect(text).toContain("Likely late: a percentile from 50 to 99.");
+    expect(await savedRules()).toEqual(switchedOff);
+    await evaluateOrder(app!.db, config.shop, orderId, now);
+    expect(await openCases()).toEqual([]);
+
+    // Switched back on, the same order opens its case.
+    expect((await save({ ...delayRules, on_hold: { ...delayRules.on_hold, enabled: true } })).status).toBe(200);
+    await evaluateOrder(app!.db, config.shop, orderId, now);
+    expect(await openCases()).toEqual(["on_hold:INCORRECT_ADDRESS"]);
   });
 
   it("lists notices and resends a dead one as the same notice", async () => {

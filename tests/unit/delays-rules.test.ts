@@ -9,6 +9,7 @@ import {
   type RuleContext,
 } from "../../app/delays/rules.server.ts";
 import { percentile } from "../../app/delays/transit.server.ts";
+import { DelayRulesInput, mergeRuleSettings } from "../../app/settings/shop-settings.server.ts";
 
 const NOW = new Date("2026-11-18T03:00:00Z"); // Wednesday noon in Tokyo
 const DAY = 86_400_000;
@@ -134,5 +135,62 @@ describe("delay rules", () => {
       percentile: 95,
       minSamples: 20,
     });
+  });
+
+  it("saved settings are brought into the form's ranges and known values", () => {
+    const parsed = parseRuleSettings(
+      JSON.stringify({
+        stalled: { days: 0 },
+        eta_passed: { graceHours: 500 },
+        likely_late: { percentile: 100, minSamples: 2.4 },
+        on_hold: { reasons: ["AWAITING_PAYMENT", "INCORRECT_ADDRESS", "INCORRECT_ADDRESS", 3] },
+        carrier_exception: { statuses: ["FAILURE", "DELAYED"] },
+      }),
+    );
+    expect(parsed.stalled.days).toBe(1);
+    expect(parsed.eta_passed.graceHours).toBe(168);
+    expect(parsed.likely_late).toEqual({ enabled: true, percentile: 99, minSamples: 5 });
+    expect(parsed.on_hold.reasons).toEqual(["INCORRECT_ADDRESS"]);
+    expect(parsed.carrier_exception.statuses).toEqual(["DELAYED", "FAILURE"]);
+    // Whatever was saved, the Settings page can save it back unchanged.
+    expect(DelayRulesInput.safeParse(parsed)).toEqual({ success: true, data: parsed });
+  });
+
+  it("the settings form: numbers typed as text, clear messages, changes over what is saved", () => {
+    const messages = (input: unknown) => {
+      const result = DelayRulesInput.safeParse(input);
+      return result.success ? [] : result.error.issues.map((issue) => issue.message);
+    };
+    expect(messages({ stalled: { days: "" } })).toEqual(["Stalled parcels: enter a number."]);
+    expect(messages({ stalled: { days: "2.5" } })).toEqual(["Stalled parcels: a whole number."]);
+    expect(messages({ stalled: { days: "31" } })).toEqual(["Stalled parcels: 1 to 30 days."]);
+    expect(messages({ eta_passed: { graceHours: -1 } })).toEqual(["Estimate passed: 0 to 168 hours of grace."]);
+    expect(messages({ likely_late: { percentile: "49", minSamples: "4" } })).toEqual([
+      "Likely late: a percentile from 50 to 99.",
+      "Likely late: 5 to 1000 delivered parcels before the rule applies.",
+    ]);
+    expect(messages({ carrier_exception: { statuses: ["IN_TRANSIT"] } })).toEqual([
+      "Carrier problem: “IN_TRANSIT” is not a carrier status Kizuna knows.",
+    ]);
+    expect(messages({ on_hold: { enabled: true, reasons: [] } })).toEqual([
+      "On hold: tick at least one reason, or switch the rule off.",
+    ]);
+    expect(messages({ on_hold: { enabled: false, reasons: [] } })).toEqual([]);
+    expect(messages({ handling_time: { enabled: "yes" } })).toEqual(["Delay rules: each rule is either on or off."]);
+
+    const parsed = DelayRulesInput.parse({
+      stalled: { days: "7" },
+      on_hold: { reasons: ["INCORRECT_ADDRESS", "INVENTORY_OUT_OF_STOCK", "INCORRECT_ADDRESS"] },
+      likely_late: { enabled: false },
+    });
+    const saved = parseRuleSettings('{"eta_passed":{"graceHours":12}}');
+    expect(mergeRuleSettings(saved, parsed!)).toEqual({
+      ...DEFAULT_RULES,
+      on_hold: { enabled: true, reasons: ["INVENTORY_OUT_OF_STOCK", "INCORRECT_ADDRESS"] },
+      eta_passed: { enabled: true, graceHours: 12 },
+      stalled: { enabled: true, days: 7 },
+      likely_late: { ...DEFAULT_RULES.likely_late, enabled: false },
+    });
+    expect(saved.stalled.days).toBe(4);
   });
 });
