@@ -27,8 +27,8 @@ export const REACTIONS_QUEUE = "reactions";
 export interface ReactionJobs {
   "react-to-event": { eventRowId: number };
   "restock-wave": { shop: string; episodeId: number; round: number };
-  /** Scheduled: finds silence (no carrier scan, handling time passed) that no webhook reports. */
-  "scan-delays": Record<string, never>;
+  /** Scheduled (every shop), and after a shop's backfill (that shop): finds silence (no carrier scan, handling time passed) that no webhook reports. */
+  "scan-delays": { shop?: string };
   /** Scheduled: restocks whose inventory webhook never came (Shopify does not guarantee it). */
   "reconcile-inventory": Record<string, never>;
 }
@@ -153,10 +153,19 @@ export async function runRestockWave(deps: ReactionDeps, job: ReactionJobs["rest
   await deps.reactions.add(next.name, next.data, next.opts);
 }
 
-export async function scanAllDelays(deps: ReactionDeps): Promise<void> {
+/** A delay scan of `shop`, once its backfill has filled the mirror: the Delays page is current right after install. */
+export function scanShopDelaysJob(shop: string, at: Date) {
+  return {
+    name: "scan-delays" as const,
+    data: { shop } satisfies ReactionJobs["scan-delays"],
+    opts: { jobId: `scan-delays/${shop}/${at.getTime()}` },
+  };
+}
+
+export async function scanAllDelays(deps: ReactionDeps, shop: string | null = null): Promise<void> {
   await scanAndNotify(
     deps.db,
-    null,
+    shop,
     deps.now(),
     (result) => (result.status === "queued" ? enqueueNoticeDelivery(deps.notices, result.noticeId) : undefined),
     deps.scanOptions,
@@ -182,7 +191,7 @@ export function reactionProcessor(deps: ReactionDeps) {
       case "restock-wave":
         return runRestockWave(deps, job.data as ReactionJobs["restock-wave"]);
       case "scan-delays":
-        return scanAllDelays(deps);
+        return scanAllDelays(deps, (job.data as ReactionJobs["scan-delays"]).shop ?? null);
       case "reconcile-inventory":
         return reconcileAllInventory(deps);
       default:

@@ -8,7 +8,14 @@ import type { AdminApi } from "../shopify/admin-api.server.ts";
 import type { DeliveryDeps } from "../notices/deliver-notice.server.ts";
 import { createNoticeQueue, NOTICE_QUEUE, noticeProcessor } from "../notices/notice-queue.server.ts";
 import type { ScanOptions } from "../delays/scan-delays.server.ts";
-import { createReactionsQueue, reactionProcessor, reactJob, REACTIONS_QUEUE, SCHEDULES } from "./reactions.server.ts";
+import {
+  createReactionsQueue,
+  reactionProcessor,
+  reactJob,
+  REACTIONS_QUEUE,
+  scanShopDelaysJob,
+  SCHEDULES,
+} from "./reactions.server.ts";
 import { installedShops, syncShop } from "../sync/sync-shop.server.ts";
 import {
   backfillJob,
@@ -84,7 +91,10 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       const { shop } = job.data as JobPayloads["backfill-shop"];
       const api = await options.adminApiFor(shop);
       if (!api) return { skipped: "no offline session" };
-      return syncShop(db, api, shop);
+      const summary = await syncShop(db, api, shop);
+      const scan = scanShopDelaysJob(shop, new Date());
+      await reactions.add(scan.name, scan.data, scan.opts);
+      return summary;
     },
     {
       connection: options.connection,

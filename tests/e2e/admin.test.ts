@@ -3,20 +3,17 @@
 // processes (sandbox mode), Debian Chromium. Screenshots of every admin page
 // go to artifacts/screenshots/.
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureChromium } from "../../scripts/ensure-chromium.mjs";
-import { ROOT } from "../../scripts/lib/processes.ts";
 import { adminUrl, appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { launchBrowser, type TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/redis-server.ts";
 import { ensureBuild, sendShopData, startApp, type RunningApp } from "./support/app.ts";
+import { appFrame as appFrameOf, countIn, expectPolarisPage, screenshot } from "./support/embedded.ts";
 import { startTestSandbox, type TestSandbox } from "./support/sandbox.ts";
 
-const SCREENSHOTS = join(ROOT, "artifacts/screenshots");
 // Shopify's example payloads for these fill the orders, products and customers of the mirror.
 const SHOP_DATA = ["orders/create", "products/update", "customers/create"];
 
@@ -42,7 +39,6 @@ beforeAll(async () => {
   app = await startApp(config);
   await sendShopData(app, config, SHOP_DATA);
   browser = await launchBrowser();
-  mkdirSync(SCREENSHOTS, { recursive: true });
 }, 300_000);
 
 afterAll(async () => {
@@ -57,49 +53,12 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-/** The app's iframe, once its document is the app at `path` (not the bounce page). */
-async function appFrame(page: Page, path = "/app"): Promise<Frame> {
-  const isApp = (frame: Frame) => {
-    const url = new URL(frame.url());
-    return frame !== page.mainFrame() && url.origin === new URL(config.appUrl).origin && url.pathname === path;
-  };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const frame = page.frames().find(isApp);
-    if (frame) return frame;
-    if (Date.now() > deadline) throw new Error(`no app frame at ${path}; frames: ${page.frames().map((f) => f.url())}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
-async function expectPolarisPage(frame: Frame, title: string): Promise<void> {
-  await frame.getByRole("heading", { level: 1, name: title }).waitFor({ timeout: 15_000 });
-  // Polaris's stylesheet is applied (its design tokens exist) and React has hydrated the page:
-  // cards get their rounded corners from Polaris's breakpoint hook, which only runs in the browser.
-  await frame.waitForFunction(() => {
-    const card = document.querySelector(".Polaris-ShadowBevel");
-    return card !== null && getComputedStyle(card).borderRadius !== "0px";
-  });
-  const style = await frame.evaluate(() => ({
-    token: getComputedStyle(document.documentElement).getPropertyValue("--p-color-bg-surface").trim(),
-    font: getComputedStyle(document.body).fontFamily,
-  }));
-  expect(style.token).not.toBe("");
-  expect(style.font).toMatch(/Inter|-apple-system/);
+function appFrame(page: Page, path = "/app"): Promise<Frame> {
+  return appFrameOf(page, config, path);
 }
 
 /** Page headings where they differ from the nav label. */
 const PAGE_TITLES: Record<string, string> = { Home: "Kizuna", Restock: "Back in stock" };
-
-/** The number shown after `label` (a stat card or a table row) in a page's text. */
-function countIn(text: string, label: string): number {
-  const match = new RegExp(`^${label}\\s+([\\d,]+)$`, "m").exec(text);
-  return match ? Number(match[1]!.replace(/,/g, "")) : Number.NaN;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
 
 function documentRequest(url: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { redirect: "manual", headers: { "User-Agent": browser!.userAgent, ...headers } });

@@ -76,8 +76,11 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   }
 }
 
-/** Starts web and worker for `config.appUrl` (its port must be free) against the sandbox at `config.origin`. */
-export async function startApp(config: SandboxConfig): Promise<RunningApp> {
+/**
+ * Starts web and worker for `config.appUrl` (its port must be free) against the sandbox at `config.origin`;
+ * `extraEnv` adds to their environment (e.g. SMTP_URL of the sandbox's mail sink).
+ */
+export async function startApp(config: SandboxConfig, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), "kizuna-e2e-"));
   const databaseUrl = `file:${join(dir, "e2e.db")}`;
   const prefix = `kizuna-e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -94,6 +97,7 @@ export async function startApp(config: SandboxConfig): Promise<RunningApp> {
     SHOPIFY_SANDBOX: "1",
     SHOPIFY_SANDBOX_ORIGIN: config.origin,
     SHOPIFY_ADMIN_API_ORIGIN: config.origin,
+    ...extraEnv,
   });
   const output: string[] = [];
   const web = startProcess("server/index.ts", env, (line) => output.push(`[web] ${line}`));
