@@ -41,6 +41,11 @@ const schema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // From address of notices when the seller has set no sender email (default no-reply@<app host>).
+  MAIL_FROM: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.string().email("must be an address such as notices@kizuna.example.com").optional(),
+  ),
   // Local stand-ins for Shopify (sandbox/): admin host, App Bridge, Admin API. Only
   // for a local app URL, so a public deployment can never turn it on.
   SHOPIFY_SANDBOX: z.enum(["0", "1"], { message: "must be 1 (on) or 0 (off)" }).default("0"),

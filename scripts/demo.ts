@@ -3,8 +3,8 @@
 // sandbox (seeded demo shop, Admin API emulator, admin host, storefront, mail
 // and SMS sinks), the web and the worker; installs the app into the demo shop
 // (token exchange + backfill through the Admin API); replays the seeded shop
-// as signed webhooks; sends Shopify's example payload for every subscribed
-// topic; and prints where to look.
+// as signed webhooks; plays a back-in-stock episode; shows the notices sent;
+// sends Shopify's example payload for every subscribed topic; and prints where to look.
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -19,6 +19,7 @@ import { appFrameUrl, issueSessionToken } from "../sandbox/admin/index.ts";
 import { formatSeedSummary, startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { examplePayload } from "../sandbox/webhooks/example-payloads.ts";
 import { sendWebhook } from "../sandbox/webhooks/send-webhook.ts";
+import { demoShopSettings, playRestockEpisode, printNotices } from "./demo-story.ts";
 import { baseEnv, ROOT, startProcess, waitForExit } from "./lib/processes.ts";
 
 const DEMO_SHOP = "kizuna-demo.myshopify.com";
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
     await waitUntilUp(`${appUrl}/`, web);
 
     step(`Installing Kizuna in ${DEMO_SHOP} and backfilling from the Admin API`);
+    await demoShopSettings(db, DEMO_SHOP);
     await install(sandbox);
     const shop = await until("the backfill", async () => {
       const row = await db.shop.findUnique({ where: { domain: DEMO_SHOP } });
@@ -236,21 +238,20 @@ async function main(): Promise<void> {
     for (const [table, count] of Object.entries(await mirrorCounts(db, DEMO_SHOP)))
       console.log(`    ${table.padEnd(20)}${count}`);
 
-    // Delay detection and notices run as reactions to those webhooks.
+    // Delay detection runs after the backfill and as a reaction to each webhook.
     await sleep(3_000);
     const cases = await db.delayCase.groupBy({
       by: ["rule"],
       where: { shop: DEMO_SHOP, status: "open" },
       _count: { _all: true },
     });
-    const notices = await db.notice.groupBy({ by: ["status"], where: { shop: DEMO_SHOP }, _count: { _all: true } });
     console.log(`\n  Open delay cases: ${cases.map((c) => `${c.rule} ${c._count._all}`).join(", ") || "none"}`);
-    console.log(`  Notices: ${notices.map((n) => `${n.status} ${n._count._all}`).join(", ") || "none"}`);
-    if (notices.some((n) => n.status === "deferred")) {
-      console.log(
-        "  (deferred = waiting for the shop's quiet hours, 21:00–08:00 Asia/Tokyo, to end; see Notices and Settings)",
-      );
-    }
+
+    step("Back in stock: shoppers sign up on the storefront, the seller restocks");
+    const restocked = await playRestockEpisode(db, sandbox, "hinoki-bath-mat");
+
+    step("Notices to customers (delays, back in stock), in their language");
+    const bothLanguages = await printNotices(db, sandbox, DEMO_SHOP);
 
     step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
     const examplesOk = await sendExamples(db, appUrl);
@@ -265,7 +266,7 @@ Where to look:
     npm run ops -- events          every stored event and its status
     npm run ops -- shops           shops with event counts
     npm run ops -- mirror ${DEMO_SHOP}`);
-    if (!examplesOk || failed > 0) process.exitCode = 1;
+    if (!examplesOk || failed > 0 || !restocked || !bothLanguages) process.exitCode = 1;
     if (keep) {
       console.log("\nEverything keeps running. Press Ctrl-C to stop.");
       return;

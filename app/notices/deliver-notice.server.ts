@@ -20,6 +20,15 @@ export interface DeliveryDeps {
   publicUrl: string;
   /** Signs unsubscribe links (the app secret). */
   secret: string;
+  /** From address when the seller has set none (MAIL_FROM); else no-reply at the app's host. */
+  senderAddress?: string;
+}
+
+/** The From address when neither the seller nor MAIL_FROM set one: no-reply at the app's host (a dotless local host gets .localdomain, so the address is valid). */
+export function defaultSenderAddress(publicUrl: string, configured?: string): string {
+  if (configured) return configured;
+  const host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, "");
+  return `no-reply@${host.includes(".") ? host : `${host}.localdomain`}`;
 }
 
 export type DeliveryResult =
@@ -105,9 +114,8 @@ const CHANNELS: Record<NoticeChannel, ChannelAdapter> = {
     consent: emailConsent,
     async send(outgoing) {
       const { notice, settings, shop, deps, kind } = outgoing;
-      const host = new URL(deps.publicUrl).hostname;
       const fromName = settings.senderName ?? shop?.name ?? notice.shop.replace(/\.myshopify\.com$/, "");
-      const fromAddress = settings.senderEmail ?? `no-reply@${host}`;
+      const fromAddress = settings.senderEmail ?? defaultSenderAddress(deps.publicUrl, deps.senderAddress);
       const replyTo = settings.senderEmail ?? shop?.email ?? null;
       let text = notice.bodyText ?? "";
       let html = notice.bodyHtml ?? "";
@@ -131,7 +139,7 @@ const CHANNELS: Record<NoticeChannel, ChannelAdapter> = {
         text,
         html,
         headers,
-        messageId: `<notice-${notice.id}.${notice.shop}@${host}>`,
+        messageId: `<notice-${notice.id}.${notice.shop}@${new URL(deps.publicUrl).hostname}>`,
       });
       return result.messageId;
     },

@@ -19,5 +19,6 @@ export function deliveryDepsFromEnv(): DeliveryDeps {
     now: () => new Date(),
     publicUrl: env().SHOPIFY_APP_URL,
     secret: env().SHOPIFY_API_SECRET,
+    senderAddress: env().MAIL_FROM,
   };
 }

@@ -2,6 +2,7 @@
 // sender's own address through the real mailer.
 import type { Db } from "../db.server.ts";
 import { getShopSettings } from "../settings/shop-settings.server.ts";
+import { defaultSenderAddress } from "./deliver-notice.server.ts";
 import type { Mailer } from "./mailer.server.ts";
 import { previewTemplate, validateTemplate, type TemplateInput } from "./notice-templates.server.ts";
 
@@ -12,7 +13,7 @@ export async function sendTestNotice(
   mailer: Mailer,
   shop: string,
   input: TemplateInput,
-  options: { publicUrl: string },
+  options: { publicUrl: string; senderAddress?: string },
 ): Promise<SendTestResult> {
   const settings = await getShopSettings(db, shop);
   if (!settings.senderEmail) return { ok: false, message: "Save a sender email address first: the test goes there." };
@@ -24,7 +25,7 @@ export async function sendTestNotice(
   const prefix = input.locale === "ja" ? "［テスト］" : "[Test] ";
   try {
     await mailer.send({
-      from: { name: shopName, address: `no-reply@${new URL(options.publicUrl).hostname}` },
+      from: { name: shopName, address: defaultSenderAddress(options.publicUrl, options.senderAddress) },
       to: { name: settings.senderName, address: settings.senderEmail },
       subject: prefix + (content.subject ?? `SMS: ${input.kind}`),
       text: content.text,

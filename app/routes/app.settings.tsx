@@ -97,6 +97,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const sent = await sendTestNotice(database, sharedMailer(), session.shop, template, {
     publicUrl: env().SHOPIFY_APP_URL,
+    senderAddress: env().MAIL_FROM,
   });
   return sent.ok
     ? data<ActionResult>({ ok: true, intent: form.intent, message: `Test sent to ${sent.to}.` })
