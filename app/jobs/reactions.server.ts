@@ -8,6 +8,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { Db } from "../db.server.ts";
 import { noticesForFulfillmentEvent, scheduleFollowUp } from "../notices/order-updates.server.ts";
 import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
+import { sweepNotices } from "../notices/sweep-notices.server.ts";
 import type { QueueNoticeResult } from "../notices/queue-notice.server.ts";
 import { attributeOrder } from "../restock/attribute-order.server.ts";
 import { startEpisodeIfRestocked } from "../restock/episodes.server.ts";
@@ -31,11 +32,14 @@ export interface ReactionJobs {
   "scan-delays": { shop?: string };
   /** Scheduled: restocks whose inventory webhook never came (Shopify does not guarantee it). */
   "reconcile-inventory": Record<string, never>;
+  /** Scheduled: notices whose delivery job was lost (see notices/sweep-notices.server.ts). */
+  "sweep-notices": Record<string, never>;
 }
 
 export const SCHEDULES = [
   { id: "scan-delays", name: "scan-delays", pattern: "*/30 * * * *" },
   { id: "reconcile-inventory", name: "reconcile-inventory", pattern: "15 * * * *" },
+  { id: "sweep-notices", name: "sweep-notices", pattern: "* * * * *" },
 ] as const;
 
 export function reactJob(eventRowId: number) {
@@ -194,6 +198,9 @@ export function reactionProcessor(deps: ReactionDeps) {
         return scanAllDelays(deps, (job.data as ReactionJobs["scan-delays"]).shop ?? null);
       case "reconcile-inventory":
         return reconcileAllInventory(deps);
+      case "sweep-notices":
+        await sweepNotices(deps.db, deps.notices, deps.now());
+        return;
       default:
         throw new Error(`unknown reactions job ${job.name}`);
     }

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Notice_status_updatedAt_idx" ON "Notice"("status", "updatedAt");
+
