@@ -262,6 +262,7 @@ Where to look:
   Storefront (Notify me block, app proxy):        ${sandbox.config.origin}/store
   Mail sink:                                      ${sandbox.config.origin}/mail
   SMS sink:                                       ${sandbox.config.origin}/sms
+  Stock (receive inventory, as in Shopify admin): ${sandbox.config.origin}/stock
   The pipeline, from outside:
     npm run ops -- events          every stored event and its status
     npm run ops -- shops           shops with event counts
