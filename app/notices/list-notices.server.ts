@@ -39,9 +39,23 @@ function view(row: Row): NoticeRowView {
   };
 }
 
-export async function listNotices(db: Db, shop: string, options: { limit?: number } = {}) {
+export const NOTICES_PAGE_SIZE = 50;
+
+/** One page of the shop's notices, newest first (optionally of one status), the dead-letter list, and counts by status. */
+export async function listNotices(
+  db: Db,
+  shop: string,
+  options: { page?: number; pageSize?: number; status?: string } = {},
+) {
+  const size = options.pageSize ?? NOTICES_PAGE_SIZE;
+  const page = Math.max(1, options.page ?? 1);
   const [recent, dead, counts] = await Promise.all([
-    db.notice.findMany({ where: { shop }, orderBy: { id: "desc" }, take: options.limit ?? 50 }),
+    db.notice.findMany({
+      where: { shop, ...(options.status ? { status: options.status } : {}) },
+      orderBy: { id: "desc" },
+      skip: (page - 1) * size,
+      take: size + 1,
+    }),
     db.notice.findMany({
       where: { shop, status: { in: ["dead", "failed"] } },
       orderBy: { updatedAt: "desc" },
@@ -50,7 +64,9 @@ export async function listNotices(db: Db, shop: string, options: { limit?: numbe
     db.notice.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } }),
   ]);
   return {
-    recent: recent.map(view),
+    recent: recent.slice(0, size).map(view),
+    page,
+    hasNext: recent.length > size,
     /** The dead-letter list, and failed sends still waiting for a retry. */
     dead: dead.map(view),
     counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Record<string, number>,

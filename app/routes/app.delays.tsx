@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import {
   Badge,
@@ -32,6 +32,7 @@ import { RULE_LABELS } from "../delays/reasons.ts";
 import { CASE_STATUSES, RULES } from "../delays/names.ts";
 import { transitStats } from "../delays/transit.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { useListParams } from "../components/use-list-params.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 
 const Query = z.object({
@@ -113,25 +114,12 @@ export default function Delays() {
   const { cases, counts, transit, status, rule, page, hasNext, timezone, now } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const [params, setParams] = useSearchParams();
+  const { setFilter, goTo } = useListParams();
   const [selected, setSelected] = useState<number | null>(null);
   const current = cases.find((row) => row.id === selected) ?? null;
   const [message, setMessage] = useState("");
   const [until, setUntil] = useState("");
   const busy = navigation.state !== "idle";
-
-  const setFilter = (key: string, value: string) => {
-    const updated = new URLSearchParams(params);
-    if (value) updated.set(key, value);
-    else updated.delete(key);
-    updated.delete("page");
-    setParams(updated);
-  };
-  const goTo = (next: number) => {
-    const updated = new URLSearchParams(params);
-    updated.set("page", String(next));
-    setParams(updated);
-  };
 
   const rows = cases.map((row, index) => (
     <IndexTable.Row

@@ -11,10 +11,13 @@ import {
   Button,
   Card,
   IndexTable,
+  InlineStack,
   Layout,
   Page,
+  Select,
   Text,
   type BadgeProps,
+  type IndexTableProps,
 } from "@shopify/polaris";
 import { z } from "zod";
 import { formatDate, humanize } from "../components/format.ts";
@@ -25,15 +28,24 @@ import { enqueueNoticeDelivery, noticeQueue } from "../notices/notice-queue.serv
 import { resendAndEnqueue } from "../notices/resend-notice.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
+import { useListParams } from "../components/use-list-params.ts";
+
+const NOTICE_STATUSES = ["queued", "deferred", "sending", "sent", "failed", "suppressed", "dead"] as const;
+
+const Query = z.object({
+  status: z.enum(NOTICE_STATUSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
+  const { status, page } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   const database = db();
   const [notices, shop] = await Promise.all([
-    listNotices(database, session.shop, { limit: 100 }),
+    listNotices(database, session.shop, { status, page }),
     database.shop.findUnique({ where: { domain: session.shop }, select: { timezone: true } }),
   ]);
-  return { ...notices, timezone: shop?.timezone ?? null };
+  return { ...notices, status: status ?? "", timezone: shop?.timezone ?? null };
 }
 
 const ResendForm = z.object({ intent: z.literal("resend"), noticeId: z.coerce.number().int().positive() });
@@ -66,13 +78,27 @@ function kindLabel(kind: string): string {
   return isNoticeKind(kind) ? KINDS[kind].label : humanize(kind);
 }
 
-function NoticeTable({ rows, timezone, resend }: { rows: NoticeRowView[]; timezone: string | null; resend: boolean }) {
+interface NoticeTableProps {
+  rows: NoticeRowView[];
+  timezone: string | null;
+  resend: boolean;
+  pagination?: IndexTableProps["pagination"];
+}
+
+function NoticeTable({ rows, timezone, resend, pagination }: NoticeTableProps) {
   const navigation = useNavigation();
   return (
     <IndexTable
       resourceName={{ singular: "notice", plural: "notices" }}
       itemCount={rows.length}
       selectable={false}
+      loading={navigation.state === "loading"}
+      pagination={pagination}
+      emptyState={
+        <EmptyCard heading="No notices with this status">
+          <p>Choose another status to see more.</p>
+        </EmptyCard>
+      }
       headings={[
         { title: "Created" },
         { title: "Notice" },
@@ -133,8 +159,9 @@ function NoticeTable({ rows, timezone, resend }: { rows: NoticeRowView[]; timezo
 }
 
 export default function Notices() {
-  const { recent, dead, counts, timezone } = useLoaderData<typeof loader>();
+  const { recent, dead, counts, status, page, hasNext, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { setFilter, goTo } = useListParams();
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   return (
     <Page
@@ -162,13 +189,39 @@ export default function Notices() {
                 </BlockStack>
               </Card>
             ) : null}
+            {total > 0 ? (
+              <InlineStack>
+                <Select
+                  label="Status"
+                  options={[
+                    { label: `All (${total.toLocaleString("en")})`, value: "" },
+                    ...NOTICE_STATUSES.map((value) => ({
+                      label: `${humanize(value)} (${(counts[value] ?? 0).toLocaleString("en")})`,
+                      value,
+                    })),
+                  ]}
+                  value={status}
+                  onChange={(value) => setFilter("status", value)}
+                />
+              </InlineStack>
+            ) : null}
             <Card padding="0">
               {total === 0 ? (
                 <EmptyCard heading="No notices yet">
                   <p>Delay alerts, back-in-stock alerts and order updates appear here as Kizuna sends them.</p>
                 </EmptyCard>
               ) : (
-                <NoticeTable rows={recent} timezone={timezone} resend={false} />
+                <NoticeTable
+                  rows={recent}
+                  timezone={timezone}
+                  resend={false}
+                  pagination={{
+                    hasPrevious: page > 1,
+                    hasNext,
+                    onPrevious: () => goTo(page - 1),
+                    onNext: () => goTo(page + 1),
+                  }}
+                />
               )}
             </Card>
           </BlockStack>
