@@ -7,6 +7,7 @@ import type { Db } from "../db.server.ts";
 import { getShopSettings, type ShopSettingsView } from "../settings/shop-settings.server.ts";
 import { KINDS, NOTICE_KINDS, isNoticeKind, type NoticeChannel, type NoticeKind } from "./kinds.ts";
 import { HeaderInjectionError, type Mailer } from "./mailer.server.ts";
+import { capSlotFor, releaseCapSlot, takeCapSlot } from "./daily-cap.server.ts";
 import { escapeHtml } from "./template-language.ts";
 import { quietHoursEnd, safeTimeZone, startOfShopDay } from "./shop-time.ts";
 import { SmsSendError, type SmsProvider } from "./sms.server.ts";
@@ -259,8 +260,14 @@ export async function deliverNotice(db: Db, deps: DeliveryDeps, noticeId: number
     return { status: "deferred", sendAfter, delayMs: sendAfter.getTime() - now.getTime() };
   }
 
-  if (KINDS[kind].proactive && (await sentToday(db, notice, startOfShopDay(now, timeZone))) >= settings.dailyCap) {
-    return suppressNotice(db, notice, `daily_cap:${settings.dailyCap}`, now);
+  // The daily cap is taken atomically (daily-cap.server.ts) and given back if this send does not happen.
+  const slot = KINDS[kind].proactive ? capSlotFor(notice, now, timeZone) : null;
+  const release = async () => (slot ? releaseCapSlot(db, slot) : undefined);
+  if (slot) {
+    const allowed = await takeCapSlot(db, slot, settings.dailyCap, () =>
+      sentToday(db, notice, startOfShopDay(now, timeZone)),
+    );
+    if (!allowed) return suppressNotice(db, notice, `daily_cap:${settings.dailyCap}`, now);
   }
 
   // Claim the send. Only one caller moves the row out of a sendable state.
@@ -268,7 +275,10 @@ export async function deliverNotice(db: Db, deps: DeliveryDeps, noticeId: number
     where: { id: notice.id, status: { in: ["queued", "deferred", "failed"] } },
     data: { status: "sending", attempts: { increment: 1 } },
   });
-  if (claim.count !== 1) return { status: "in_progress", retryAt: new Date(now.getTime() + SENDING_STALE_MS) };
+  if (claim.count !== 1) {
+    await release();
+    return { status: "in_progress", retryAt: new Date(now.getTime() + SENDING_STALE_MS) };
+  }
   await db.noticeEvent.create({ data: { shop: notice.shop, noticeId: notice.id, status: "sending", at: now } });
   const attempt = notice.attempts + 1;
 
@@ -276,6 +286,7 @@ export async function deliverNotice(db: Db, deps: DeliveryDeps, noticeId: number
   try {
     providerMessageId = await adapter.send({ notice, kind, settings, shop, deps });
   } catch (error) {
+    await release();
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     if (error instanceof SmsSendError && error.code === 21610) {
       // The provider knows the number texted STOP: honour it everywhere.

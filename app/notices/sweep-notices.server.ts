@@ -7,6 +7,7 @@
 // checks), and delivery itself claims the notice, so nothing is sent twice.
 import type { Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
+import { forgetOldCapDays } from "./daily-cap.server.ts";
 import { enqueueNoticeDelivery } from "./notice-queue.server.ts";
 
 /** Statuses that still expect a delivery attempt. */
@@ -36,5 +37,6 @@ export async function sweepNotices(
     take: options.limit ?? 1_000,
   });
   for (const notice of overdue) await enqueueNoticeDelivery(queue, notice.id);
+  await forgetOldCapDays(db, now);
   return overdue.length;
 }

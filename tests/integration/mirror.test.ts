@@ -105,6 +105,7 @@ const SHOP_ROWS: Record<ModelName, (db: Db, shop: string) => Promise<object[]>> 
   NoticeTemplate: (db, shop) => db.noticeTemplate.findMany({ where: { shop } }),
   Notice: (db, shop) => db.notice.findMany({ where: { shop } }),
   NoticeEvent: (db, shop) => db.noticeEvent.findMany({ where: { shop } }),
+  NoticeDailyCount: (db, shop) => db.noticeDailyCount.findMany({ where: { shop } }),
   Suppression: (db, shop) => db.suppression.findMany({ where: { shop } }),
   DelayCase: (db, shop) => db.delayCase.findMany({ where: { shop } }),
   TransitSample: (db, shop) => db.transitSample.findMany({ where: { shop } }),

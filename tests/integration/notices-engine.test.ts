@@ -85,6 +85,7 @@ describeEachDatabase("notice engine", (provider) => {
     smsStore.clear();
     await db.notice.deleteMany({});
     await db.noticeEvent.deleteMany({});
+    await db.noticeDailyCount.deleteMany({});
     await db.suppression.deleteMany({});
     await db.shopSettings.deleteMany({});
     await db.noticeTemplate.deleteMany({});
@@ -352,6 +353,39 @@ describeEachDatabase("notice engine", (provider) => {
     for (const id of ids) outcomes.push(await deliverNotice(db, deps, id));
     expect(outcomes.map((o) => o.status)).toEqual(["sent", "sent", "suppressed"]);
     expect(outcomes[2]).toEqual({ status: "suppressed", reason: "daily_cap:2" });
+  });
+
+  it("the daily cap holds when a customer's notices are delivered at the same moment", async () => {
+    const customer = await customerWithOrder();
+    const ids: number[] = [];
+    for (const reason of ["a", "b", "c", "d", "e", "f"]) {
+      const result = await delay(customer, `delay:${customer.orderId}:${reason}`);
+      if (result.status !== "queued") throw new Error("not queued");
+      ids.push(result.noticeId);
+    }
+    const outcomes = await Promise.all(ids.map((id) => deliverNotice(db, deps, id)));
+    expect(outcomes.filter((o) => o.status === "sent")).toHaveLength(2);
+    expect(outcomes.filter((o) => o.status === "suppressed")).toHaveLength(4);
+    expect(sink.received()).toBe(2);
+  });
+
+  it("a send that fails gives its place under the daily cap back", async () => {
+    const customer = await customerWithOrder();
+    const ids: number[] = [];
+    for (const reason of ["a", "b", "c"]) {
+      const result = await delay(customer, `delay:${customer.orderId}:${reason}`);
+      if (result.status !== "queued") throw new Error("not queued");
+      ids.push(result.noticeId);
+    }
+    const refusing: Mailer = {
+      send: () => Promise.reject(Object.assign(new Error("451 try again later"), { responseCode: 451 })),
+    };
+    await expect(deliverNotice(db, { ...deps, mailer: refusing }, ids[0]!)).rejects.toThrow("451");
+    // Two still fit today: the failed one took no place.
+    expect((await deliverNotice(db, deps, ids[1]!)).status).toBe("sent");
+    expect((await deliverNotice(db, deps, ids[2]!)).status).toBe("sent");
+    // Its retry finds the cap full.
+    expect(await deliverNotice(db, deps, ids[0]!)).toEqual({ status: "suppressed", reason: "daily_cap:2" });
   });
 
   it("rejects header injection in the mailer and in the sender settings", async () => {
