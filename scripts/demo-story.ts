@@ -4,18 +4,7 @@
 // notices in the mail sink by language.
 import type { Db } from "../app/db.server.ts";
 import type { RunningSandbox } from "../sandbox/server.ts";
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function until<T>(what: string, check: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+import { until } from "./lib/wait.ts";
 
 /**
  * Quiet hours (default 21:00–08:00 shop time) would hold every notice until

@@ -21,6 +21,7 @@ import { examplePayload } from "../sandbox/webhooks/example-payloads.ts";
 import { sendWebhook } from "../sandbox/webhooks/send-webhook.ts";
 import { demoShopSettings, playRestockEpisode, printNotices } from "./demo-story.ts";
 import { baseEnv, ROOT, startProcess, waitForExit } from "./lib/processes.ts";
+import { sleep, until } from "./lib/wait.ts";
 
 const DEMO_SHOP = "kizuna-demo.myshopify.com";
 // Shopify's example payloads go to shops of their own, so the demo shop keeps
@@ -37,7 +38,6 @@ const keep =
   (process.stdout.isTTY && !process.argv.includes("--exit") && process.env.CI !== "true");
 
 const step = (text: string) => console.log(`\n▸ ${text}`);
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function checkRedis(): Promise<void> {
   const client = new Redis(REDIS_URL, {
@@ -77,16 +77,6 @@ function build(): void {
   const require = createRequire(import.meta.url);
   const remix = require.resolve("@remix-run/dev/dist/cli.js");
   execFileSync(process.execPath, [remix, "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-async function until<T>(what: string, check: () => Promise<T | null | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {

@@ -24,7 +24,7 @@ import {
 } from "@shopify/polaris";
 import { useMemo, useState, type ReactNode } from "react";
 import { db } from "../db.server.ts";
-import { CARRIER_EXCEPTIONS, HOLD_REASONS, RULE_LIMITS, RULES, type RuleSettings } from "../delays/names.ts";
+import { RULE_LIMITS, RULES, type RuleSettings } from "../delays/names.ts";
 import { CARRIER_EXCEPTION_LABELS, HOLD_REASON_LABELS, RULE_HELP, RULE_LABELS } from "../delays/reasons.ts";
 import { env } from "../env.server.ts";
 import { defaultTemplate } from "../notices/default-templates.ts";
@@ -331,82 +331,115 @@ function rulesForm(rules: RuleSettings): RulesForm {
   };
 }
 
+interface RuleNumberProps {
+  label: string;
+  range: { min: number; max: number };
+  unit?: string;
+  help?: string;
+  disabled: boolean;
+  value: string;
+  onChange(value: string): void;
+}
+
+/** A rule's number setting, its allowed range in the help text. */
+function RuleNumber({ label, range, unit, help, disabled, value, onChange }: RuleNumberProps) {
+  return (
+    <TextField
+      label={label}
+      type="number"
+      min={range.min}
+      max={range.max}
+      disabled={disabled}
+      value={value}
+      onChange={onChange}
+      autoComplete="off"
+      helpText={`${range.min} to ${range.max}${unit ? ` ${unit}` : ""}.${help ? ` ${help}` : ""}`}
+    />
+  );
+}
+
+/** Which of a rule's reasons count, by their labels. */
+function RuleChoices(props: {
+  title: string;
+  labels: Record<string, string>;
+  disabled: boolean;
+  selected: string[];
+  onChange(selected: string[]): void;
+}) {
+  return (
+    <ChoiceList
+      title={props.title}
+      titleHidden
+      allowMultiple
+      disabled={props.disabled}
+      choices={Object.entries(props.labels).map(([value, label]) => ({ label, value }))}
+      selected={props.selected}
+      onChange={props.onChange}
+    />
+  );
+}
+
 function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rules: RulesForm) => void }) {
   const edit = <R extends keyof RulesForm>(rule: R, patch: Partial<RulesForm[R]>) =>
     onChange({ ...rules, [rule]: { ...rules[rule], ...patch } });
   const limits = RULE_LIMITS;
   const tunables: Partial<Record<keyof RulesForm, ReactNode>> = {
     on_hold: (
-      <ChoiceList
+      <RuleChoices
         title="Hold reasons"
-        titleHidden
-        allowMultiple
         disabled={!rules.on_hold.enabled}
-        choices={HOLD_REASONS.map((reason) => ({ label: HOLD_REASON_LABELS[reason], value: reason }))}
+        labels={HOLD_REASON_LABELS}
         selected={rules.on_hold.reasons}
         onChange={(reasons) => edit("on_hold", { reasons })}
       />
     ),
     carrier_exception: (
-      <ChoiceList
+      <RuleChoices
         title="Carrier problems"
-        titleHidden
-        allowMultiple
         disabled={!rules.carrier_exception.enabled}
-        choices={CARRIER_EXCEPTIONS.map((status) => ({ label: CARRIER_EXCEPTION_LABELS[status], value: status }))}
+        labels={CARRIER_EXCEPTION_LABELS}
         selected={rules.carrier_exception.statuses}
         onChange={(statuses) => edit("carrier_exception", { statuses })}
       />
     ),
     eta_passed: (
-      <TextField
+      <RuleNumber
         label="Grace after the estimate (hours)"
-        type="number"
-        min={limits.eta_passed.graceHours.min}
-        max={limits.eta_passed.graceHours.max}
+        range={limits.eta_passed.graceHours}
         disabled={!rules.eta_passed.enabled}
         value={rules.eta_passed.graceHours}
         onChange={(graceHours) => edit("eta_passed", { graceHours })}
-        autoComplete="off"
-        helpText={`${limits.eta_passed.graceHours.min} to ${limits.eta_passed.graceHours.max}. Wait this long after the estimated date before it counts as late.`}
+        help="Wait this long after the estimated date before it counts as late."
       />
     ),
     stalled: (
-      <TextField
+      <RuleNumber
         label="Days without a scan"
-        type="number"
-        min={limits.stalled.days.min}
-        max={limits.stalled.days.max}
+        range={limits.stalled.days}
+        unit="days"
         disabled={!rules.stalled.enabled}
         value={rules.stalled.days}
         onChange={(days) => edit("stalled", { days })}
-        autoComplete="off"
-        helpText={`${limits.stalled.days.min} to ${limits.stalled.days.max} days.`}
       />
     ),
     likely_late: (
       <FormLayout.Group>
-        <TextField
+        <RuleNumber
           label="Slower than (percent of earlier parcels)"
-          type="number"
-          min={limits.likely_late.percentile.min}
-          max={limits.likely_late.percentile.max}
+          range={limits.likely_late.percentile}
           disabled={!rules.likely_late.enabled}
           value={rules.likely_late.percentile}
           onChange={(percentile) => edit("likely_late", { percentile })}
-          autoComplete="off"
-          helpText={`${limits.likely_late.percentile.min} to ${limits.likely_late.percentile.max}. With 90, a parcel is likely late once it takes longer than 9 in 10 earlier ones did.`}
+          help="With 90, a parcel is likely late once it takes longer than 9 in 10 earlier ones did."
         />
-        <TextField
+        <RuleNumber
           label="Delivered parcels needed first"
-          type="number"
-          min={limits.likely_late.minSamples.min}
-          max={limits.likely_late.minSamples.max}
+          range={limits.likely_late.minSamples}
+          unit="per carrier and region"
           disabled={!rules.likely_late.enabled}
           value={rules.likely_late.minSamples}
           onChange={(minSamples) => edit("likely_late", { minSamples })}
-          autoComplete="off"
-          helpText={`${limits.likely_late.minSamples.min} to ${limits.likely_late.minSamples.max} per carrier and region; until then the rule stays quiet there.`}
+          help="Until then the rule stays quiet there."
         />
       </FormLayout.Group>
     ),

@@ -2,49 +2,36 @@
 // Shopify's admin embeds it: the production build, web and worker as real
 // processes (sandbox mode), Debian Chromium. Screenshots of every admin page
 // go to artifacts/screenshots/.
-import { randomBytes } from "node:crypto";
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureChromium } from "../../scripts/ensure-chromium.mjs";
 import { adminUrl, appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { launchBrowser, type TestBrowser } from "../support/browser.ts";
-import { freePort } from "../support/redis-server.ts";
-import { ensureBuild, sendShopData, startApp, type RunningApp } from "./support/app.ts";
+import { sendShopData, type RunningApp } from "./support/app.ts";
+import { startStack, type TestStack } from "./support/stack.ts";
 import { appFrame as appFrameOf, countIn, expectPolarisPage, screenshot } from "./support/embedded.ts";
-import { startTestSandbox, type TestSandbox } from "./support/sandbox.ts";
 
 // Shopify's example payloads for these fill the orders, products and customers of the mirror.
 const SHOP_DATA = ["orders/create", "products/update", "customers/create"];
 
+let stack: TestStack | undefined;
 let config: SandboxConfig;
-let sandbox: TestSandbox | undefined;
 let app: RunningApp | undefined;
 let browser: TestBrowser | undefined;
 
 // On a fresh machine this installs Chromium (about a minute) and builds the app first.
 beforeAll(async () => {
   ensureChromium();
-  ensureBuild();
-  const [webPort, sandboxPort] = [await freePort(), await freePort()];
-  config = {
-    origin: `http://127.0.0.1:${sandboxPort}`,
-    appUrl: `http://127.0.0.1:${webPort}`,
-    apiKey: "kizuna-e2e-client-id",
-    apiSecret: `kizuna-e2e-${randomBytes(8).toString("hex")}`,
-    shop: "kizuna-e2e.myshopify.com",
-    apiVersion: "2026-07",
-  };
-  sandbox = await startTestSandbox(config, sandboxPort);
-  app = await startApp(config);
+  stack = await startStack("kizuna-e2e.myshopify.com");
+  ({ config, app } = stack);
   await sendShopData(app, config, SHOP_DATA);
   browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await sandbox?.close();
+  await stack?.close();
 });
 
 async function newPage(): Promise<Page> {

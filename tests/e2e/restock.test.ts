@@ -4,7 +4,6 @@
 // shopper by mail (a real SMTP sink), and the seller sees it on the Restock
 // page; the Delays page shows what the first scan after install found.
 // Screenshots go to artifacts/screenshots/.
-import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureChromium } from "../../scripts/ensure-chromium.mjs";
@@ -12,41 +11,30 @@ import { adminUrl } from "../../sandbox/admin/index.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import type { SinkMessage } from "../../sandbox/mail/mail-sink.ts";
 import { launchBrowser, type TestBrowser } from "../support/browser.ts";
-import { freePort } from "../support/redis-server.ts";
-import { ensureBuild, startApp, type RunningApp } from "./support/app.ts";
+import type { RunningApp } from "./support/app.ts";
+import { startStack, type TestStack } from "./support/stack.ts";
 import { appFrame, countIn, expectPolarisPage, screenshot } from "./support/embedded.ts";
-import { startTestSandbox, type TestSandbox } from "./support/sandbox.ts";
 
 // A seeded product whose only variant is sold out.
 const PRODUCT = { handle: "hinoki-bath-mat", title: "Hinoki Bath Mat" };
 const SHOPPER = "hanako.e2e@example.jp";
 
+let stack: TestStack | undefined;
 let config: SandboxConfig;
-let sandbox: TestSandbox | undefined;
+let sandbox: TestStack["sandbox"] | undefined;
 let app: RunningApp | undefined;
 let browser: TestBrowser | undefined;
 
 beforeAll(async () => {
   ensureChromium();
-  ensureBuild();
-  const [webPort, sandboxPort] = [await freePort(), await freePort()];
-  config = {
-    origin: `http://127.0.0.1:${sandboxPort}`,
-    appUrl: `http://127.0.0.1:${webPort}`,
-    apiKey: "kizuna-e2e-client-id",
-    apiSecret: `kizuna-e2e-${randomBytes(8).toString("hex")}`,
-    shop: "kizuna-restock.myshopify.com",
-    apiVersion: "2026-07",
-  };
-  sandbox = await startTestSandbox(config, sandboxPort);
-  app = await startApp(config, { SMTP_URL: sandbox.mail.url });
+  stack = await startStack("kizuna-restock.myshopify.com", { mail: true });
+  ({ config, sandbox, app } = stack);
   browser = await launchBrowser({ width: 1440, height: 1000 });
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await sandbox?.close();
+  await stack?.close();
 });
 
 async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {

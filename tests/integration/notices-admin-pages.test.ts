@@ -3,37 +3,24 @@
 // with an unknown variable is refused naming it, settings save (delay rules
 // included, which the evaluation then follows), and a dead notice can be
 // resent (the same notice, back to queued).
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateOrder } from "../../app/delays/index.server.ts";
 import { appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
-import { ensureBuild, startApp, type RunningApp } from "../e2e/support/app.ts";
-import { startTestSandbox, type TestSandbox } from "../e2e/support/sandbox.ts";
-import { freePort } from "../support/redis-server.ts";
+import type { RunningApp } from "../e2e/support/app.ts";
+import { startStack, type TestStack } from "../e2e/support/stack.ts";
 
+let stack: TestStack | undefined;
 let config: SandboxConfig;
-let sandbox: TestSandbox | undefined;
 let app: RunningApp | undefined;
 
 beforeAll(async () => {
-  ensureBuild();
-  const [webPort, sandboxPort] = [await freePort(), await freePort()];
-  config = {
-    origin: `http://127.0.0.1:${sandboxPort}`,
-    appUrl: `http://127.0.0.1:${webPort}`,
-    apiKey: "kizuna-notices-client-id",
-    apiSecret: `kizuna-notices-${randomBytes(8).toString("hex")}`,
-    shop: "kizuna-notices-pages.myshopify.com",
-    apiVersion: "2026-07",
-  };
-  sandbox = await startTestSandbox(config, sandboxPort);
-  app = await startApp(config);
+  stack = await startStack("kizuna-notices-pages.myshopify.com");
+  ({ config, app } = stack);
 }, 300_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await sandbox?.close();
+  await stack?.close();
 });
 
 // The library turns away bots (and Node's fetch looks like one): requests carry a browser's User-Agent.

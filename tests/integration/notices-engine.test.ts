@@ -139,6 +139,17 @@ describeEachDatabase("notice engine", (provider) => {
     };
   }
 
+  /** One queued delay notice per reason for the customer's order; their ids. */
+  async function queuedDelays(customer: { customerId: string; orderId: string }, reasons: string[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const reason of reasons) {
+      const result = await delay(customer, `delay:${customer.orderId}:${reason}`);
+      if (result.status !== "queued") throw new Error("not queued");
+      ids.push(result.noticeId);
+    }
+    return ids;
+  }
+
   function delay(customer: { customerId: string; orderId: string }, key = `delay:${customer.orderId}:late`) {
     return queueNotice(db, {
       shop: SHOP,
@@ -343,12 +354,7 @@ describeEachDatabase("notice engine", (provider) => {
 
   it("the daily cap suppresses the third proactive notice for a customer", async () => {
     const customer = await customerWithOrder();
-    const ids: number[] = [];
-    for (const reason of ["a", "b", "c"]) {
-      const result = await delay(customer, `delay:${customer.orderId}:${reason}`);
-      if (result.status !== "queued") throw new Error("not queued");
-      ids.push(result.noticeId);
-    }
+    const ids = await queuedDelays(customer, ["a", "b", "c"]);
     const outcomes = [];
     for (const id of ids) outcomes.push(await deliverNotice(db, deps, id));
     expect(outcomes.map((o) => o.status)).toEqual(["sent", "sent", "suppressed"]);
@@ -357,12 +363,7 @@ describeEachDatabase("notice engine", (provider) => {
 
   it("the daily cap holds when a customer's notices are delivered at the same moment", async () => {
     const customer = await customerWithOrder();
-    const ids: number[] = [];
-    for (const reason of ["a", "b", "c", "d", "e", "f"]) {
-      const result = await delay(customer, `delay:${customer.orderId}:${reason}`);
-      if (result.status !== "queued") throw new Error("not queued");
-      ids.push(result.noticeId);
-    }
+    const ids = await queuedDelays(customer, ["a", "b", "c", "d", "e", "f"]);
     const outcomes = await Promise.all(ids.map((id) => deliverNotice(db, deps, id)));
     expect(outcomes.filter((o) => o.status === "sent")).toHaveLength(2);
     expect(outcomes.filter((o) => o.status === "suppressed")).toHaveLength(4);
@@ -371,12 +372,7 @@ describeEachDatabase("notice engine", (provider) => {
 
   it("a send that fails gives its place under the daily cap back", async () => {
     const customer = await customerWithOrder();
-    const ids: number[] = [];
-    for (const reason of ["a", "b", "c"]) {
-      const result = await delay(customer, `delay:${customer.orderId}:${reason}`);
-      if (result.status !== "queued") throw new Error("not queued");
-      ids.push(result.noticeId);
-    }
+    const ids = await queuedDelays(customer, ["a", "b", "c"]);
     const refusing: Mailer = {
       send: () => Promise.reject(Object.assign(new Error("451 try again later"), { responseCode: 451 })),
     };

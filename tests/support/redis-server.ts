@@ -11,7 +11,9 @@ export class OwnRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the server; a no-op while it runs (a second one could not bind the port, and the first would leak). */
   async start(): Promise<void> {
+    if (this.process && this.process.exitCode === null) return;
     this.process = spawn(
       "redis-server",
       ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
