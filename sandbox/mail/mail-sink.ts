@@ -114,6 +114,8 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     },
   });
 
+  // A client that vanishes mid-session (a worker killed while sending) resets its socket: not the sink's failure.
+  server.on("error", () => undefined);
   server.listen(options.port ?? 0, host);
   await once(server.server, "listening");
   const port = (server.server.address() as AddressInfo).port;

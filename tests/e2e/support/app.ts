@@ -45,6 +45,8 @@ export interface RunningApp {
   /** Everything the processes printed, for failure messages. */
   output: string[];
   stop(): Promise<void>;
+  /** Kills the worker with SIGKILL (no chance to finish anything) and starts a new one. */
+  killWorker(): Promise<void>;
 }
 
 async function waitUntilUp(url: string, web: ChildProcess, output: string[]): Promise<void> {
@@ -101,8 +103,14 @@ export async function startApp(config: SandboxConfig, extraEnv: Record<string, s
   });
   const output: string[] = [];
   const web = startProcess("server/index.ts", env, (line) => output.push(`[web] ${line}`));
-  const worker = startProcess("server/worker.ts", env, (line) => output.push(`[worker] ${line}`));
+  const startWorker = () => startProcess("server/worker.ts", env, (line) => output.push(`[worker] ${line}`));
+  let worker = startWorker();
   const db = createDb(databaseUrl);
+  const killWorker = async () => {
+    worker.kill("SIGKILL");
+    await waitForExit(worker);
+    worker = startWorker();
+  };
   const stop = async () => {
     for (const child of [web, worker]) if (child.exitCode === null) child.kill("SIGTERM");
     await Promise.all([waitForExit(web), waitForExit(worker)]);
@@ -116,7 +124,7 @@ export async function startApp(config: SandboxConfig, extraEnv: Record<string, s
     await stop();
     throw error;
   }
-  return { url: config.appUrl, db, output, stop };
+  return { url: config.appUrl, db, output, stop, killWorker };
 }
 
 /** Sends Shopify's example payloads for `topics` to the app, signed, and waits until the worker processed them. */
