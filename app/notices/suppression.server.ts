@@ -3,6 +3,7 @@
 // `sms:marketing` blocks only non-transactional kinds (an unsubscribe link).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db.server.ts";
+import { optOutOfRestock } from "../restock/opt-out.server.ts";
 import type { NoticeChannel } from "./kinds.ts";
 
 export type KindClass = "all" | "marketing";
@@ -40,6 +41,7 @@ export async function suppress(
 ): Promise<void> {
   const key = { shop, channel: suppressionChannel(channel, kindClass), address: normalizeAddress(channel, address) };
   await db.suppression.upsert({ where: { shop_channel_address: key }, create: { ...key, reason }, update: {} });
+  await optOutOfRestock(db, shop, channel, key.address, new Date());
 }
 
 export async function unsuppress(

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Db } from "../db.server.ts";
 import { isUniqueViolation } from "../mirror/write.server.ts";
+import { unsuppress } from "../notices/suppression.server.ts";
 import type { ShopperLocale } from "./messages.ts";
 import { toE164 } from "./phone.ts";
 import { variantIdOf, variantStock } from "./stock.server.ts";
@@ -102,6 +103,9 @@ export async function subscribeToRestock(
     locale: input.locale,
     customerId: input.customerId,
   };
+  // Signing up is a new, explicit request: an earlier unsubscribe from this shop's marketing mail
+  // no longer stands in its way (bounces and SMS STOP still do).
+  await unsuppress(db, input.shop, "email", input.email, "marketing");
   for (let attempt = 1; ; attempt++) {
     const existing = await db.restockSubscription.findUnique({ where: { shop_variantId_email: key } });
     try {

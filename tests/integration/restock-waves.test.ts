@@ -5,7 +5,9 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
 import { attributeOrder } from "../../app/restock/attribute-order.server.ts";
 import { runWave, startEpisodeIfRestocked } from "../../app/restock/episodes.server.ts";
+import { findSuppression, suppress } from "../../app/notices/suppression.server.ts";
 import { restockReport } from "../../app/restock/restock-report.server.ts";
+import { subscribeToRestock } from "../../app/restock/subscribe.server.ts";
 import type { RestockEpisode, RestockSubscription } from "../../app/restock/types.ts";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
 
@@ -102,6 +104,49 @@ describeEachDatabase("restock episodes and waves", (provider) => {
     expect(emails()).toEqual([3, 2, 1, 0].map((i) => `shopper${i}@example.com`));
     // Everyone was told: no new episode starts while nobody waits.
     expect(await startEpisodeIfRestocked(db, SHOP, item, minutes(300))).toEqual([]);
+  });
+
+  it("a shopper who unsubscribes or texts STOP leaves the waves; signing up again brings them back", async () => {
+    const { variantId, item } = await variantWithSubscribers(4);
+    await db.restockSubscription.updateMany({
+      where: { shop: SHOP, variantId, email: "shopper3@example.com" },
+      data: { phone: "+819012345678", smsConsent: true },
+    });
+    // shopper3 (the oldest) unsubscribes from the shop's marketing mail and texts STOP.
+    await suppress(db, SHOP, "email", "Shopper3@Example.com", "marketing", "unsubscribed");
+    await suppress(db, SHOP, "sms", "+81 90-1234-5678", "all", "sms_stop");
+    const left = await db.restockSubscription.findFirstOrThrow({ where: { variantId, email: "shopper3@example.com" } });
+    expect(left.unsubscribedAt).not.toBeNull();
+    expect(left.smsConsent).toBe(false);
+    expect((await restockReport(db, SHOP)).variants.find((row) => row.variantId === variantId)?.waiting).toBe(3);
+
+    // The wave's places go to those still waiting: 1 unit x 2 = the two oldest of them.
+    await setStock(item, 1);
+    const [episode] = await startEpisodeIfRestocked(db, SHOP, item, minutes(100));
+    await runWave(db, SHOP, episode!.id, notify, minutes(101));
+    expect(emails()).toEqual(["shopper2@example.com", "shopper1@example.com"]);
+
+    // A new signup is a new request: the marketing unsubscribe no longer applies (STOP still does).
+    await setStock(item, 0);
+    await subscribeToRestock(
+      db,
+      {
+        shop: SHOP,
+        variantId,
+        productId: "1",
+        email: "shopper3@example.com",
+        phone: null,
+        smsConsent: false,
+        locale: "ja",
+        customerId: null,
+      },
+      null,
+      minutes(120),
+    );
+    expect(await findSuppression(db, SHOP, "email", "shopper3@example.com", false)).toBeNull();
+    expect(await findSuppression(db, SHOP, "sms", "+819012345678", false)).toBe("sms_stop");
+    const back = await db.restockSubscription.findFirstOrThrow({ where: { variantId, email: "shopper3@example.com" } });
+    expect(back.unsubscribedAt).toBeNull();
   });
 
   it("tells each subscriber once per episode when two workers run waves at the same time", async () => {
