@@ -12,7 +12,7 @@ import { sweepNotices } from "../notices/sweep-notices.server.ts";
 import type { QueueNoticeResult } from "../notices/queue-notice.server.ts";
 import { attributeOrder } from "../restock/attribute-order.server.ts";
 import { startEpisodeIfRestocked } from "../restock/episodes.server.ts";
-import { gidParam, idAt, objectsOf, ownIdOf, textOf } from "../mirror/read-payload.server.ts";
+import { gidParam, idAt, objectOf, objectsOf, ownIdOf, textOf } from "../mirror/read-payload.server.ts";
 import { isObject, parsePayload, type JsonObject } from "../webhooks/payload.server.ts";
 import { SUBSCRIBED_TOPICS, type Topic } from "../webhooks/topics.ts";
 import { evaluateOrderAndNotify, scanAndNotify } from "../delays/notify.server.ts";
@@ -21,6 +21,7 @@ import { restockNotices } from "../restock/notifier.server.ts";
 import { runWave } from "../restock/episodes.server.ts";
 import { reconcileInventory } from "../restock/reconcile-inventory.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
+import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
 import { installedShops } from "../sync/sync-shop.server.ts";
 
 export const REACTIONS_QUEUE = "reactions";
@@ -104,21 +105,32 @@ function stockSubjects(topic: Topic, payload: JsonObject): string[] {
   return [];
 }
 
+const HOLD_TOPICS = new Set<Topic>(["fulfillment_orders/placed_on_hold", "fulfillment_orders/hold_released"]);
+
+/** A hold webhook's order (its payload does not name it): from the mirror, else from the Admin API. */
+async function orderOfHold(deps: ReactionDeps, shop: string, body: JsonObject): Promise<string | null> {
+  const held = objectOf(body, "fulfillment_order");
+  const fulfillmentOrderId = held ? ownIdOf(held) : null;
+  if (!fulfillmentOrderId) return null;
+  return orderOfFulfillmentOrder(deps.db, await deps.adminApiFor(shop), shop, fulfillmentOrderId);
+}
+
 export async function reactToEvent(deps: ReactionDeps, eventRowId: number): Promise<void> {
   const { db } = deps;
   const event = await db.webhookEvent.findUnique({ where: { id: eventRowId } });
   if (!event || event.status !== "processed") return;
   const topic = event.topic as Topic;
   const now = deps.now();
-  if (event.orderId && ORDER_TOPICS.has(topic)) {
-    await enqueueQueued(deps, await evaluateOrderAndNotify(db, event.shop, event.orderId, now));
+  const payload = event.payload === "{}" ? null : parsePayload(event.payload);
+  const body = isObject(payload ?? undefined) ? (payload as JsonObject) : null;
+  const orderId = event.orderId ?? (body && HOLD_TOPICS.has(topic) ? await orderOfHold(deps, event.shop, body) : null);
+  if (orderId && ORDER_TOPICS.has(topic)) {
+    await enqueueQueued(deps, await evaluateOrderAndNotify(db, event.shop, orderId, now));
   }
   if (event.orderId && (topic === "orders/create" || topic === "orders/updated")) {
     await attributeOrder(db, event.shop, event.orderId);
   }
-  const payload = event.payload === "{}" ? null : parsePayload(event.payload);
-  if (!isObject(payload ?? undefined)) return;
-  const body = payload as JsonObject;
+  if (!body) return;
   if (topic === "fulfillment_events/create" && event.orderId) {
     const fulfillmentId = idAt(body, "fulfillment_id");
     const status = textOf(body, "status")?.toUpperCase();

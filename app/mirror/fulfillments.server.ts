@@ -167,7 +167,10 @@ async function writeFulfillmentOrder(
     // Shopify's hold payloads do not name the order: null until another event does.
     create: () => tx.fulfillmentOrder.create({ data: { ...key, ...data, orderId } }),
   });
-  return orderId;
+  if (orderId) return orderId;
+  // The order an earlier write (an order payload, the backfill) linked it to.
+  const stored = await tx.fulfillmentOrder.findUnique({ where: { shop_id: key }, select: { orderId: true } });
+  return stored?.orderId ?? null;
 }
 
 export async function projectFulfillmentOrderHold(tx: Tx, event: ProjectableEvent): Promise<ProjectionResult> {
