@@ -1,29 +1,41 @@
 // `npm run bench -- delays`: the scheduled delay scan over 1,000,000 open
-// orders (DESIGN.md "Performance targets": < 30 s, memory flat). Generates the
+// orders (DESIGN.md "Performance targets": < 30 s, memory flat; peak RSS
+// < 256 MB, the worker's budget as in the restock target). Generates the
 // orders, fulfillment orders, fulfillments, carrier events and transit samples
 // straight into a fresh SQLite database (better-sqlite3, prepared statements,
 // large transactions), then measures, in the same run:
 //   - baseline: a plain full read of the same rows (orders, fulfillments,
 //     events) with better-sqlite3, no Prisma, no rules;
-//   - scanDelays(): the production scan through Prisma.
+//   - scanDelays(): the production scan, in a process of its own as the
+//     worker runs it: a first scan that opens every case, then a re-scan
+//     (the steady state: nothing changed); time, phases, peak RSS.
+import { fork } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { createDb, sqlitePath } from "../app/db.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
-import { scanDelays, scanOptionsFor } from "../app/delays/scan-delays.server.ts";
+import { scanDelays, scanOptionsFor, type ScanSummary } from "../app/delays/scan-delays.server.ts";
 import { ROOT } from "../scripts/lib/processes.ts";
-import { numberFlag } from "./lib/args.ts";
+import { hasFlag, numberFlag } from "./lib/args.ts";
 import { Cleanup } from "./lib/cleanup.ts";
+import { formatSummary, summariseProfile } from "./lib/cpu-profile.ts";
 import { sqliteDatabase } from "./lib/resources.ts";
 
 export const description = "delay scan: scanDelays over N open orders on SQLite vs a plain full read of the same rows";
-export const usage = `npm run bench -- delays [--orders 1000000] [--batch 2000]
-  --orders  open orders to generate (default 1,000,000)
-  --batch   orders per scan batch (default 2,000)`;
+export const usage = `npm run bench -- delays [--orders 1000000] [--batch 2000] [--heap 96 | --no-heap-cap] [--profile]
+  --orders       open orders to generate (default 1,000,000)
+  --batch        orders per scan batch (default 2,000)
+  --heap         the scanning process's V8 heap cap in MB, as a deployment sets it (default 96, as bench/restock.ts)
+  --no-heap-cap  no cap: V8 then grows its heap lazily (more RSS, same working set)
+  --profile      record a CPU profile of the scanning process (node --cpu-prof) and summarise it`;
 
 const TARGET_S = 30;
+const TARGET_RSS_MB = 256;
+const HEAP_MB = 96;
+const SELF = fileURLToPath(import.meta.url);
 const SHOP = "kizuna-bench.myshopify.com";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -225,9 +237,89 @@ function baseline(file: string): { ms: number; rows: number } {
   return { ms: Math.round(ms), rows };
 }
 
+// ---- the scanning process ----
+
+interface ScanReport {
+  first: ScanSummary;
+  again: ScanSummary;
+  casesByRule: Record<string, number>;
+  changesByRule: Record<string, number>;
+  /** The kernel's high-water mark of the process (getrusage maxrss). */
+  peakRssMb: number;
+  /** After start-up (modules, Prisma), before the first scan. */
+  startRssMb: number;
+  /** RSS at 25 / 50 / 75 / 100% of the first scan. */
+  rssAtQuarterMb: number[];
+  /** V8's heap at the end. */
+  heapUsedMb: number;
+}
+
+/**
+ * The scheduled scan as the worker runs it: its own process (the worker's
+ * start-up and the scan's memory, not the generator's), heap capped as in
+ * bench/restock.ts unless --no-heap-cap.
+ */
+async function scanChild(): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL!;
+  const now = new Date(Number(process.env.BENCH_NOW));
+  const batchSize = Number(process.env.BENCH_BATCH);
+  const db = createDb(url);
+  await db.shop.count();
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const startRssMb = mb(process.memoryUsage().rss);
+  const timeline: number[] = [];
+  const sampler = setInterval(() => timeline.push(mb(process.memoryUsage().rss)), 250);
+  const first = await scanDelays(db, SHOP, now, () => {}, { batchSize, ...scanOptionsFor(url) });
+  clearInterval(sampler);
+  const byRule = await db.delayCase.groupBy({ by: ["rule"], _count: { _all: true } });
+  // Second scan: nothing changed, so nothing is written (idempotent), just re-evaluated.
+  const changesByRule: Record<string, number> = {};
+  const again = await scanDelays(
+    db,
+    SHOP,
+    now,
+    (_shop, batch) => {
+      for (const row of [...batch.opened, ...batch.resolved])
+        changesByRule[row.rule] = (changesByRule[row.rule] ?? 0) + 1;
+    },
+    { batchSize, ...scanOptionsFor(url) },
+  );
+  await db.$disconnect();
+  const quarter = (f: number) => timeline[Math.min(timeline.length - 1, Math.floor(timeline.length * f))] ?? 0;
+  const report: ScanReport = {
+    first,
+    again,
+    casesByRule: Object.fromEntries(byRule.map((group) => [group.rule, group._count._all])),
+    changesByRule,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    startRssMb,
+    rssAtQuarterMb: [quarter(0.25), quarter(0.5), quarter(0.75), quarter(1)],
+    heapUsedMb: mb(process.memoryUsage().heapUsed),
+  };
+  process.send!(report, () => process.exit(0));
+}
+
+function runScanChild(env: Record<string, string>, execArgv: string[]): Promise<ScanReport> {
+  const child = fork(SELF, [], {
+    execArgv: ["--import", "tsx", ...execArgv],
+    env: { ...process.env, BENCH_DELAYS_CHILD: "1", ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    let report: ScanReport | null = null;
+    child.once("message", (message: ScanReport) => (report = message));
+    // "exit" after the report: the CPU profile is written on exit.
+    child.once("exit", (code) => (report ? resolve(report) : reject(new Error(`scan process exited with ${code}`))));
+  });
+}
+
+// ---- the run ----
+
 export async function run(args: readonly string[]): Promise<void> {
   const total = Math.round(numberFlag(args, "orders", 1_000_000));
   const batchSize = Math.round(numberFlag(args, "batch", 2_000));
+  const heapMb = hasFlag(args, "no-heap-cap") ? null : Math.round(numberFlag(args, "heap", HEAP_MB));
+  const profile = hasFlag(args, "profile");
   const cleanup = new Cleanup();
   const removeSignals = cleanup.onSignals();
   try {
@@ -246,82 +338,73 @@ export async function run(args: readonly string[]): Promise<void> {
     const base = baseline(sqlitePath(url));
     console.log(`  ${base.rows.toLocaleString("en")} rows in ${(base.ms / 1000).toFixed(2)} s`);
 
-    console.log("▸ scanDelays()…");
-    const db = createDb(url);
-    cleanup.defer("disconnect", () => db.$disconnect());
-    if (global.gc) global.gc();
-    const startRss = process.memoryUsage().rss;
-    let peakRss = startRss;
-    const timeline: { s: number; rssMb: number }[] = [];
-    const t0 = performance.now();
-    const sampler = setInterval(() => {
-      const rss = process.memoryUsage().rss;
-      peakRss = Math.max(peakRss, rss);
-      timeline.push({ s: Math.round((performance.now() - t0) / 100) / 10, rssMb: Math.round(rss / 2 ** 20) });
-    }, 250);
-    let changes = 0;
-    const summary = await scanDelays(
-      db,
-      SHOP,
-      new Date(now),
-      (_shop, batch) => {
-        changes += batch.opened.length + batch.resolved.length;
-      },
-      { batchSize, ...scanOptionsFor(url) },
+    console.log(
+      `▸ scanDelays() in a scanning process (${heapMb === null ? "no heap cap" : `heap cap ${heapMb} MB`}${profile ? ", CPU profile" : ""}): first scan, then a re-scan…`,
     );
-    clearInterval(sampler);
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const dir = resolve(ROOT, "bench/results");
+    const profileDir = join(dir, "profiles", `delays-${stamp}`);
+    const execArgv = [
+      ...(heapMb === null ? [] : [`--max-old-space-size=${heapMb}`]),
+      ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+    ];
+    const report = await runScanChild(
+      { BENCH_DATABASE_URL: url, BENCH_NOW: String(now), BENCH_BATCH: String(batchSize) },
+      execArgv,
+    );
+    const { first: summary, again } = report;
     const seconds = summary.ms / 1000;
-    const byRule = await db.delayCase.groupBy({ by: ["rule"], _count: { _all: true } });
 
-    // Second scan: nothing changed, so nothing is written (idempotent), just re-evaluated.
-    const againByRule: Record<string, number> = {};
-    const again = await scanDelays(
-      db,
-      SHOP,
-      new Date(now),
-      (_shop, batch) => {
-        for (const row of [...batch.opened, ...batch.resolved])
-          againByRule[row.rule] = (againByRule[row.rule] ?? 0) + 1;
-      },
-      { batchSize, ...scanOptionsFor(url) },
-    );
-
-    const quarter = (f: number) => timeline[Math.min(timeline.length - 1, Math.floor(timeline.length * f))]?.rssMb ?? 0;
     const result = {
       benchmark: "delays",
       at: new Date().toISOString(),
       node: process.version,
       cores: availableParallelism(),
+      heapCapMb: heapMb,
       generated,
       baseline: base,
       scan: {
         ...summary,
         ordersPerS: Math.round(summary.orders / seconds),
-        changes,
-        casesByRule: Object.fromEntries(byRule.map((group) => [group.rule, group._count._all])),
-        rescan: { ...again, changesByRule: againByRule },
-        peakRssMb: Math.round(peakRss / 2 ** 20),
-        startRssMb: Math.round(startRss / 2 ** 20),
-        rssAtQuarterMb: [quarter(0.25), quarter(0.5), quarter(0.75), quarter(1)],
+        casesByRule: report.casesByRule,
+        rescan: {
+          ...again,
+          ordersPerS: Math.round(again.orders / (again.ms / 1000)),
+          changesByRule: report.changesByRule,
+        },
+        peakRssMb: report.peakRssMb,
+        startRssMb: report.startRssMb,
+        rssAtQuarterMb: report.rssAtQuarterMb,
+        heapUsedMb: report.heapUsedMb,
       },
       ratioToBaseline: Math.round((summary.ms / Math.max(1, base.ms)) * 10) / 10,
       targetS: TARGET_S,
-      met: { steadyState: again.ms / 1000 < TARGET_S, firstScan: seconds < TARGET_S },
+      targetRssMb: TARGET_RSS_MB,
+      met: {
+        steadyState: again.ms / 1000 < TARGET_S,
+        firstScan: seconds < TARGET_S,
+        rss: report.peakRssMb < TARGET_RSS_MB,
+      },
       loadAverage: loadavg(),
     };
 
+    const phases = (scan: ScanSummary) =>
+      `reading ${(scan.readMs / 1000).toFixed(1)} s, rules + writes ${(scan.applyMs / 1000).toFixed(1)} s, context ${(scan.contextMs / 1000).toFixed(1)} s`;
     console.log(`\n  orders scanned     ${summary.orders.toLocaleString("en")} in ${summary.batches} batches`);
     console.log(
-      `  time               ${seconds.toFixed(2)} s  (${result.scan.ordersPerS.toLocaleString("en")} orders/s)`,
+      `  first scan         ${seconds.toFixed(2)} s  (${result.scan.ordersPerS.toLocaleString("en")} orders/s; ${phases(summary)})`,
     );
     console.log(
       `  cases opened       ${summary.opened.toLocaleString("en")}  ${JSON.stringify(result.scan.casesByRule)}`,
     );
     console.log(
-      `  re-scan            ${(again.ms / 1000).toFixed(2)} s, opened ${again.opened}, resolved ${again.resolved} ${JSON.stringify(againByRule)}`,
+      `  re-scan            ${(again.ms / 1000).toFixed(2)} s  (${result.scan.rescan.ordersPerS.toLocaleString("en")} orders/s; ${phases(again)}), ` +
+        `opened ${again.opened}, resolved ${again.resolved} ${JSON.stringify(report.changesByRule)}`,
     );
     console.log(
-      `  peak RSS           ${result.scan.peakRssMb} MB (start ${result.scan.startRssMb} MB; at 25/50/75/100%: ${result.scan.rssAtQuarterMb.join(" / ")} MB)`,
+      `  peak RSS           ${report.peakRssMb} MB, scanning process (after start-up ${report.startRssMb} MB; ` +
+        `at 25/50/75/100% of the first scan: ${report.rssAtQuarterMb.join(" / ")} MB)   target < ${TARGET_RSS_MB} MB: ` +
+        `${result.met.rss ? "met" : "below target"}`,
     );
     console.log(
       `  baseline read      ${(base.ms / 1000).toFixed(2)} s for ${base.rows.toLocaleString("en")} rows → scan is ${result.ratioToBaseline}× the plain read`,
@@ -332,9 +415,13 @@ export async function run(args: readonly string[]): Promise<void> {
         `${againS < TARGET_S ? "met" : "below target"} (${againS.toFixed(1)} s, ${(again.ms / Math.max(1, base.ms)).toFixed(2)}× the plain read); ` +
         `first scan opening every case: ${seconds < TARGET_S ? "met" : "below target"} (${seconds.toFixed(1)} s)`,
     );
-    const dir = resolve(ROOT, "bench/results");
+    if (profile) {
+      const file = mainThreadProfile(profileDir);
+      if (file)
+        console.log(`\nCPU profile of the scanning process (${file}):\n${formatSummary(summariseProfile(file, ROOT))}`);
+    }
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `delays-${result.at.replace(/[:.]/g, "-")}.json`);
+    const file = join(dir, `delays-${stamp}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nResults: ${file}`);
   } finally {
@@ -342,3 +429,13 @@ export async function run(args: readonly string[]): Promise<void> {
     await cleanup.runAll();
   }
 }
+
+/** The main thread's profile: node writes one per thread (CPU.<date>.<time>.<pid>.<thread>.<seq>). */
+function mainThreadProfile(dir: string): string | undefined {
+  const files = existsSync(dir)
+    ? readdirSync(dir).filter((file) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(file))
+    : [];
+  return files.length > 0 ? join(dir, files.sort().at(-1)!) : undefined;
+}
+
+if (process.env.BENCH_DELAYS_CHILD === "1") void scanChild();

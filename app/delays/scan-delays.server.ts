@@ -4,11 +4,12 @@
 // their held fulfillment orders, fulfillments and carrier events, one for
 // their cases, then bulk writes. It is what finds silence (a parcel with no
 // scan for days, a handling time that ran out) when no webhook comes.
+import Database from "better-sqlite3";
 import type { Db } from "../db.server.ts";
 import { loadRuleContext } from "./context.server.ts";
 import { applyBatch, evaluateOrdersWith } from "./evaluate-order.server.ts";
 import { providerOf, sqlitePath } from "../db.server.ts";
-import { prismaRunner, readBatch, sqliteRunner, type SqlRunner } from "./facts.server.ts";
+import { prismaRunner, readBatch, type SqlRunner } from "./facts.server.ts";
 import { wakeSnoozed, type DelayChanges } from "./sync-cases.server.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -31,6 +32,41 @@ export function scanOptionsFor(databaseUrl: string): ScanOptions {
   return providerOf(databaseUrl) === "sqlite" ? { sqliteFile: sqlitePath(databaseUrl) } : {};
 }
 
+/**
+ * The scan's read-only better-sqlite3 connection (WAL: it sees every commit).
+ * Rows come back as arrays and become objects here: better-sqlite3 builds
+ * each row object property by property through the engine's slow path, while
+ * a plain loop makes them ~20% cheaper over a million orders.
+ */
+export function scanRunner(file: string): SqlRunner {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma("busy_timeout = 10000");
+  // Each page is read once per scan: a small page cache (2 MB, not the build's 16 MB) costs nothing here.
+  sqlite.pragma("cache_size = -2000");
+  const statements = new Map<string, { statement: Database.Statement; columns: string[] }>();
+  return {
+    dialect: "sqlite",
+    all(sql, params) {
+      let prepared = statements.get(sql);
+      if (!prepared) {
+        const statement = sqlite.prepare(sql).raw(true);
+        prepared = { statement, columns: statement.columns().map((column) => column.name) };
+        statements.set(sql, prepared);
+      }
+      const { statement, columns } = prepared;
+      const rows = statement.all(...params) as unknown[][];
+      return Promise.resolve(
+        rows.map((values) => {
+          const row: Record<string, unknown> = {};
+          for (let index = 0; index < columns.length; index++) row[columns[index]!] = values[index];
+          return row;
+        }),
+      );
+    },
+    close: () => sqlite.close(),
+  };
+}
+
 export interface ScanSummary {
   shops: number;
   orders: number;
@@ -38,6 +74,10 @@ export interface ScanSummary {
   resolved: number;
   batches: number;
   ms: number;
+  /** Where the time went: reading the batches, rules + writes, loading the rule context. */
+  readMs: number;
+  applyMs: number;
+  contextMs: number;
 }
 
 export type OnDelayChange = (shop: string, changes: DelayChanges) => Promise<void> | void;
@@ -51,8 +91,10 @@ async function scanShop(
   runner: SqlRunner,
   summary: ScanSummary,
 ): Promise<void> {
+  const loading = performance.now();
   const context = await loadRuleContext(db, shop, now);
   await wakeSnoozed(db, shop, now);
+  summary.contextMs += performance.now() - loading;
   const since = new Date(now.getTime() - options.lookbackDays * DAY);
   const report = async (changes: DelayChanges) => {
     summary.opened += changes.opened.length;
@@ -62,14 +104,19 @@ async function scanShop(
 
   let after: string | null = null;
   for (;;) {
+    const reading = performance.now();
     const batch = await readBatch(runner, shop, { after, limit: options.batchSize });
+    summary.readMs += performance.now() - reading;
     if (batch.orders.length === 0) break;
     const ids = batch.orders.map((order) => order.id);
     after = ids[ids.length - 1]!;
     summary.batches++;
     summary.orders += ids.length;
     const watched = batch.orders.filter((order) => order.createdAt >= since).map((order) => order.id);
-    await report(await applyBatch(db, shop, watched, batch, context, since));
+    const applying = performance.now();
+    const changes = await applyBatch(db, shop, watched, batch, context, since);
+    summary.applyMs += performance.now() - applying;
+    await report(changes);
     if (ids.length < options.batchSize) break;
     // Let timers and I/O run between batches (BullMQ lock renewal, metrics).
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -106,13 +153,26 @@ export async function scanDelays(
     shop !== null
       ? [shop]
       : (await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } })).map((row) => row.domain);
-  const summary: ScanSummary = { shops: shops.length, orders: 0, opened: 0, resolved: 0, batches: 0, ms: 0 };
-  const runner = options.sqliteFile ? sqliteRunner(options.sqliteFile) : await prismaRunner(db);
+  const summary: ScanSummary = {
+    shops: shops.length,
+    orders: 0,
+    opened: 0,
+    resolved: 0,
+    batches: 0,
+    ms: 0,
+    readMs: 0,
+    applyMs: 0,
+    contextMs: 0,
+  };
+  const runner = options.sqliteFile ? scanRunner(options.sqliteFile) : await prismaRunner(db);
   try {
     for (const domain of shops) await scanShop(db, domain, now, onChange, settings, runner, summary);
   } finally {
     runner.close();
   }
   summary.ms = Math.round(performance.now() - started);
+  summary.readMs = Math.round(summary.readMs);
+  summary.applyMs = Math.round(summary.applyMs);
+  summary.contextMs = Math.round(summary.contextMs);
   return summary;
 }

@@ -4,7 +4,9 @@
 // cases the rules no longer find (the parcel moved on or arrived). The unique
 // key (shop, orderId, subject, rule) makes re-evaluation idempotent.
 import type { Db } from "../db.server.ts";
+import { Prisma } from "../generated/prisma-sqlite/client.ts";
 import { inChunks, MAX_IDS_PER_QUERY } from "./chunks.ts";
+import { prismaRunner, type SqlRunner } from "./facts.server.ts";
 import type { CaseDraft } from "./rules.server.ts";
 
 export type DelayCaseRow = Awaited<ReturnType<Db["delayCase"]["findFirstOrThrow"]>>;
@@ -26,6 +28,73 @@ export function detailsOf(row: Pick<DelayCaseRow, "details">): Record<string, un
   } catch {
     return {};
   }
+}
+
+/** New cases per INSERT statement (one bound value each: the rows travel as one JSON array). */
+const INSERT_ROWS = 2_000;
+
+type InsertedKey = { id: number | bigint; orderId: string; subject: string; rule: string };
+
+/**
+ * New cases in one statement: INSERT … SELECT from a JSON array bound as one
+ * value. Prisma's createManyAndReturn costs ~0.4 ms a row and a multi-row
+ * VALUES list ~0.07 ms (each bound value costs more than the row), most of a
+ * first scan that opens 100,000+ cases; this costs ~0.03 ms. Only the keys
+ * come back (the rest is what was written). ON CONFLICT DO NOTHING: a case
+ * another evaluation opened meanwhile is that evaluation's to report.
+ */
+function insertCases(
+  db: Db,
+  dialect: SqlRunner["dialect"],
+  shop: string,
+  cases: readonly { orderId: string; draft: CaseDraft }[],
+  now: Date,
+) {
+  const values = cases.map(({ orderId, draft }) => ({
+    orderId,
+    subject: draft.subject,
+    rule: draft.rule,
+    reason: draft.reason,
+    details: JSON.stringify(draft.details),
+  }));
+  const json = JSON.stringify(values.map((row) => [row.orderId, row.subject, row.rule, row.reason, row.details]));
+  // What differs between the databases: how a JSON array becomes rows, and
+  // PostgreSQL wants the time typed (a SELECT list does not take the column's type).
+  const sqlite = dialect === "sqlite";
+  const rows = sqlite
+    ? Prisma.sql`json_each(${json}) AS "j"`
+    : Prisma.sql`jsonb_array_elements(CAST(${json} AS jsonb)) AS "j"("value")`;
+  const at = sqlite ? Prisma.sql`${now}` : Prisma.sql`CAST(${now} AS TIMESTAMP(3))`;
+  // WHERE true: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
+  const query = db.$queryRaw<InsertedKey[]>`
+    INSERT INTO "DelayCase" ("shop", "orderId", "subject", "rule", "reason", "details", "openedAt", "updatedAt")
+    SELECT ${shop}, "j"."value" ->> 0, "j"."value" ->> 1, "j"."value" ->> 2, "j"."value" ->> 3, "j"."value" ->> 4, ${at}, ${at}
+    FROM ${rows} WHERE true
+    ON CONFLICT DO NOTHING RETURNING "id", "orderId", "subject", "rule"`;
+  const byKey = new Map(values.map((row) => [keyOf(row.orderId, row.subject, row.rule), row]));
+  /** The rows the statement inserted, from the keys it returned. */
+  // Written out field by field: `{ ...value, id }` here cost ~13 µs a row (V8's slow path).
+  const rowsOf = (inserted: InsertedKey[]): DelayCaseRow[] =>
+    inserted.map((key) => {
+      const value = byKey.get(keyOf(key.orderId, key.subject, key.rule))!;
+      return {
+        id: Number(key.id),
+        shop,
+        orderId: value.orderId,
+        subject: value.subject,
+        rule: value.rule,
+        reason: value.reason,
+        status: "open",
+        openedAt: now,
+        resolvedAt: null,
+        snoozedUntil: null,
+        notifiedAt: null,
+        noticeId: null,
+        details: value.details,
+        updatedAt: now,
+      };
+    });
+  return { query, rowsOf };
 }
 
 /**
@@ -79,21 +148,9 @@ export async function syncCases(
   if (toCreate.length + toUpdate.length + toReopen.length + toResolve.length === 0) return changes;
   // One transaction per batch: a single commit however many cases change.
   const creates = [];
-  // createMany binds 7 values per row: 100 rows per statement stay under SQLite's limit.
-  for (let index = 0; index < toCreate.length; index += 100)
-    creates.push(
-      db.delayCase.createManyAndReturn({
-        data: toCreate.slice(index, index + 100).map(({ orderId, draft }) => ({
-          shop,
-          orderId,
-          subject: draft.subject,
-          rule: draft.rule,
-          reason: draft.reason,
-          details: JSON.stringify(draft.details),
-          openedAt: now,
-        })),
-      }),
-    );
+  const dialect = toCreate.length > 0 ? (await prismaRunner(db)).dialect : "sqlite";
+  for (let index = 0; index < toCreate.length; index += INSERT_ROWS)
+    creates.push(insertCases(db, dialect, shop, toCreate.slice(index, index + INSERT_ROWS), now));
   const updates = [
     ...toUpdate.map((change) =>
       db.delayCase.update({ where: { id: change.id }, data: { reason: change.reason, details: change.details } }),
@@ -123,8 +180,8 @@ export async function syncCases(
         data: { status: "resolved", resolvedAt: now },
       }),
     );
-  const results = await db.$transaction([...creates, ...updates, ...resolves]);
-  for (const created of results.slice(0, creates.length) as DelayCaseRow[][]) changes.opened.push(...created);
+  const results = await db.$transaction([...creates.map((create) => create.query), ...updates, ...resolves]);
+  creates.forEach((create, index) => changes.opened.push(...create.rowsOf(results[index] as InsertedKey[])));
   const reopened = new Set(toReopen.map((change) => change.id));
   const updated = results.slice(creates.length, creates.length + updates.length) as DelayCaseRow[];
   changes.opened.push(...updated.filter((row) => reopened.has(row.id)));

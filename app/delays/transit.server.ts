@@ -3,6 +3,7 @@
 // from the fulfillment's creation to its DELIVERED scan); a group's percentile
 // only counts once it has enough samples (RuleSettings.likely_late.minSamples).
 import type { Db } from "../db.server.ts";
+import { Prisma } from "../generated/prisma-sqlite/client.ts";
 import { inChunks } from "./chunks.ts";
 import { transitKey, type TransitGroup } from "./rules.server.ts";
 
@@ -18,11 +19,18 @@ export interface NewTransitSample {
   deliveredAt: Date;
 }
 
-/** Nearest-rank percentile of an ascending list. */
+/**
+ * Nearest-rank percentile of an ascending list: the value at rank
+ * ceil(p × n / 100), at least 1. Integer arithmetic, so it agrees exactly with
+ * the SQL of transitStats (a float 0.07 × 100 would round up to rank 8).
+ */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
+  return sorted[nearestRank(sorted.length, p) - 1]!;
+}
+
+function nearestRank(count: number, p: number): number {
+  return Math.min(count, Math.max(1, Math.ceil((p * count) / 100)));
 }
 
 /** Destination region of an order from its shipping address (mirror JSON): "JP / Tokyo". */
@@ -70,32 +78,48 @@ export interface TransitStats {
   thresholdMinutes: number;
 }
 
-/** Percentiles per carrier and region, biggest groups first. */
+/** A whole percentile from 0 to 100 (the rule's settings are whole numbers already). */
+const wholePercent = (p: number) => Math.min(100, Math.max(0, Math.round(Number.isFinite(p) ? p : 90)));
+
+/**
+ * `rn` is the row's rank in its group, `n` the group's size: the nearest rank
+ * of p in SQL integer arithmetic. p is a whole number from our own code,
+ * written into the SQL: a bound number may reach PostgreSQL as a float, and
+ * the integer division is the point.
+ */
+const rankIs = (p: number) => Prisma.raw(`"rn" = CASE WHEN "n" * ${p} <= 100 THEN 1 ELSE ("n" * ${p} + 99) / 100 END`);
+
+/**
+ * Percentiles per carrier and region, biggest groups first. Computed by the
+ * database (window functions, the same SQL on SQLite and PostgreSQL), so a
+ * shop's hundreds of thousands of samples never come into memory: one row
+ * per group does.
+ */
 export async function transitStats(db: Db, shop: string, now: Date, rulePercentile = 90): Promise<TransitStats[]> {
-  const rows = await db.transitSample.findMany({
-    where: { shop, deliveredAt: { gte: new Date(now.getTime() - SAMPLE_WINDOW_DAYS * DAY) } },
-    select: { carrier: true, region: true, minutes: true },
-  });
-  const groups = new Map<string, { carrier: string; region: string; minutes: number[] }>();
-  for (const row of rows) {
-    const key = transitKey(row.carrier, row.region);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { carrier: row.carrier, region: row.region, minutes: [] }));
-    group.minutes.push(row.minutes);
-  }
-  return [...groups.values()]
-    .map((group) => {
-      const sorted = group.minutes.sort((a, b) => a - b);
-      return {
-        carrier: group.carrier,
-        region: group.region,
-        samples: sorted.length,
-        p50Minutes: percentile(sorted, 50),
-        p90Minutes: percentile(sorted, 90),
-        thresholdMinutes: percentile(sorted, rulePercentile),
-      };
-    })
-    .sort((a, b) => b.samples - a.samples || a.carrier.localeCompare(b.carrier));
+  const threshold = wholePercent(rulePercentile);
+  const since = new Date(now.getTime() - SAMPLE_WINDOW_DAYS * DAY);
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT "carrier", "region", "n",
+      MIN(CASE WHEN ${rankIs(50)} THEN "minutes" END) AS "p50",
+      MIN(CASE WHEN ${rankIs(90)} THEN "minutes" END) AS "p90",
+      MIN(CASE WHEN ${rankIs(threshold)} THEN "minutes" END) AS "threshold"
+    FROM (
+      SELECT "carrier", "region", "minutes",
+        ROW_NUMBER() OVER (PARTITION BY "carrier", "region" ORDER BY "minutes") AS "rn",
+        COUNT(*) OVER (PARTITION BY "carrier", "region") AS "n"
+      FROM "TransitSample" WHERE "shop" = ${shop} AND "deliveredAt" >= ${since}
+    ) AS "ranked"
+    GROUP BY "carrier", "region", "n"`;
+  return rows
+    .map((row) => ({
+      carrier: String(row.carrier),
+      region: String(row.region),
+      samples: Number(row.n),
+      p50Minutes: Number(row.p50),
+      p90Minutes: Number(row.p90),
+      thresholdMinutes: Number(row.threshold),
+    }))
+    .sort((a, b) => b.samples - a.samples || a.carrier.localeCompare(b.carrier) || a.region.localeCompare(b.region));
 }
 
 export function transitGroups(stats: readonly TransitStats[]): Map<string, TransitGroup> {
