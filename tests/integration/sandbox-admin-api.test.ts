@@ -156,6 +156,12 @@ describe("Admin API emulator: the app's operations against the seeded demo shop"
       { name: "CustomerQuery", variables: () => ({ id: gid("Customer", first([...data.customers.keys()][0])) }) },
       { name: "OrdersBackfillQuery", variables: () => ({ first: 5, query: ordersSinceFilter(60, NOW) }) },
       { name: "OrderQuery", variables: () => ({ id: orderGid("in-transit") }) },
+      {
+        name: "FulfillmentOrderOrderQuery",
+        variables: () => ({
+          id: gid("FulfillmentOrder", first(data.fulfillmentOrdersOf(orderOf(summary, "in-transit"))[0]).id),
+        }),
+      },
       { name: "ProductVariantsQuery", variables: () => ({ first: 100 }) },
       {
         name: "InventoryLevelsQuery",
