@@ -124,57 +124,59 @@ describeEachDatabase("transit percentiles in SQL", (provider) => {
     expect(percentile([], 90)).toBe(0);
   });
 
-  it.runIf(provider === "sqlite")("the scan's reader gives readBatch the same rows as the generic reader", async () => {
-    const file = sqlitePath(database.url);
-    await db.order.create({
-      data: {
-        shop: SHOP,
-        id: "1001",
-        name: "#1001",
-        currency: "JPY",
-        totalPrice: "3300",
-        fulfillmentStatus: "FULFILLED",
-        shippingAddress: JSON.stringify({ country_code: "JP", province: "Tokyo" }),
-        shopifyCreatedAt: new Date(NOW.getTime() - 3 * DAY),
-        shopifyUpdatedAt: NOW,
-      },
+  // The scan's own reader exists for SQLite only; not listing it for PostgreSQL keeps the summary free of skips.
+  if (provider === "sqlite")
+    it("the scan's reader gives readBatch the same rows as the generic reader", async () => {
+      const file = sqlitePath(database.url);
+      await db.order.create({
+        data: {
+          shop: SHOP,
+          id: "1001",
+          name: "#1001",
+          currency: "JPY",
+          totalPrice: "3300",
+          fulfillmentStatus: "FULFILLED",
+          shippingAddress: JSON.stringify({ country_code: "JP", province: "Tokyo" }),
+          shopifyCreatedAt: new Date(NOW.getTime() - 3 * DAY),
+          shopifyUpdatedAt: NOW,
+        },
+      });
+      await db.fulfillment.create({
+        data: {
+          shop: SHOP,
+          id: "f1001",
+          orderId: "1001",
+          status: "SUCCESS",
+          shipmentStatus: "IN_TRANSIT",
+          trackingCompany: "Yamato",
+          trackingNumbers: "[]",
+          trackingUrls: "[]",
+          shopifyCreatedAt: new Date(NOW.getTime() - 2 * DAY),
+          shopifyUpdatedAt: NOW,
+        },
+      });
+      await db.fulfillmentEvent.create({
+        data: {
+          shop: SHOP,
+          id: "e1",
+          fulfillmentId: "f1001",
+          orderId: "1001",
+          status: "IN_TRANSIT",
+          happenedAt: new Date(NOW.getTime() - DAY),
+          estimatedDeliveryAt: NOW,
+        },
+      });
+      const generic = sqliteRunner(file);
+      const scan = scanRunner(file);
+      try {
+        const expected = await readBatch(generic, SHOP, { after: null, limit: 10 });
+        const actual = await readBatch(scan, SHOP, { after: null, limit: 10 });
+        expect(actual).toEqual(expected);
+        expect(actual.orders).toHaveLength(1);
+        expect(actual.parcels.get("1001")?.[0]?.latest?.status).toBe("IN_TRANSIT");
+      } finally {
+        generic.close();
+        scan.close();
+      }
     });
-    await db.fulfillment.create({
-      data: {
-        shop: SHOP,
-        id: "f1001",
-        orderId: "1001",
-        status: "SUCCESS",
-        shipmentStatus: "IN_TRANSIT",
-        trackingCompany: "Yamato",
-        trackingNumbers: "[]",
-        trackingUrls: "[]",
-        shopifyCreatedAt: new Date(NOW.getTime() - 2 * DAY),
-        shopifyUpdatedAt: NOW,
-      },
-    });
-    await db.fulfillmentEvent.create({
-      data: {
-        shop: SHOP,
-        id: "e1",
-        fulfillmentId: "f1001",
-        orderId: "1001",
-        status: "IN_TRANSIT",
-        happenedAt: new Date(NOW.getTime() - DAY),
-        estimatedDeliveryAt: NOW,
-      },
-    });
-    const generic = sqliteRunner(file);
-    const scan = scanRunner(file);
-    try {
-      const expected = await readBatch(generic, SHOP, { after: null, limit: 10 });
-      const actual = await readBatch(scan, SHOP, { after: null, limit: 10 });
-      expect(actual).toEqual(expected);
-      expect(actual.orders).toHaveLength(1);
-      expect(actual.parcels.get("1001")?.[0]?.latest?.status).toBe("IN_TRANSIT");
-    } finally {
-      generic.close();
-      scan.close();
-    }
-  });
 });
