@@ -1,97 +1,66 @@
 // `npm run bench -- restock`: back-in-stock fan-out (DESIGN.md "Performance
 // targets": 100,000 subscribers for one variant queued in < 10 s, delivered to
-// the SMTP sink at >= 1,000/s, worker RSS < 256 MB). In one run:
+// the SMTP sink at >= 1,000/s, worker RSS < 256 MB), through the production
+// path end to end. In one run:
 //   (a) queue — a fresh SQLite database with N subscribers for one sold-out
-//       variant; stock comes back; runWave claims every RestockAlert row and its
-//       notify enqueues one BullMQ job per subscriber (addBulk, jobId = the
-//       notice dedupe key) under a throw-away Redis prefix;
-//   (b) deliver — a separate worker process (this file, forked) drains the
-//       queue at concurrency >= 20: reads the subscription by id from the
-//       database, sends through a pooled nodemailer transport to a real SMTP
-//       sink; deliveries/s and the worker's peak RSS;
-//   (c) baseline — another forked process sends the same kind of message
-//       straight through the same pooled transport, no queue, no database:
-//       the ratio (b)/(c) shows what our code costs over raw SMTP.
+//       variant; stock comes back; runWave claims every RestockAlert row and
+//       restockNotices' notify queues each notice (Notice row with its dedupe
+//       key, rendered in the subscriber's language) and its delivery job
+//       (`notice/<id>`) on the notices queue, under a throw-away Redis prefix;
+//   (b) deliver — a separate worker process (this file, forked) runs the
+//       notices worker as startWorker does (startNoticeWorker, the production
+//       mailer, deliverNotice: kind on, suppression, consent, quiet hours,
+//       daily cap, claim, send, record) against a real SMTP sink;
+//       deliveries/s and the worker's peak RSS;
+//   (c) baseline — another forked process sends pre-rendered MIME straight
+//       through a pooled nodemailer transport, no queue, no database: the
+//       ratio (b)/(c) shows what our code costs over raw SMTP.
 import { fork, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Queue, Worker, type Job } from "bullmq";
+import type { Queue } from "bullmq";
 import nodemailer, { type Transporter } from "nodemailer";
 import { createDb, type Db } from "../app/db.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
+import { producerConnection, workerConnection } from "../app/jobs/queues.server.ts";
+import { startNoticeWorker } from "../app/jobs/worker.server.ts";
+import type { DeliveryDeps } from "../app/notices/deliver-notice.server.ts";
+import { createSmtpMailer, SMTP_POOL_CONNECTIONS } from "../app/notices/mailer.server.ts";
+import { createNoticeQueue, NOTICE_BATCH } from "../app/notices/notice-queue.server.ts";
+import { localParts, zonedTimeToUtc } from "../app/notices/shop-time.ts";
 import { runWave, startEpisodeIfRestocked } from "../app/restock/episodes.server.ts";
-import { restockDedupeKey } from "../app/restock/notifier.server.ts";
-import type { RestockEpisode, RestockSubscription } from "../app/restock/types.ts";
+import { restockNotices } from "../app/restock/notifier.server.ts";
 import { startMailSink } from "../sandbox/mail/mail-sink.ts";
+import { ROOT } from "../scripts/lib/processes.ts";
 import { hasFlag, numberFlag } from "./lib/args.ts";
 import { Cleanup } from "./lib/cleanup.ts";
+import { formatSummary, summariseProfile } from "./lib/cpu-profile.ts";
 import { REDIS_URL, redisCleanup, sqliteDatabase } from "./lib/resources.ts";
 
 export const description =
-  "restock fan-out: claim + queue alerts for 100,000 subscribers, deliver them to an SMTP sink, worker RSS, vs raw SMTP";
+  "restock fan-out through the production path: claim + queue notices for 100,000 subscribers, deliver them to an SMTP sink, worker RSS, vs raw SMTP";
 
-export const usage = `npm run bench -- restock [--subscribers 100000] [--concurrency 50] [--pool 10] [--baseline 20000] [--no-baseline]
+export const usage = `npm run bench -- restock [--subscribers 100000] [--concurrency N] [--baseline 20000] [--no-baseline] [--no-deliver] [--profile]
   --subscribers   subscribers waiting for the one variant (default 100000)
-  --concurrency   BullMQ worker concurrency (default 50, at least 20)
-  --pool          SMTP connections in the pooled transport (default 10)
+  --concurrency   notices worker concurrency (default: the production worker's)
   --baseline      messages for the raw-SMTP baseline (default 20000)
   --no-baseline   skip the baseline
-  --compose       compose every message with nodemailer (default: render once per locale, raw send)
-  --no-deliver    only measure (a), claim + queue`;
+  --no-deliver    only measure (a), claim + queue
+  --profile       record a CPU profile of the worker process (node --cpu-prof) and summarise it`;
 
 const TARGETS = { queueS: 10, deliveriesPerS: 1_000, rssMb: 256 } as const;
 const SHOP = "kizuna-bench.myshopify.com";
+const TIME_ZONE = "Asia/Tokyo";
 const VARIANT = "44000000000000001";
 const ITEM = "45000000000000001";
-const QUEUE_NAME = "restock-bench";
 const SELF = fileURLToPath(import.meta.url);
 const HEAP_MB = 96;
-
-interface AlertJob {
-  subscriptionId: number;
-  episodeId: number;
-}
-
-/** A notify that batches concurrent calls into one addBulk. */
-function queueingNotify(queue: Queue<AlertJob>, batch = 1000) {
-  let pending: {
-    job: { name: string; data: AlertJob; opts: { jobId: string } };
-    done: () => void;
-    fail: (e: unknown) => void;
-  }[] = [];
-  let scheduled = false;
-  const flush = async () => {
-    scheduled = false;
-    const taken = pending;
-    pending = [];
-    if (taken.length === 0) return;
-    try {
-      await queue.addBulk(taken.map((p) => p.job));
-      for (const p of taken) p.done();
-    } catch (error) {
-      for (const p of taken) p.fail(error);
-    }
-  };
-  return (subscription: RestockSubscription, episode: RestockEpisode) =>
-    new Promise<void>((done, fail) => {
-      pending.push({
-        job: {
-          name: "restock",
-          data: { subscriptionId: subscription.id, episodeId: episode.id },
-          // BullMQ ids may not contain ":".
-          opts: { jobId: restockDedupeKey(subscription, episode).replaceAll(":", "-") },
-        },
-        done,
-        fail,
-      });
-      if (pending.length >= batch) void flush();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(() => void flush());
-      }
-    });
-}
+/** The baseline's concurrent sends. */
+const BASELINE_LANES = 50;
 
 async function seed(db: Db, subscribers: number): Promise<void> {
+  await db.shop.create({ data: { domain: SHOP, name: "Kizuna Bench", currency: "JPY", timezone: TIME_ZONE } });
   await db.product.create({
     data: { shop: SHOP, id: "43000000000000001", title: "藍染めトートバッグ", handle: "aizome-tote" },
   });
@@ -122,6 +91,11 @@ async function seed(db: Db, subscribers: number): Promise<void> {
   }
 }
 
+/** Noon today in the shop's zone: outside quiet hours whenever the benchmark runs. */
+function shopNoon(): number {
+  return zonedTimeToUtc({ ...localParts(new Date(), TIME_ZONE), hour: 12, minute: 0 }, TIME_ZONE).getTime();
+}
+
 function message(to: string, locale: string) {
   const ja = locale === "ja";
   return {
@@ -135,13 +109,11 @@ function message(to: string, locale: string) {
 }
 
 /**
- * A fan-out sends one text to many people: render the MIME body once per
- * locale and add only the per-recipient headers (To, Message-ID, Date), then
- * hand nodemailer the raw message. `--compose` builds every message with
- * nodemailer's composer instead (what a per-customer template costs).
+ * The baseline's sender: the MIME body rendered once per locale, only the
+ * per-recipient headers (To, Message-ID, Date) added, handed to nodemailer
+ * raw: what a pooled nodemailer transport costs with no composing at all.
  */
-function templateSender(transport: Transporter, compose: boolean) {
-  if (compose) return (to: string, locale: string) => transport.sendMail(message(to, locale));
+function rawSender(transport: Transporter) {
   const encodeHeader = (text: string) => `=?UTF-8?B?${Buffer.from(text).toString("base64")}?=`;
   const bodies = new Map<string, string>();
   const bodyOf = (locale: string) => {
@@ -168,64 +140,52 @@ function templateSender(transport: Transporter, compose: boolean) {
 
 // ---- child processes ----
 
-type ChildMessage = { type: "ready" } | { type: "done"; sent: number; maxRssMb: number; seconds: number };
+type ChildMessage =
+  { type: "ready" } | { type: "done"; sent: number; maxRssMb: number; seconds: number; cpuSeconds?: number };
 
+/** The production notices worker, alone in its process. */
 async function workerChild(): Promise<void> {
   const db = createDb(process.env.BENCH_DATABASE_URL!);
-  const transport = nodemailer.createTransport({
-    url: process.env.BENCH_SMTP_URL,
-    pool: true,
-    maxConnections: Number(process.env.BENCH_POOL),
-    maxMessages: Infinity,
-  } as never);
-  const send = templateSender(transport, process.env.BENCH_COMPOSE === "1");
-  // Jobs carry ids only; the concurrent jobs' subscriptions are read in one query per tick.
-  let waiting: { id: number; resolve: (s: RestockSubscription | undefined) => void; reject: (e: unknown) => void }[] =
-    [];
-  const lookup = (id: number) =>
-    new Promise<RestockSubscription | undefined>((resolve, reject) => {
-      if (waiting.push({ id, resolve, reject }) > 1) return;
-      setImmediate(() => {
-        const batch = waiting;
-        waiting = [];
-        db.restockSubscription.findMany({ where: { id: { in: batch.map((w) => w.id) } } }).then(
-          (rows) => {
-            const byId = new Map(rows.map((row) => [row.id, row]));
-            for (const w of batch) w.resolve(byId.get(w.id));
-          },
-          (error: unknown) => {
-            for (const w of batch) w.reject(error);
-          },
-        );
-      });
-    });
+  const noon = Number(process.env.BENCH_NOON);
   const started = Date.now();
+  const deps: DeliveryDeps = {
+    mailer: createSmtpMailer(process.env.BENCH_SMTP_URL),
+    sms: null,
+    // The shop's clock runs from noon, so quiet hours (21:00–08:00) never hold the run up.
+    now: () => new Date(noon + (Date.now() - started)),
+    publicUrl: "https://kizuna-bench.example",
+    secret: "bench-secret",
+  };
+  const concurrency = process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
+  const queue = createNoticeQueue(workerConnection(REDIS_URL), process.env.BENCH_PREFIX!);
+  const worker = startNoticeWorker({
+    db,
+    connection: workerConnection(REDIS_URL),
+    prefix: process.env.BENCH_PREFIX!,
+    lockMs: 30_000,
+    delivery: deps,
+    queue,
+    ...(concurrency ? { concurrency } : {}),
+  });
   let sent = 0;
-  const worker = new Worker<AlertJob>(
-    QUEUE_NAME,
-    async (job: Job<AlertJob>) => {
-      const subscription = await lookup(job.data.subscriptionId);
-      if (!subscription?.email) return;
-      await send(subscription.email, subscription.locale);
-      sent += 1;
-    },
-    {
-      connection: { url: REDIS_URL, maxRetriesPerRequest: null },
-      prefix: process.env.BENCH_PREFIX!,
-      concurrency: Number(process.env.BENCH_CONCURRENCY),
-      removeOnComplete: { count: 0 },
-      removeOnFail: { count: 1000 },
-    },
-  );
+  worker.on("completed", (_job, result: Record<string, number> | { status: string }) => {
+    sent += "status" in result ? (result.status === "sent" ? 1 : 0) : (result.sent ?? 0);
+  });
+  worker.on("error", (error) => console.error(`worker: ${error.message}`));
   await worker.waitUntilReady();
   process.send!({ type: "ready" } satisfies ChildMessage);
+  const cpuAtReady = process.cpuUsage();
   process.on("message", async () => {
+    const cpu = process.cpuUsage(cpuAtReady);
     await worker.close();
-    transport.close();
+    await queue.close();
+    deps.mailer.close?.();
     await db.$disconnect();
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
-    process.send!({ type: "done", sent, maxRssMb, seconds: (Date.now() - started) / 1000 } satisfies ChildMessage, () =>
-      process.exit(0),
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    process.send!(
+      { type: "done", sent, maxRssMb, seconds: (Date.now() - started) / 1000, cpuSeconds } satisfies ChildMessage,
+      () => process.exit(0),
     );
   });
 }
@@ -238,7 +198,7 @@ async function baselineChild(): Promise<void> {
     maxConnections: Number(process.env.BENCH_POOL),
     maxMessages: Infinity,
   } as never);
-  const send = templateSender(transport, process.env.BENCH_COMPOSE === "1");
+  const send = rawSender(transport);
   process.send!({ type: "ready" } satisfies ChildMessage);
   const started = Date.now();
   let next = 0;
@@ -248,7 +208,7 @@ async function baselineChild(): Promise<void> {
       await send(`shopper${i}@example.jp`, i % 3 === 0 ? "en" : "ja");
     }
   };
-  await Promise.all(Array.from({ length: Number(process.env.BENCH_CONCURRENCY) }, lane));
+  await Promise.all(Array.from({ length: BASELINE_LANES }, lane));
   transport.close();
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.send!(
@@ -257,10 +217,15 @@ async function baselineChild(): Promise<void> {
   );
 }
 
-function forkChild(mode: "worker" | "baseline", env: Record<string, string>): ChildProcess {
+function forkChild(mode: "worker" | "baseline", env: Record<string, string>, profileDir?: string): ChildProcess {
   return fork(SELF, [], {
     // The worker's heap is capped as a deployment would (NODE_OPTIONS), so GC keeps RSS flat.
-    execArgv: ["--import", "tsx", `--max-old-space-size=${HEAP_MB}`],
+    execArgv: [
+      "--import",
+      "tsx",
+      `--max-old-space-size=${HEAP_MB}`,
+      ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+    ],
     env: { ...process.env, BENCH_RESTOCK_CHILD: mode, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -280,6 +245,11 @@ function nextMessage(child: ChildProcess, type: ChildMessage["type"]): Promise<C
   });
 }
 
+async function noticeCounts(db: Db): Promise<Record<string, number>> {
+  const groups = await db.notice.groupBy({ by: ["status"], where: { shop: SHOP }, _count: { _all: true } });
+  return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
+}
+
 // ---- the run ----
 
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString("en");
@@ -287,11 +257,12 @@ const verdict = (ok: boolean) => (ok ? "ok" : "below target");
 
 export async function run(args: readonly string[]): Promise<void> {
   const subscribers = numberFlag(args, "subscribers", 100_000);
-  const concurrency = Math.max(20, numberFlag(args, "concurrency", 50));
-  const pool = numberFlag(args, "pool", 10);
+  const concurrency = args.includes("--concurrency") ? String(numberFlag(args, "concurrency", 1)) : "";
   const baselineCount = hasFlag(args, "no-baseline") ? 0 : numberFlag(args, "baseline", 20_000);
   const deliver = !hasFlag(args, "no-deliver");
-  const compose = hasFlag(args, "compose") ? "1" : "0";
+  const profileDir = hasFlag(args, "profile")
+    ? join(ROOT, "bench/results/profiles", `restock-${new Date().toISOString().replace(/[:.]/g, "-")}`)
+    : undefined;
   const cleanup = new Cleanup();
   const removeHandlers = cleanup.onSignals();
   const children: ChildProcess[] = [];
@@ -304,8 +275,9 @@ export async function run(args: readonly string[]): Promise<void> {
     const db = createDb(url);
     cleanup.defer("disconnect the database", () => db.$disconnect());
     const prefix = redisCleanup(cleanup);
-    const queue = new Queue<AlertJob>(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix });
+    const queue: Queue = createNoticeQueue(producerConnection(REDIS_URL), prefix);
     cleanup.defer("close the queue", () => queue.close());
+    await queue.waitUntilReady();
     const sink = await startMailSink({ maxMessages: 100 });
     cleanup.defer("stop the mail sink", () => sink.close());
 
@@ -314,62 +286,79 @@ export async function run(args: readonly string[]): Promise<void> {
     await seed(db, subscribers);
     console.log(`  seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
-    // (a) stock comes back: episode, then claim + queue every alert.
+    // (a) stock comes back: episode, then claim + queue every notice.
     await db.inventoryLevel.updateMany({ where: { shop: SHOP, inventoryItemId: ITEM }, data: { available: 40_000 } });
     const queueStart = performance.now();
     const [episode] = await startEpisodeIfRestocked(db, SHOP, ITEM);
     if (!episode) throw new Error("no episode started");
-    const wave = await runWave(db, SHOP, episode.id, queueingNotify(queue));
+    const wave = await runWave(db, SHOP, episode.id, restockNotices(db, queue).notify);
     const queueS = (performance.now() - queueStart) / 1000;
-    const queued = await queue.getWaitingCount();
+    const jobs = await queue.getJobCounts("waiting", "prioritized");
+    const jobCount = (jobs.waiting ?? 0) + (jobs.prioritized ?? 0);
     const claimed = await db.restockAlert.count({ where: { episodeId: episode.id } });
-    if (wave.notified !== subscribers || queued !== subscribers || claimed !== subscribers) {
+    const notices = await noticeCounts(db);
+    if (wave.notified !== subscribers || notices.queued !== subscribers || claimed !== subscribers) {
       throw new Error(
-        `expected ${subscribers} alerts, got notified ${wave.notified}, queued ${queued}, claimed ${claimed}`,
+        `expected ${subscribers} alerts, got notified ${wave.notified}, claimed ${claimed}, notices ${JSON.stringify(notices)}`,
       );
     }
 
-    console.log("\n(a) claim + queue");
+    console.log("\n(a) claim + queue (runWave → restockNotices: Notice rows + delivery jobs)");
     console.log(
-      `  ${subscribers.toLocaleString("en")} alerts claimed and queued in ${queueS.toFixed(2)} s = ${rate(subscribers, queueS)} jobs/s` +
+      `  ${subscribers.toLocaleString("en")} alerts claimed, notices queued in ${queueS.toFixed(2)} s = ${rate(subscribers, queueS)}/s` +
         `   target < ${TARGETS.queueS} s: ${verdict(queueS < TARGETS.queueS)}`,
+    );
+    console.log(
+      `  notices ${JSON.stringify(notices)}, ${jobCount.toLocaleString("en")} delivery jobs ("send-notices", ${NOTICE_BATCH} each)`,
     );
     if (!deliver) return;
 
     // (b) a worker process delivers them.
-    const worker = forkChild("worker", {
-      BENCH_DATABASE_URL: url,
-      BENCH_SMTP_URL: sink.url,
-      BENCH_PREFIX: prefix,
-      BENCH_POOL: String(pool),
-      BENCH_CONCURRENCY: String(concurrency),
-      BENCH_COMPOSE: compose,
-    });
+    const worker = forkChild(
+      "worker",
+      {
+        BENCH_DATABASE_URL: url,
+        BENCH_SMTP_URL: sink.url,
+        BENCH_PREFIX: prefix,
+        BENCH_CONCURRENCY: concurrency,
+        BENCH_NOON: String(shopNoon()),
+      },
+      profileDir,
+    );
     children.push(worker);
     await nextMessage(worker, "ready");
     sink.clear();
     const deliverStart = performance.now();
+    let lastCount = 0;
+    let lastProgress = performance.now();
     while (sink.received() < subscribers) {
       await new Promise((done) => setTimeout(done, 100));
       if (worker.exitCode !== null) throw new Error("worker exited early");
+      if (sink.received() !== lastCount) {
+        lastCount = sink.received();
+        lastProgress = performance.now();
+      } else if (performance.now() - lastProgress > 30_000) {
+        throw new Error(`delivery stalled at ${lastCount} messages: notices ${JSON.stringify(await noticeCounts(db))}`);
+      }
     }
     const deliverS = (performance.now() - deliverStart) / 1000;
     const finished = nextMessage(worker, "done");
     worker.send("stop");
     const workerReport = (await finished) as Extract<ChildMessage, { type: "done" }>;
+    // The profile is written as the process exits.
+    if (worker.exitCode === null) await new Promise((done) => worker.once("exit", done));
     const deliveredPerS = subscribers / deliverS;
+    const after = await noticeCounts(db);
 
-    // (c) the baseline: raw pooled SMTP sends, same sink, same concurrency.
+    // (c) the baseline: raw pooled SMTP sends, same sink.
     let baselinePerS: number | null = null;
     let baselineRssMb = 0;
     if (baselineCount > 0) {
       sink.clear();
       const baseline = forkChild("baseline", {
         BENCH_SMTP_URL: sink.url,
-        BENCH_POOL: String(pool),
-        BENCH_CONCURRENCY: String(concurrency),
+        BENCH_POOL: String(SMTP_POOL_CONNECTIONS),
         BENCH_COUNT: String(baselineCount),
-        BENCH_COMPOSE: compose,
       });
       children.push(baseline);
       const done = nextMessage(baseline, "done");
@@ -381,22 +370,39 @@ export async function run(args: readonly string[]): Promise<void> {
     }
 
     console.log(
-      `\n(b) delivery: BullMQ worker process, concurrency ${concurrency}, pooled SMTP (${pool} connections), ` +
-        `${compose === "1" ? "every message composed by nodemailer" : "MIME rendered once per locale"}, heap cap ${HEAP_MB} MB`,
+      `\n(b) delivery: the notices worker (startNoticeWorker${concurrency ? `, concurrency ${concurrency}` : ""}), ` +
+        `production mailer (pooled SMTP, ${SMTP_POOL_CONNECTIONS} connections), heap cap ${HEAP_MB} MB`,
     );
     console.log(
       `  ${subscribers.toLocaleString("en")} delivered to the SMTP sink in ${deliverS.toFixed(1)} s = ${rate(subscribers, deliverS)}/s` +
-        `   target >= ${TARGETS.deliveriesPerS.toLocaleString("en")}/s: ${verdict(deliveredPerS >= TARGETS.deliveriesPerS)}`,
+        `   target >= ${TARGETS.deliveriesPerS.toLocaleString("en")}/s: ${verdict(deliveredPerS >= TARGETS.deliveriesPerS)}` +
+        `   notices ${JSON.stringify(after)}`,
     );
     console.log(
-      `  worker peak RSS ${workerReport.maxRssMb.toFixed(0)} MB   target < ${TARGETS.rssMb} MB: ${verdict(workerReport.maxRssMb < TARGETS.rssMb)}`,
+      `  worker peak RSS ${workerReport.maxRssMb.toFixed(0)} MB   target < ${TARGETS.rssMb} MB: ${verdict(workerReport.maxRssMb < TARGETS.rssMb)}` +
+        `   worker CPU ${(workerReport.cpuSeconds ?? 0).toFixed(1)} s = ${Math.round(((workerReport.cpuSeconds ?? 0) / deliverS) * 100)}% of a core, ` +
+        `${Math.round(((workerReport.cpuSeconds ?? 0) / subscribers) * 1e6)} µs a notice`,
     );
     if (baselinePerS !== null) {
-      console.log(`\n(c) baseline: raw pooled SMTP sends, no queue, no database, same concurrency`);
+      console.log(
+        `\n(c) baseline: pre-rendered MIME through a pooled nodemailer transport (${SMTP_POOL_CONNECTIONS} connections, ${BASELINE_LANES} at once), no queue, no database`,
+      );
       console.log(
         `  ${baselineCount.toLocaleString("en")} sent at ${Math.round(baselinePerS).toLocaleString("en")}/s, peak RSS ${baselineRssMb.toFixed(0)} MB`,
       );
       console.log(`  ratio kizuna / raw SMTP: ${(deliveredPerS / baselinePerS).toFixed(2)}`);
+    }
+    if (profileDir) {
+      const file = existsSync(profileDir)
+        ? readdirSync(profileDir)
+            .filter((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name))
+            .sort()
+            .at(-1)
+        : undefined;
+      if (file)
+        console.log(
+          `\nCPU profile of the worker process:\n${formatSummary(summariseProfile(join(profileDir, file), ROOT))}`,
+        );
     }
   } finally {
     await cleanup.runAll();

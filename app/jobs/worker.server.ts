@@ -1,6 +1,6 @@
 // The worker: projects webhook events and sweeps stored events into the
 // queue. Stateless; run as many as needed (server/worker.ts is the entry).
-import { Worker, type ConnectionOptions, type Job } from "bullmq";
+import { Worker, type ConnectionOptions, type Job, type Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
 import { processEvent } from "../webhooks/process-event.server.ts";
 import { sweepEvents } from "../webhooks/sweep-events.server.ts";
@@ -45,6 +45,30 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   close(): Promise<void>;
+}
+
+/** Notices delivered at once per worker process (each mostly waits on SMTP). */
+export const NOTICE_CONCURRENCY = 20;
+
+export interface NoticeWorkerOptions {
+  db: Db;
+  connection: ConnectionOptions;
+  prefix: string;
+  lockMs: number;
+  delivery: DeliveryDeps;
+  /** The notices queue: a batch puts back what it cannot send now. */
+  queue: Queue;
+  concurrency?: number;
+}
+
+/** The notices queue's worker, as startWorker runs it (the restock benchmark runs it alone). */
+export function startNoticeWorker(options: NoticeWorkerOptions): Worker {
+  return new Worker(NOTICE_QUEUE, noticeProcessor(options.db, options.delivery, options.queue), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? NOTICE_CONCURRENCY,
+    lockDuration: options.lockMs,
+  });
 }
 
 export function startWorker(options: WorkerOptions): RunningWorker {
@@ -120,11 +144,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   });
   reactionWorker.on("error", (error) => log(`reactions worker: ${error.message}`));
   const noticeWorker = options.delivery
-    ? new Worker(NOTICE_QUEUE, noticeProcessor(db, options.delivery), {
+    ? startNoticeWorker({
+        db,
         connection: options.connection,
         prefix: options.prefix,
-        concurrency: 20,
-        lockDuration: options.lockMs,
+        lockMs: options.lockMs,
+        delivery: options.delivery,
+        queue: notices,
       })
     : null;
   noticeWorker?.on("error", (error) => log(`notices worker: ${error.message}`));

@@ -3,6 +3,7 @@
 // customer's language, and records `queued`. Delivery is a separate job
 // (enqueueNoticeDelivery), so a retried caller never sends twice.
 import type { Db } from "../db.server.ts";
+import { Prisma } from "../generated/prisma-sqlite/client.ts";
 import { getShopSettings } from "../settings/shop-settings.server.ts";
 import { formatVariables } from "./format-values.ts";
 import {
@@ -16,6 +17,7 @@ import {
 } from "./kinds.ts";
 import { renderContent, resolveTemplate } from "./render-notice.server.ts";
 import { safeTimeZone } from "./shop-time.ts";
+import { chunks, dialectOf, jsonRows, jsonSet, jsonTime, jsonTimeText, timeValue } from "./sql-json.server.ts";
 
 export type VariableValue = string | number | boolean | null | undefined;
 
@@ -182,4 +184,249 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
     const winner = await db.notice.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey } }, select: { id: true } });
     return { status: "duplicate", noticeId: winner?.id ?? null };
   }
+}
+
+// ---- many notices at once ----
+
+function validated(input: QueueNoticeInput): string {
+  if (!isNoticeKind(input.kind)) throw new NoticeInputError(`Unknown notice kind "${String(input.kind)}".`);
+  const dedupeKey = input.dedupeKey?.trim();
+  if (!dedupeKey || dedupeKey.length > 255)
+    throw new NoticeInputError("A notice needs a dedupe key of 1–255 characters.");
+  return dedupeKey;
+}
+
+interface NewNotice {
+  index: number;
+  dedupeKey: string;
+  row: {
+    kind: NoticeKind;
+    customerId: string | null;
+    channel: NoticeChannel;
+    locale: NoticeLocale;
+    recipient: string | null;
+    recipientName: string | null;
+    status: "queued" | "suppressed";
+    statusReason: string | null;
+    subject: string | null;
+    bodyText: string;
+    bodyHtml: string | null;
+    variables: string;
+    sendAfter: Date | null;
+  };
+}
+
+/**
+ * queueNotice for many notices (a back-in-stock wave): the same result for
+ * each input as queueNotice would give, with a few queries for all of them —
+ * the keys already taken, the shop and its settings once, the customers in one
+ * query, each template once, and one INSERT … ON CONFLICT DO NOTHING for the
+ * notices and one for their events. Identical inputs render once (a wave's
+ * anonymous signups share every variable). An input about an order goes
+ * through queueNotice (its line items and the order's customer).
+ */
+export async function queueNotices(db: Db, inputs: readonly QueueNoticeInput[]): Promise<QueueNoticeResult[]> {
+  const keys = inputs.map(validated);
+  const results: QueueNoticeResult[] = new Array(inputs.length);
+  const byShop = new Map<string, number[]>();
+  for (const [index, input] of inputs.entries()) {
+    if (input.orderId) results[index] = await queueNotice(db, input);
+    else byShop.set(input.shop, [...(byShop.get(input.shop) ?? []), index]);
+  }
+  for (const [shop, indexes] of byShop) await queueShopNotices(db, shop, inputs, keys, indexes, results);
+  return results;
+}
+
+async function queueShopNotices(
+  db: Db,
+  shop: string,
+  inputs: readonly QueueNoticeInput[],
+  keys: readonly string[],
+  indexes: readonly number[],
+  results: QueueNoticeResult[],
+): Promise<void> {
+  const taken = new Map<string, number>();
+  const dialect = await dialectOf(db);
+  for (const part of chunks([...new Set(indexes.map((index) => keys[index]!))]))
+    for (const row of await db.$queryRaw<{ id: number | bigint; dedupeKey: string }[]>`
+      SELECT "id", "dedupeKey" FROM "Notice" WHERE "shop" = ${shop} AND "dedupeKey" IN ${jsonSet(dialect, part, "text")}`)
+      taken.set(row.dedupeKey, Number(row.id));
+  const settings = await getShopSettings(db, shop);
+  const shopRow = await db.shop.findUnique({ where: { domain: shop } });
+  const customerIds = [...new Set(indexes.flatMap((index) => inputs[index]!.customerId ?? []))];
+  const customers = new Map<string, NonNullable<Awaited<ReturnType<Db["customer"]["findUnique"]>>>>();
+  for (const part of chunks(customerIds))
+    for (const row of await db.customer.findMany({ where: { shop, id: { in: part } } })) customers.set(row.id, row);
+
+  const timeZone = safeTimeZone(shopRow?.timezone);
+  const templates = new Map<string, ReturnType<typeof resolveTemplate>>();
+  const formattedCache = new Map<string, Record<string, string>>();
+  const rendered = new Map<string, ReturnType<typeof renderContent>>();
+  const fresh = new Map<string, NewNotice>();
+  const repeats: number[] = [];
+  for (const index of indexes) {
+    const input = inputs[index]!;
+    const dedupeKey = keys[index]!;
+    const kind = input.kind;
+    const existing = taken.get(dedupeKey);
+    if (existing !== undefined) {
+      results[index] = { status: "duplicate", noticeId: existing };
+      continue;
+    }
+    if (!settings.noticeKinds[kind]) {
+      results[index] = { status: "disabled", reason: `${KINDS[kind].label} notices are turned off` };
+      continue;
+    }
+    if (fresh.has(dedupeKey)) {
+      repeats.push(index);
+      continue;
+    }
+    const owner = input.customerId ? (customers.get(input.customerId) ?? null) : null;
+    const locale = pickLocale(input.locale, owner?.locale, null, shopRow?.locale);
+    const email = input.email?.trim() || owner?.email || null;
+    const phone = input.phone?.trim() || owner?.phone || null;
+    const wanted = input.channel ?? "auto";
+    const channel: NoticeChannel = wanted === "auto" ? (email ? "email" : phone ? "sms" : "email") : wanted;
+    const recipient = channel === "email" ? email : phone;
+    const name =
+      (input.name?.trim() || displayName(owner?.firstName, owner?.lastName, locale))?.replace(
+        /[\r\n\u2028\u2029\0]+/g,
+        " ",
+      ) || null;
+    const values = stringVariables(input.variables ?? {}, locale);
+    values.customerName ??= name ?? (locale === "ja" ? "お客" : "there");
+    values.shopName ??= settings.senderName ?? shopRow?.name ?? shop.replace(/\.myshopify\.com$/, "");
+    const valuesKey = JSON.stringify([kind, locale, values]);
+    let formatted = formattedCache.get(valuesKey);
+    if (!formatted) {
+      formatted = formatVariables(values, variablesOf(kind), {
+        locale,
+        currency: shopRow?.currency ?? "JPY",
+        timeZone,
+      });
+      formattedCache.set(valuesKey, formatted);
+    }
+    const templateKey = `${kind}|${locale}|${channel}`;
+    let template = templates.get(templateKey);
+    if (!template) templates.set(templateKey, (template = resolveTemplate(db, shop, kind, locale, channel)));
+    const contentKey = `${templateKey}|${JSON.stringify(formatted)}`;
+    let content = rendered.get(contentKey);
+    if (!content) rendered.set(contentKey, (content = renderContent(await template, kind, channel, formatted)));
+    const suppressedReason = recipient ? null : channel === "email" ? "no_email_address" : "no_phone_number";
+    fresh.set(dedupeKey, {
+      index,
+      dedupeKey,
+      row: {
+        kind,
+        customerId: owner?.id ?? input.customerId ?? null,
+        channel,
+        locale,
+        recipient,
+        recipientName: name,
+        status: suppressedReason ? "suppressed" : "queued",
+        statusReason: suppressedReason,
+        subject: content.subject,
+        bodyText: content.text,
+        bodyHtml: content.html,
+        variables: JSON.stringify(formatted),
+        sendAfter: input.sendAfter ?? null,
+      },
+    });
+  }
+
+  const created = await insertNotices(db, shop, [...fresh.values()]);
+  for (const notice of fresh.values()) {
+    const id = created.get(notice.dedupeKey);
+    if (id === undefined) continue; // taken meanwhile by another caller: a duplicate, below
+    results[notice.index] =
+      notice.row.status === "suppressed"
+        ? { status: "suppressed", noticeId: id, reason: notice.row.statusReason! }
+        : { status: "queued", noticeId: id };
+  }
+  const missing = indexes.filter((index) => results[index] === undefined);
+  if (missing.length === 0) return;
+  const winners = new Map<string, number>();
+  for (const part of chunks([...new Set(missing.map((index) => keys[index]!))]))
+    for (const row of await db.notice.findMany({
+      where: { shop, dedupeKey: { in: part } },
+      select: { id: true, dedupeKey: true },
+    }))
+      winners.set(row.dedupeKey, row.id);
+  for (const index of [...missing, ...repeats.filter((index) => results[index] === undefined)])
+    results[index] = { status: "duplicate", noticeId: winners.get(keys[index]!) ?? created.get(keys[index]!) ?? null };
+}
+
+/**
+ * The notices and their first events in one transaction; the ids of the ones
+ * inserted, by dedupe key. A wave's notices mostly share their content
+ * (subject, bodies, variables): each distinct content travels once, and the
+ * rows point at it, so the JSON stays small.
+ */
+async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (notices.length === 0) return ids;
+  const dialect = await dialectOf(db);
+  const at = timeValue(dialect, new Date());
+  const sqlite = dialect === "sqlite";
+  await db.$transaction(async (tx) => {
+    for (const part of chunks(notices)) {
+      const contents: string[][] = [];
+      const contentIndex = new Map<string, number>();
+      const rows = part.map(({ dedupeKey, row }) => {
+        const content = [row.subject ?? "", row.bodyText, row.bodyHtml ?? "", row.variables];
+        const key = JSON.stringify([row.subject === null, row.bodyHtml === null, ...content]);
+        let index = contentIndex.get(key);
+        if (index === undefined) {
+          index = contents.length;
+          contents.push(content);
+          contentIndex.set(key, index);
+        }
+        return [
+          row.kind,
+          dedupeKey,
+          row.customerId,
+          row.channel,
+          row.locale,
+          row.recipient,
+          row.recipientName,
+          row.status,
+          row.statusReason,
+          index,
+          jsonTimeText(dialect, row.sendAfter),
+          row.subject === null ? 1 : 0,
+          row.bodyHtml === null ? 1 : 0,
+        ];
+      });
+      // "c": the contents, numbered from 0 (SQLite's json_each key; PostgreSQL's ordinality from 1).
+      const contentRows = sqlite
+        ? Prisma.sql`json_each(${JSON.stringify(contents)}) AS "c"`
+        : Prisma.sql`jsonb_array_elements(CAST(${JSON.stringify(contents)} AS jsonb)) WITH ORDINALITY AS "c"("value", "n")`;
+      const contentKey = sqlite ? Prisma.sql`"c"."key"` : Prisma.sql`"c"."n" - 1`;
+      const inserted = await tx.$queryRaw<
+        { id: number | bigint; dedupeKey: string; status: string; statusReason: string | null }[]
+      >`
+        INSERT INTO "Notice" ("shop", "kind", "dedupeKey", "customerId", "channel", "locale", "recipient", "recipientName",
+          "status", "statusReason", "subject", "bodyText", "bodyHtml", "variables", "sendAfter", "createdAt", "updatedAt")
+        SELECT ${shop}, "j"."value" ->> 0, "j"."value" ->> 1, "j"."value" ->> 2, "j"."value" ->> 3, "j"."value" ->> 4,
+          "j"."value" ->> 5, "j"."value" ->> 6, "j"."value" ->> 7, "j"."value" ->> 8,
+          CASE WHEN CAST("j"."value" ->> 11 AS INTEGER) = 1 THEN NULL ELSE "c"."value" ->> 0 END,
+          "c"."value" ->> 1,
+          CASE WHEN CAST("j"."value" ->> 12 AS INTEGER) = 1 THEN NULL ELSE "c"."value" ->> 2 END,
+          "c"."value" ->> 3, ${jsonTime(dialect, 10)}, ${at}, ${at}
+        FROM ${jsonRows(dialect, rows)} JOIN ${contentRows} ON ${contentKey} = CAST("j"."value" ->> 9 AS INTEGER)
+        WHERE true
+        ON CONFLICT ("shop", "dedupeKey") DO NOTHING
+        RETURNING "id", "dedupeKey", "status", "statusReason"`;
+      for (const row of inserted) ids.set(row.dedupeKey, Number(row.id));
+      if (inserted.length === 0) continue;
+      await tx.$executeRaw`
+        INSERT INTO "NoticeEvent" ("shop", "noticeId", "status", "reason", "at")
+        SELECT ${shop}, CAST("j"."value" ->> 0 AS INTEGER), "j"."value" ->> 1, "j"."value" ->> 2, ${at}
+        FROM ${jsonRows(
+          dialect,
+          inserted.map((row) => [Number(row.id), row.status, row.statusReason]),
+        )}`;
+    }
+  });
+  return ids;
 }

@@ -5,6 +5,7 @@
 // row (primary key episodeId + subscriptionId) is claimed before notify runs.
 import type { Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
+import { chunks, dialectOf, jsonRows, timeValue } from "../notices/sql-json.server.ts";
 import { variantStock, variantsFor } from "./stock.server.ts";
 import type { RestockEpisode, RestockNotify, RestockSubscription } from "./types.ts";
 
@@ -136,22 +137,28 @@ async function finish(db: Db, episodeId: number, status: "done" | "sold_out", no
   await db.restockEpisode.updateMany({ where: { id: episodeId, status: "running" }, data: { status, endedAt: now } });
 }
 
-/** Claims alert rows; returns the subscriptions this call claimed (others were claimed elsewhere). */
+/**
+ * Claims alert rows; returns the subscriptions this call claimed (others were
+ * claimed elsewhere). The page's subscription ids travel as one JSON value.
+ */
 async function claim(
   db: Db,
   episode: RestockEpisode,
   subscriptions: RestockSubscription[],
   now: Date,
 ): Promise<RestockSubscription[]> {
+  if (subscriptions.length === 0) return [];
+  const dialect = await dialectOf(db);
   const won = new Set<number>();
-  // 5 parameters a row; SQLite binds at most 999 per statement.
-  for (let i = 0; i < subscriptions.length; i += 150) {
-    const rows = subscriptions
-      .slice(i, i + 150)
-      .map((s) => Prisma.sql`(${episode.shop}, ${episode.id}, ${s.id}, ${episode.variantId}, ${now})`);
+  for (const part of chunks(subscriptions, 1_000)) {
     const inserted = await db.$queryRaw<{ subscriptionId: number | bigint }[]>`
       INSERT INTO "RestockAlert" ("shop", "episodeId", "subscriptionId", "variantId", "sentAt")
-      VALUES ${Prisma.join(rows)} ON CONFLICT DO NOTHING RETURNING "subscriptionId"`;
+      SELECT ${episode.shop}, CAST(${episode.id} AS INTEGER), CAST("j"."value" AS INTEGER), ${episode.variantId}, ${timeValue(dialect, now)}
+      FROM ${jsonRows(
+        dialect,
+        part.map((s) => s.id),
+      )} WHERE true
+      ON CONFLICT DO NOTHING RETURNING "subscriptionId"`;
     for (const row of inserted) won.add(Number(row.subscriptionId));
   }
   return subscriptions.filter((s) => won.has(s.id));

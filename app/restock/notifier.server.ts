@@ -1,9 +1,9 @@
 // The bridge from restock to the notice engine (app/notices/): turns "tell this
 // subscriber" into queueNotice calls with the dedupe keys of DESIGN.md
 // (`restock:<variant>:<subscriber>:<episode>`), so a retried wave never sends twice.
+import type { Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
-import { enqueueNoticeDelivery, noticeQueue } from "../notices/notice-queue.server.ts";
-import { queueNotice } from "../notices/queue-notice.server.ts";
+import { noticeQueue, queueAndEnqueueNotices } from "../notices/notice-queue.server.ts";
 import type { RestockConfirm, RestockEpisode, RestockNotify, RestockSubscription } from "./types.ts";
 
 export interface RestockNoticeRequest {
@@ -31,8 +31,8 @@ export interface RestockNotices {
   confirm: RestockConfirm;
 }
 
-/** notify/confirm that queue notices; product facts are read once per variant. */
-export function noticeNotifier(db: Db, queueNotice: QueueNotice): RestockNotices {
+/** The notice request for a subscriber (an alert in `episode`, or the signup's confirmation when null); product facts read once per variant. */
+function noticeRequests(db: Db) {
   const facts = new Map<string, Promise<Record<string, string | null>>>();
   const variablesOf = (shop: string, variantId: string) => {
     const key = `${shop}|${variantId}`;
@@ -55,20 +55,70 @@ export function noticeNotifier(db: Db, queueNotice: QueueNotice): RestockNotices
     }
     return found;
   };
+  return async (subscription: RestockSubscription, episode: RestockEpisode | null): Promise<RestockNoticeRequest> => ({
+    shop: subscription.shop,
+    kind: episode ? "restock" : "restock_confirmation",
+    dedupeKey: restockDedupeKey(subscription, episode),
+    ...(subscription.customerId ? { customerId: subscription.customerId } : {}),
+    ...(subscription.email ? { email: subscription.email } : {}),
+    ...(subscription.phone && subscription.smsConsent ? { phone: subscription.phone } : {}),
+    locale: subscription.locale,
+    variables: {
+      ...(await variablesOf(subscription.shop, subscription.variantId)),
+      variantId: subscription.variantId,
+      episodeId: episode?.id ?? null,
+    },
+  });
+}
+
+/** notify/confirm that queue notices one by one through `queueNotice`. */
+export function noticeNotifier(db: Db, queueNotice: QueueNotice): RestockNotices {
+  const requestFor = noticeRequests(db);
   const send = async (subscription: RestockSubscription, episode: RestockEpisode | null) => {
-    await queueNotice(db, {
-      shop: subscription.shop,
-      kind: episode ? "restock" : "restock_confirmation",
-      dedupeKey: restockDedupeKey(subscription, episode),
-      ...(subscription.customerId ? { customerId: subscription.customerId } : {}),
-      ...(subscription.email ? { email: subscription.email } : {}),
-      ...(subscription.phone && subscription.smsConsent ? { phone: subscription.phone } : {}),
-      locale: subscription.locale,
-      variables: {
-        ...(await variablesOf(subscription.shop, subscription.variantId)),
-        variantId: subscription.variantId,
-        episodeId: episode?.id ?? null,
-      },
+    await queueNotice(db, await requestFor(subscription, episode));
+  };
+  return { notify: (subscription, episode) => send(subscription, episode), confirm: (s) => send(s, null) };
+}
+
+/** The notice engine's many-at-once entry point, structurally. */
+export type QueueNotices = (db: Db, notices: RestockNoticeRequest[]) => Promise<unknown>;
+
+/** Notices queued per call of a batched notifier, at most. */
+const BATCH = 1_000;
+
+/**
+ * notify/confirm that gather the calls made together (a wave notifies a page
+ * of subscribers at once) into one `queueNotices` call; each call settles
+ * with its batch.
+ */
+export function batchedNoticeNotifier(db: Db, queueNotices: QueueNotices): RestockNotices {
+  const requestFor = noticeRequests(db);
+  let pending: { request: RestockNoticeRequest; done: () => void; fail: (error: unknown) => void }[] = [];
+  let scheduled = false;
+  const flush = async () => {
+    scheduled = false;
+    const taken = pending;
+    pending = [];
+    if (taken.length === 0) return;
+    try {
+      await queueNotices(
+        db,
+        taken.map((item) => item.request),
+      );
+      for (const item of taken) item.done();
+    } catch (error) {
+      for (const item of taken) item.fail(error);
+    }
+  };
+  const send = async (subscription: RestockSubscription, episode: RestockEpisode | null) => {
+    const request = await requestFor(subscription, episode);
+    await new Promise<void>((done, fail) => {
+      pending.push({ request, done, fail });
+      if (pending.length >= BATCH) void flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => void flush());
+      }
     });
   };
   return { notify: (subscription, episode) => send(subscription, episode), confirm: (s) => send(s, null) };
@@ -76,13 +126,9 @@ export function noticeNotifier(db: Db, queueNotice: QueueNotice): RestockNotices
 
 /**
  * The notices restock sends, through the notice engine and its delivery queue:
- * for the signup route (confirmation) and the worker (waves).
+ * for the signup route (confirmation) and the worker (waves). A wave's notices
+ * are queued together and delivered in batches ("send-notices" jobs).
  */
-export function restockNotices(db: Db): RestockNotices {
-  const queue = noticeQueue();
-  return noticeNotifier(db, async (database, notice) => {
-    const result = await queueNotice(database, notice);
-    if (result.status === "queued") await enqueueNoticeDelivery(queue, result.noticeId);
-    return result;
-  });
+export function restockNotices(db: Db, queue: Queue = noticeQueue()): RestockNotices {
+  return batchedNoticeNotifier(db, (database, notices) => queueAndEnqueueNotices(database, queue, notices));
 }

@@ -30,6 +30,7 @@ describeEachDatabase("notices queue", (provider) => {
   let queue: Queue;
   let worker: Worker;
   let clock: () => Date = () => new Date();
+  let deps: DeliveryDeps;
   const prefix = `test-notices-${randomBytes(4).toString("hex")}`;
 
   beforeAll(async () => {
@@ -37,7 +38,7 @@ describeEachDatabase("notices queue", (provider) => {
     db = database.db;
     sink = await startMailSink();
     await db.shop.create({ data: { domain: SHOP, name: "Queue Shop", timezone: "Asia/Tokyo", currency: "JPY" } });
-    const deps: DeliveryDeps = {
+    deps = {
       mailer: createSmtpMailer(sink.url),
       sms: null,
       now: () => clock(),
@@ -57,6 +58,7 @@ describeEachDatabase("notices queue", (provider) => {
     await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
+    deps.mailer.close?.();
     await sink.close();
     await database.drop();
   });
