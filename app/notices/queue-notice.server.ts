@@ -95,6 +95,61 @@ function stringVariables(input: Record<string, VariableValue>, locale: NoticeLoc
   return out;
 }
 
+type Customer = NonNullable<Awaited<ReturnType<Db["customer"]["findUnique"]>>>;
+
+interface Addressing {
+  channel: NoticeChannel;
+  recipient: string | null;
+  name: string | null;
+}
+
+/** The channel, address and name of a notice: what the caller gave, else the customer's, else the order's. */
+function addressing(
+  input: QueueNoticeInput,
+  owner: Customer | null,
+  locale: NoticeLocale,
+  order?: { email: string | null; phone: string | null } | null,
+): Addressing {
+  const email = input.email?.trim() || owner?.email || order?.email || null;
+  const phone = input.phone?.trim() || owner?.phone || order?.phone || null;
+  const wanted = input.channel ?? "auto";
+  const channel: NoticeChannel = wanted === "auto" ? (email ? "email" : phone ? "sms" : "email") : wanted;
+  // Names end up in headers: no line breaks, ever.
+  const name =
+    (input.name?.trim() || displayName(owner?.firstName, owner?.lastName, locale))?.replace(
+      /[\r\n\u2028\u2029\0]+/g,
+      " ",
+    ) || null;
+  return { channel, recipient: channel === "email" ? email : phone, name };
+}
+
+/** A new notice's row (but shop, dedupe key and order): queued, or suppressed when it has no address. */
+function noticeFields(
+  input: QueueNoticeInput,
+  owner: Customer | null,
+  to: Addressing,
+  locale: NoticeLocale,
+  content: { subject: string | null; text: string; html: string | null },
+  formatted: Record<string, string>,
+) {
+  const statusReason = to.recipient ? null : to.channel === "email" ? "no_email_address" : "no_phone_number";
+  return {
+    kind: input.kind,
+    customerId: owner?.id ?? input.customerId ?? null,
+    channel: to.channel,
+    locale,
+    recipient: to.recipient,
+    recipientName: to.name,
+    status: (statusReason ? "suppressed" : "queued") as "suppressed" | "queued",
+    statusReason,
+    subject: content.subject,
+    bodyText: content.text,
+    bodyHtml: content.html,
+    variables: JSON.stringify(formatted),
+    sendAfter: input.sendAfter ?? null,
+  };
+}
+
 export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<QueueNoticeResult> {
   if (!isNoticeKind(input.kind)) throw new NoticeInputError(`Unknown notice kind "${String(input.kind)}".`);
   const dedupeKey = input.dedupeKey?.trim();
@@ -118,17 +173,7 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
     (order?.customerId ? await db.customer.findUnique({ where: { shop_id: { shop, id: order.customerId } } }) : null);
   const locale = pickLocale(input.locale, owner?.locale, order?.locale, shopRow?.locale);
 
-  const email = input.email?.trim() || owner?.email || order?.email || null;
-  const phone = input.phone?.trim() || owner?.phone || order?.phone || null;
-  const wanted = input.channel ?? "auto";
-  const channel: NoticeChannel = wanted === "auto" ? (email ? "email" : phone ? "sms" : "email") : wanted;
-  const recipient = channel === "email" ? email : phone;
-  // Names end up in headers: no line breaks, ever.
-  const name =
-    (input.name?.trim() || displayName(owner?.firstName, owner?.lastName, locale))?.replace(
-      /[\r\n\u2028\u2029\0]+/g,
-      " ",
-    ) || null;
+  const { channel, recipient, name } = addressing(input, owner, locale, order);
 
   const values = stringVariables(input.variables ?? {}, locale);
   if (order) {
@@ -147,29 +192,13 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
     timeZone: safeTimeZone(shopRow?.timezone),
   });
   const content = renderContent(await resolveTemplate(db, shop, kind, locale, channel), kind, channel, formatted);
-  const suppressedReason = recipient ? null : channel === "email" ? "no_email_address" : "no_phone_number";
+  const fields = noticeFields(input, owner, { channel, recipient, name }, locale, content, formatted);
+  const suppressedReason = fields.statusReason;
 
   try {
     const notice = await db.$transaction(async (tx) => {
       const created = await tx.notice.create({
-        data: {
-          shop,
-          kind,
-          dedupeKey,
-          customerId: owner?.id ?? input.customerId ?? null,
-          orderId: input.orderId ?? null,
-          channel,
-          locale,
-          recipient,
-          recipientName: name,
-          status: suppressedReason ? "suppressed" : "queued",
-          statusReason: suppressedReason,
-          subject: content.subject,
-          bodyText: content.text,
-          bodyHtml: content.html,
-          variables: JSON.stringify(formatted),
-          sendAfter: input.sendAfter ?? null,
-        },
+        data: { shop, dedupeKey, orderId: input.orderId ?? null, ...fields },
       });
       await tx.noticeEvent.create({
         data: { shop, noticeId: created.id, status: created.status, reason: suppressedReason },
@@ -283,16 +312,7 @@ async function queueShopNotices(
     }
     const owner = input.customerId ? (customers.get(input.customerId) ?? null) : null;
     const locale = pickLocale(input.locale, owner?.locale, null, shopRow?.locale);
-    const email = input.email?.trim() || owner?.email || null;
-    const phone = input.phone?.trim() || owner?.phone || null;
-    const wanted = input.channel ?? "auto";
-    const channel: NoticeChannel = wanted === "auto" ? (email ? "email" : phone ? "sms" : "email") : wanted;
-    const recipient = channel === "email" ? email : phone;
-    const name =
-      (input.name?.trim() || displayName(owner?.firstName, owner?.lastName, locale))?.replace(
-        /[\r\n\u2028\u2029\0]+/g,
-        " ",
-      ) || null;
+    const { channel, recipient, name } = addressing(input, owner, locale);
     const values = stringVariables(input.variables ?? {}, locale);
     values.customerName ??= name ?? (locale === "ja" ? "お客" : "there");
     values.shopName ??= settings.senderName ?? shopRow?.name ?? shop.replace(/\.myshopify\.com$/, "");
@@ -312,25 +332,10 @@ async function queueShopNotices(
     const contentKey = `${templateKey}|${JSON.stringify(formatted)}`;
     let content = rendered.get(contentKey);
     if (!content) rendered.set(contentKey, (content = renderContent(await template, kind, channel, formatted)));
-    const suppressedReason = recipient ? null : channel === "email" ? "no_email_address" : "no_phone_number";
     fresh.set(dedupeKey, {
       index,
       dedupeKey,
-      row: {
-        kind,
-        customerId: owner?.id ?? input.customerId ?? null,
-        channel,
-        locale,
-        recipient,
-        recipientName: name,
-        status: suppressedReason ? "suppressed" : "queued",
-        statusReason: suppressedReason,
-        subject: content.subject,
-        bodyText: content.text,
-        bodyHtml: content.html,
-        variables: JSON.stringify(formatted),
-        sendAfter: input.sendAfter ?? null,
-      },
+      row: noticeFields(input, owner, { channel, recipient, name }, locale, content, formatted),
     });
   }
 

@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { evaluateOrder } from "../../app/delays/index.server.ts";
 import { projectEvent } from "../../app/mirror/project-event.server.ts";
-import { AdminApi } from "../../app/shopify/admin-api.server.ts";
-import { backfillShop } from "../../app/sync/backfill-shop.server.ts";
+import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
 import { orderOfFulfillmentOrder } from "../../app/sync/link-fulfillment-order.server.ts";
 import { parsePayload } from "../../app/webhooks/payload.server.ts";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
+import type { RunningSandbox } from "../../sandbox/server.ts";
 import { fulfillmentOrderHoldPayload } from "../../sandbox/webhooks/payloads.ts";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
+import { startBackfilledSandbox, type BackfilledSandbox } from "../support/backfilled-sandbox.ts";
+import { describeEachDatabase, type TestDatabase } from "../support/databases.ts";
 import type { JsonObject } from "../../app/webhooks/payload.server.ts";
 
 const SHOP = "kizuna-holds.myshopify.com";
@@ -20,27 +20,14 @@ describeEachDatabase("the order of a held fulfillment order", (provider) => {
   let sandbox: RunningSandbox;
   let database: TestDatabase;
   let api: AdminApi;
+  let backfilled: BackfilledSandbox | undefined;
 
   beforeAll(async () => {
-    // No app listens: nothing may be delivered as a webhook in this test.
-    sandbox = await startSandbox({
-      appUrl: "http://127.0.0.1:9",
-      apiKey: "holds-key",
-      apiSecret: "holds-secret",
-      shop: SHOP,
-      apiVersion: "2026-07",
-    });
-    database = await createTestDatabase(provider);
-    api = new AdminApi({
-      shop: SHOP,
-      accessToken: sandbox.store.issueAccessToken(SHOP),
-      origin: sandbox.config.origin,
-    });
-    await backfillShop(database.db, api, SHOP);
+    backfilled = await startBackfilledSandbox(provider, SHOP);
+    ({ sandbox, database, api } = backfilled);
   });
   afterAll(async () => {
-    await sandbox?.close();
-    await database?.drop();
+    await backfilled?.close();
   });
 
   it("keeps the known order for a hold webhook, and asks Shopify for an unknown one", async () => {

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { reconcileInventory } from "../../app/restock/reconcile-inventory.server.ts";
 import { startEpisodeIfRestocked } from "../../app/restock/episodes.server.ts";
-import { AdminApi } from "../../app/shopify/admin-api.server.ts";
-import { backfillShop } from "../../app/sync/backfill-shop.server.ts";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
+import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
+import type { RunningSandbox } from "../../sandbox/server.ts";
 import { adjustInventory } from "../../sandbox/store/catalogue.ts";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
+import { startBackfilledSandbox, type BackfilledSandbox } from "../support/backfilled-sandbox.ts";
+import { describeEachDatabase, type TestDatabase } from "../support/databases.ts";
 
 const SHOP = "kizuna-demo.myshopify.com";
 
@@ -16,27 +16,14 @@ describeEachDatabase("restock reconciliation", (provider) => {
   let sandbox: RunningSandbox;
   let database: TestDatabase;
   let api: AdminApi;
+  let backfilled: BackfilledSandbox | undefined;
 
   beforeAll(async () => {
-    // No app listens: nothing may be delivered as a webhook in this test.
-    sandbox = await startSandbox({
-      appUrl: "http://127.0.0.1:9",
-      apiKey: "reconcile-key",
-      apiSecret: "reconcile-secret",
-      shop: SHOP,
-      apiVersion: "2026-07",
-    });
-    database = await createTestDatabase(provider);
-    api = new AdminApi({
-      shop: SHOP,
-      accessToken: sandbox.store.issueAccessToken(SHOP),
-      origin: sandbox.config.origin,
-    });
-    await backfillShop(database.db, api, SHOP);
+    backfilled = await startBackfilledSandbox(provider, SHOP);
+    ({ sandbox, database, api } = backfilled);
   });
   afterAll(async () => {
-    await sandbox?.close();
-    await database?.drop();
+    await backfilled?.close();
   });
 
   it("starts an episode for a variant restocked without a webhook", async () => {
