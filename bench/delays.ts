@@ -9,6 +9,7 @@
 //   - scanDelays(): the production scan, in a process of its own as the
 //     worker runs it: a first scan that opens every case, then a re-scan
 //     (the steady state: nothing changed); time, phases, peak RSS.
+import { seededRandom } from "../sandbox/random.ts";
 import { fork } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -44,18 +45,6 @@ const PROVINCES = ["Tokyo", "Osaka", "Kanagawa", "Aichi", "Fukuoka", "Hokkaido",
 
 /** Prisma's SQLite DateTime text. */
 const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
-
-/** A small deterministic PRNG (mulberry32): the same data every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   orders: number;
@@ -98,7 +87,7 @@ export function generate(file: string, total: number, now: number): Generated {
   const sample = sqlite.prepare(
     `INSERT INTO "TransitSample" (shop, fulfillmentId, carrier, region, minutes, deliveredAt) VALUES (?,?,?,?,?,?)`,
   );
-  const rand = random(42);
+  const rand = seededRandom(42);
   const counts: Generated = { orders: 0, fulfillmentOrders: 0, fulfillments: 0, events: 0, samples: 0, ms: 0 };
   const addresses = PROVINCES.map((province) =>
     JSON.stringify({ city: "—", province, province_code: null, country: "Japan", country_code: "JP", zip: "100-0001" }),

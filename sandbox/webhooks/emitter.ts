@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { ALL_TOPICS } from "../../app/webhooks/topics.ts";
 import type { SandboxConfig } from "../http.ts";
+import { seededRandom } from "../random.ts";
 import { sendWebhook, type WebhookToSend } from "./send-webhook.ts";
 
 /** How deliveries misbehave (all off by default: one delivery each, in order, at once). */
@@ -181,14 +182,7 @@ async function deliverOne(webhook: WebhookToSend, options: EmitterOptions): Prom
 
 /** Fisher–Yates with a small seeded generator (mulberry32): the same seed gives the same order. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const result = [...items];
   for (let i = result.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -2,6 +2,7 @@
 // same SQL on SQLite and PostgreSQL): the percentiles must equal the
 // nearest-rank percentiles of the same samples sorted in memory. And the
 // scan's own SQLite reader gives readBatch the same rows as the generic one.
+import { seededRandom } from "../../sandbox/random.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sqlitePath, type Db } from "../../app/db.server.ts";
 import { readBatch, sqliteRunner } from "../../app/delays/facts.server.ts";
@@ -12,18 +13,6 @@ import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../
 const SHOP = "transit-test.myshopify.com";
 const NOW = new Date("2026-11-18T03:00:00Z");
 const DAY = 86_400_000;
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Group sizes around the rank boundaries (1, 7, 19, 20, 21, 99, 100, 101, 333).
 const GROUPS: [string, string, number][] = [
@@ -46,7 +35,7 @@ describeEachDatabase("transit percentiles in SQL", (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     db = database.db;
-    const rand = random(7);
+    const rand = seededRandom(7);
     const rows = [];
     let n = 0;
     for (const [carrier, region, size] of GROUPS) {
