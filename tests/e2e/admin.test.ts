@@ -161,7 +161,8 @@ describe("the app embedded in the admin stand-in", () => {
       await page.waitForURL(adminPathOf(appPath));
       await screenshot(page, item.label.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
       await page.goto(adminPathOf(appPath));
-      await (await appFrame(page, appPath)).locator("h1").first().waitFor();
+      // Hydrated, not only server-rendered: a nav click before that would reach no App Bridge listener.
+      await expectPolarisPage(await appFrame(page, appPath), PAGE_TITLES[item.label] ?? item.label);
     }
 
     // The admin's nav follows changes to the NavMenu, and its items navigate inside the app.
