@@ -16,5 +16,12 @@ export function useListParams() {
     updated.set("page", String(page));
     setParams(updated);
   };
-  return { setFilter, goTo };
+  /** IndexTable's pagination for `page` of a list that has a next page or not. */
+  const pagination = (page: number, hasNext: boolean) => ({
+    hasPrevious: page > 1,
+    hasNext,
+    onPrevious: () => goTo(page - 1),
+    onNext: () => goTo(page + 1),
+  });
+  return { setFilter, pagination };
 }

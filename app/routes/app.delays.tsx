@@ -114,7 +114,7 @@ export default function Delays() {
   const { cases, counts, transit, status, rule, page, hasNext, timezone, now } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const { setFilter, goTo } = useListParams();
+  const { setFilter, pagination } = useListParams();
   const [selected, setSelected] = useState<number | null>(null);
   const current = cases.find((row) => row.id === selected) ?? null;
   const [message, setMessage] = useState("");
@@ -207,12 +207,7 @@ export default function Delays() {
               { title: "Age" },
               { title: "Customer told" },
             ]}
-            pagination={{
-              hasPrevious: page > 1,
-              hasNext,
-              onPrevious: () => goTo(page - 1),
-              onNext: () => goTo(page + 1),
-            }}
+            pagination={pagination(page, hasNext)}
           >
             {rows}
           </IndexTable>

@@ -161,7 +161,7 @@ function NoticeTable({ rows, timezone, resend, pagination }: NoticeTableProps) {
 export default function Notices() {
   const { recent, dead, counts, status, page, hasNext, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { setFilter, goTo } = useListParams();
+  const { setFilter, pagination } = useListParams();
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   return (
     <Page
@@ -211,17 +211,7 @@ export default function Notices() {
                   <p>Delay alerts, back-in-stock alerts and order updates appear here as Kizuna sends them.</p>
                 </EmptyCard>
               ) : (
-                <NoticeTable
-                  rows={recent}
-                  timezone={timezone}
-                  resend={false}
-                  pagination={{
-                    hasPrevious: page > 1,
-                    hasNext,
-                    onPrevious: () => goTo(page - 1),
-                    onNext: () => goTo(page + 1),
-                  }}
-                />
+                <NoticeTable rows={recent} timezone={timezone} resend={false} pagination={pagination(page, hasNext)} />
               )}
             </Card>
           </BlockStack>

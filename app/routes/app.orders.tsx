@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useListParams } from "../components/use-list-params.ts";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Badge, BlockStack, Card, IndexTable, Page, Text, TextField, type BadgeProps } from "@shopify/polaris";
 import { useState } from "react";
@@ -45,14 +46,9 @@ const SHIPMENT_TONE: Record<string, BadgeProps["tone"]> = {
 
 export default function Orders() {
   const { orders, page, hasNext, total, search, timezone, syncing } = useLoaderData<typeof loader>();
-  const [params, setParams] = useSearchParams();
+  const { pagination } = useListParams();
   const navigation = useNavigation();
   const [query, setQuery] = useState(search);
-  const goTo = (next: number) => {
-    const updated = new URLSearchParams(params);
-    updated.set("page", String(next));
-    setParams(updated);
-  };
 
   const rows = orders.map((order, index) => (
     <IndexTable.Row id={order.id} key={order.id} position={index}>
@@ -136,12 +132,7 @@ export default function Orders() {
               { title: "Fulfillment" },
               { title: "Delivery" },
             ]}
-            pagination={{
-              hasPrevious: page > 1,
-              hasNext,
-              onPrevious: () => goTo(page - 1),
-              onNext: () => goTo(page + 1),
-            }}
+            pagination={pagination(page, hasNext)}
           >
             {rows}
           </IndexTable>
