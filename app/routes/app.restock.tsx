@@ -10,6 +10,7 @@ import { db } from "../db.server.ts";
 import { restockReport } from "../restock/restock-report.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
+import { NumericCell } from "../components/NumericCell.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -86,26 +87,10 @@ export default function Restock() {
           <Badge tone="attention">Sold out</Badge>
         )}
       </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {count(variant.waiting)}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {count(variant.sent)}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {count(variant.converted)}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {formatMoney(variant.revenue, currency)}
-        </Text>
-      </IndexTable.Cell>
+      <NumericCell>{count(variant.waiting)}</NumericCell>
+      <NumericCell>{count(variant.sent)}</NumericCell>
+      <NumericCell>{count(variant.converted)}</NumericCell>
+      <NumericCell>{formatMoney(variant.revenue, currency)}</NumericCell>
     </IndexTable.Row>
   ));
 
@@ -116,16 +101,8 @@ export default function Restock() {
         <Badge tone={EPISODE_TONE[episode.status]}>{humanize(episode.status)}</Badge>
       </IndexTable.Cell>
       <IndexTable.Cell>{formatDate(episode.startedAt, timezone)}</IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {count(episode.availableAtStart)}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {count(episode.notified)}
-        </Text>
-      </IndexTable.Cell>
+      <NumericCell>{count(episode.availableAtStart)}</NumericCell>
+      <NumericCell>{count(episode.notified)}</NumericCell>
       <IndexTable.Cell>{episode.endedAt ? formatDate(episode.endedAt, timezone) : "—"}</IndexTable.Cell>
     </IndexTable.Row>
   ));
