@@ -2,35 +2,23 @@
 // a fulfillment order the mirror already links keeps that link; one it has
 // never linked is linked through the Admin API (the sandbox's emulator), so
 // the on-hold rule sees it at once instead of after the daily reconciliation.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { evaluateOrder } from "../../app/delays/index.server.ts";
 import { projectEvent } from "../../app/mirror/project-event.server.ts";
-import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
 import { orderOfFulfillmentOrder } from "../../app/sync/link-fulfillment-order.server.ts";
 import { parsePayload } from "../../app/webhooks/payload.server.ts";
-import type { RunningSandbox } from "../../sandbox/server.ts";
 import { fulfillmentOrderHoldPayload } from "../../sandbox/webhooks/payloads.ts";
-import { startBackfilledSandbox, type BackfilledSandbox } from "../support/backfilled-sandbox.ts";
-import { describeEachDatabase, type TestDatabase } from "../support/databases.ts";
+import { useBackfilledSandbox } from "../support/backfilled-sandbox.ts";
+import { describeEachDatabase } from "../support/databases.ts";
 import type { JsonObject } from "../../app/webhooks/payload.server.ts";
 
 const SHOP = "kizuna-holds.myshopify.com";
 
 describeEachDatabase("the order of a held fulfillment order", (provider) => {
-  let sandbox: RunningSandbox;
-  let database: TestDatabase;
-  let api: AdminApi;
-  let backfilled: BackfilledSandbox | undefined;
-
-  beforeAll(async () => {
-    backfilled = await startBackfilledSandbox(provider, SHOP);
-    ({ sandbox, database, api } = backfilled);
-  });
-  afterAll(async () => {
-    await backfilled?.close();
-  });
+  const backfilled = useBackfilledSandbox(provider, SHOP);
 
   it("keeps the known order for a hold webhook, and asks Shopify for an unknown one", async () => {
+    const { sandbox, database, api } = backfilled;
     const db = database.db;
     const data = sandbox.store.shop(SHOP)!;
     const held = [...data.fulfillmentOrders.values()].find((fulfillmentOrder) => fulfillmentOrder.holds.length > 0);

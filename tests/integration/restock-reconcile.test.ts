@@ -1,32 +1,20 @@
 // Shopify does not guarantee inventory_levels/update. Stock changes in the
 // sandbox store without any webhook; the periodic reconciliation reads it
 // through the Admin API emulator and starts the episode the webhook would have.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { reconcileInventory } from "../../app/restock/reconcile-inventory.server.ts";
 import { startEpisodeIfRestocked } from "../../app/restock/episodes.server.ts";
-import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
-import type { RunningSandbox } from "../../sandbox/server.ts";
 import { adjustInventory } from "../../sandbox/store/catalogue.ts";
-import { startBackfilledSandbox, type BackfilledSandbox } from "../support/backfilled-sandbox.ts";
-import { describeEachDatabase, type TestDatabase } from "../support/databases.ts";
+import { useBackfilledSandbox } from "../support/backfilled-sandbox.ts";
+import { describeEachDatabase } from "../support/databases.ts";
 
 const SHOP = "kizuna-demo.myshopify.com";
 
 describeEachDatabase("restock reconciliation", (provider) => {
-  let sandbox: RunningSandbox;
-  let database: TestDatabase;
-  let api: AdminApi;
-  let backfilled: BackfilledSandbox | undefined;
-
-  beforeAll(async () => {
-    backfilled = await startBackfilledSandbox(provider, SHOP);
-    ({ sandbox, database, api } = backfilled);
-  });
-  afterAll(async () => {
-    await backfilled?.close();
-  });
+  const backfilled = useBackfilledSandbox(provider, SHOP);
 
   it("starts an episode for a variant restocked without a webhook", async () => {
+    const { sandbox, database, api } = backfilled;
     const data = sandbox.store.shop(SHOP)!;
     const soldOut = [...data.variants.values()].filter((variant) =>
       data.levelsOfItem(variant.inventoryItemId).every((level) => level.available <= 0),
