@@ -4,10 +4,20 @@
 // in sandbox mode against the test's sandbox.
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Redis from "ioredis";
 import { createDb, type Db } from "../../../app/db.server.ts";
 import { migrate } from "../../../app/database/migrate.server.ts";
@@ -25,8 +35,23 @@ function newestChange(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
 }
 
-/** Builds the app (`npm run build`) unless build/ is newer than every source it is made from. */
+/**
+ * Builds the app (`npm run build`) unless build/ is newer than every source it is made from.
+ * Test runs in other processes may ask at the same moment: both would rebuild into build/ and one would
+ * start from a half-written build. So the check and the build happen under a lock file.
+ */
 export function ensureBuild(): void {
+  const release = lockBuild();
+  try {
+    if (buildIsFresh()) return;
+    const remix = createRequire(import.meta.url).resolve("@remix-run/dev/dist/cli.js");
+    execFileSync(process.execPath, [remix, "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  } finally {
+    release();
+  }
+}
+
+function buildIsFresh(): boolean {
   let built = 0;
   try {
     built = statSync(BUILD).mtimeMs;
@@ -34,9 +59,49 @@ export function ensureBuild(): void {
     // no build yet
   }
   const sources = Math.max(newestChange(join(ROOT, "app")), statSync(join(ROOT, "vite.config.ts")).mtimeMs);
-  if (built > sources) return;
-  const remix = createRequire(import.meta.url).resolve("@remix-run/dev/dist/cli.js");
-  execFileSync(process.execPath, [remix, "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  return built > sources;
+}
+
+// Outside build/: the build empties that directory.
+const BUILD_LOCK = join(ROOT, ".cache/build.lock");
+// Far longer than a build takes, even on a busy machine.
+const STALE_LOCK_MS = 10 * 60_000;
+
+/** Creates the lock file exclusively (holding our pid), waiting while another process holds it; returns its release. */
+function lockBuild(): () => void {
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(BUILD_LOCK, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(BUILD_LOCK, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (lockIsStale()) rmSync(BUILD_LOCK, { force: true });
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200); // ensureBuild is synchronous
+  }
+}
+
+/** Its holder is gone (a run stopped with Ctrl-C never reaches `finally`), or it is older than any build. */
+function lockIsStale(): boolean {
+  try {
+    const holder = Number(readFileSync(BUILD_LOCK, "utf8"));
+    if (holder > 0 && !isRunning(holder)) return true;
+    return Date.now() - statSync(BUILD_LOCK).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    return false; // released meanwhile: try again
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export interface RunningApp {
