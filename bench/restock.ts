@@ -13,20 +13,20 @@
 //       daily cap, claim, send, record) against a real SMTP sink;
 //       deliveries/s and the worker's peak RSS;
 //   (c) baseline — another forked process sends pre-rendered MIME straight
-//       through a pooled nodemailer transport, no queue, no database: the
+//       through the mailer's SMTP connection pool, no queue, no database: the
 //       ratio (b)/(c) shows what our code costs over raw SMTP.
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Queue } from "bullmq";
-import nodemailer, { type Transporter } from "nodemailer";
 import { createDb, type Db } from "../app/db.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
 import { producerConnection, workerConnection } from "../app/jobs/queues.server.ts";
 import { startNoticeWorker } from "../app/jobs/worker.server.ts";
 import type { DeliveryDeps } from "../app/notices/deliver-notice.server.ts";
 import { createSmtpMailer, SMTP_POOL_CONNECTIONS } from "../app/notices/mailer.server.ts";
+import { createSmtpPool, type SmtpPool } from "../app/notices/smtp-pool.server.ts";
 import { createNoticeQueue, NOTICE_BATCH } from "../app/notices/notice-queue.server.ts";
 import { localParts, zonedTimeToUtc } from "../app/notices/shop-time.ts";
 import { runWave, startEpisodeIfRestocked } from "../app/restock/episodes.server.ts";
@@ -110,10 +110,10 @@ function message(to: string, locale: string) {
 
 /**
  * The baseline's sender: the MIME body rendered once per locale, only the
- * per-recipient headers (To, Message-ID, Date) added, handed to nodemailer
- * raw: what a pooled nodemailer transport costs with no composing at all.
+ * per-recipient headers (To, Message-ID, Date) added, handed to the SMTP
+ * pool: what the SMTP exchange costs with no composing at all.
  */
-function rawSender(transport: Transporter) {
+function rawSender(pool: SmtpPool) {
   const encodeHeader = (text: string) => `=?UTF-8?B?${Buffer.from(text).toString("base64")}?=`;
   const bodies = new Map<string, string>();
   const bodyOf = (locale: string) => {
@@ -130,12 +130,11 @@ function rawSender(transport: Transporter) {
   };
   let sequence = 0;
   return (to: string, locale: string) =>
-    transport.sendMail({
-      envelope: { from: "shop@kizuna-bench.example", to: [to] },
-      raw:
-        `To: ${to}\r\nDate: ${new Date().toUTCString()}\r\n` +
+    pool.send(
+      { from: "shop@kizuna-bench.example", to: [to] },
+      `To: ${to}\r\nDate: ${new Date().toUTCString()}\r\n` +
         `Message-ID: <${process.pid}.${++sequence}@kizuna-bench.example>\r\n${bodyOf(locale)}`,
-    });
+    );
 }
 
 // ---- child processes ----
@@ -192,13 +191,15 @@ async function workerChild(): Promise<void> {
 
 async function baselineChild(): Promise<void> {
   const count = Number(process.env.BENCH_COUNT);
-  const transport = nodemailer.createTransport({
-    url: process.env.BENCH_SMTP_URL,
-    pool: true,
-    maxConnections: Number(process.env.BENCH_POOL),
+  const pool = createSmtpPool(process.env.BENCH_SMTP_URL!, {
+    connections: Number(process.env.BENCH_POOL),
     maxMessages: Infinity,
-  } as never);
-  const send = rawSender(transport);
+    idleMs: 5_000,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+  const send = rawSender(pool);
   process.send!({ type: "ready" } satisfies ChildMessage);
   const started = Date.now();
   let next = 0;
@@ -209,7 +210,7 @@ async function baselineChild(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: BASELINE_LANES }, lane));
-  transport.close();
+  pool.close();
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.send!(
     { type: "done", sent: count, maxRssMb, seconds: (Date.now() - started) / 1000 } satisfies ChildMessage,
@@ -385,7 +386,7 @@ export async function run(args: readonly string[]): Promise<void> {
     );
     if (baselinePerS !== null) {
       console.log(
-        `\n(c) baseline: pre-rendered MIME through a pooled nodemailer transport (${SMTP_POOL_CONNECTIONS} connections, ${BASELINE_LANES} at once), no queue, no database`,
+        `\n(c) baseline: pre-rendered MIME through the mailer's SMTP pool (${SMTP_POOL_CONNECTIONS} connections, ${BASELINE_LANES} at once), no queue, no database`,
       );
       console.log(
         `  ${baselineCount.toLocaleString("en")} sent at ${Math.round(baselinePerS).toLocaleString("en")}/s, peak RSS ${baselineRssMb.toFixed(0)} MB`,

@@ -1,12 +1,13 @@
-// The email channel: one small interface, one SMTP implementation (nodemailer).
-// Header fields are checked here, at the last step before the wire.
-// Connections are pooled (a fan-out sends thousands a minute), and the MIME of
-// a plain message (ASCII addresses, text + HTML) is written here and handed to
-// nodemailer raw: its composer (streams per part, per header) cost more CPU
-// than the SMTP exchange itself. Anything else goes through the composer.
+// The email channel: one small interface, one SMTP implementation (nodemailer's
+// SMTP connection, pooled in smtp-pool.server.ts). Header fields are checked
+// here, at the last step before the wire. The MIME of a plain message (ASCII
+// addresses, text + HTML) is written here: nodemailer's composer (streams per
+// part, per header) cost more CPU than the SMTP exchange itself. Anything else
+// (an address outside ASCII) goes through the composer.
 import { randomBytes } from "node:crypto";
-import nodemailer from "nodemailer";
+import MailComposer from "nodemailer/lib/mail-composer";
 import { z } from "zod";
+import { createSmtpPool, type SmtpEnvelope } from "./smtp-pool.server.ts";
 
 export interface MailMessage {
   from: { name: string; address: string };
@@ -65,7 +66,7 @@ export function smtpUrlFromEnv(source: Record<string, string | undefined> = proc
   return parsed.data;
 }
 
-/** SMTP connections a mailer keeps open (nodemailer's pool): sends beyond that wait their turn. */
+/** SMTP connections a mailer keeps open: sends beyond that wait their turn. */
 export const SMTP_POOL_CONNECTIONS = 5;
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -146,20 +147,34 @@ export function composeMime(message: MailMessage, messageId: string, date = new 
   );
 }
 
+/** The message through nodemailer's composer: its MIME and its envelope (international addresses). */
+async function composed(message: MailMessage, messageId: string): Promise<{ envelope: SmtpEnvelope; raw: Buffer }> {
+  const node = new MailComposer({
+    from: { name: message.from.name, address: message.from.address },
+    to: message.to.name ? { name: message.to.name, address: message.to.address } : message.to.address,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    headers: message.headers ?? {},
+    messageId,
+  }).compile();
+  const envelope = node.getEnvelope();
+  const raw = await new Promise<Buffer>((resolve, reject) =>
+    node.build((error, built) => (error ? reject(error) : resolve(built))),
+  );
+  return { envelope: { from: envelope.from || message.from.address, to: envelope.to }, raw };
+}
+
 export function createSmtpMailer(url: string = smtpUrlFromEnv(), options: { connections?: number } = {}): Mailer {
-  // One options object (the URL's settings win): a second argument would be message defaults, not transport options.
-  const transport = nodemailer.createTransport({
-    url,
-    pool: true,
-    maxConnections: options.connections ?? SMTP_POOL_CONNECTIONS,
-    // A pooled connection is replaced after this many messages (nodemailer's default is 100),
-    // and closed after 5 s without one (nodemailer's default is 4 minutes).
+  const pool = createSmtpPool(url, {
+    connections: options.connections ?? SMTP_POOL_CONNECTIONS,
+    // A connection is replaced after this many messages, and closed after 5 s without one.
     maxMessages: 1_000,
-    idleTimeout: 5_000,
+    idleMs: 5_000,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  } as never);
+  });
   const host = (() => {
     try {
       return new URL(url).hostname || "kizuna.local";
@@ -172,24 +187,13 @@ export function createSmtpMailer(url: string = smtpUrlFromEnv(), options: { conn
       assertSafeHeaders(message);
       const messageId = message.messageId ?? `<${randomBytes(16).toString("hex")}@${host}>`;
       const raw = composeMime(message, messageId);
-      const info = raw
-        ? // The id again for nodemailer, which would otherwise make (random) one of its own for the result.
-          await transport.sendMail({
-            envelope: { from: message.from.address, to: [message.to.address] },
-            raw,
-            messageId,
-          })
-        : await transport.sendMail({
-            from: { name: message.from.name, address: message.from.address },
-            to: message.to.name ? { name: message.to.name, address: message.to.address } : message.to.address,
-            subject: message.subject,
-            text: message.text,
-            html: message.html,
-            headers: message.headers ?? {},
-            messageId,
-          });
-      return { messageId: raw ? messageId : String(info.messageId ?? messageId) };
+      if (raw) await pool.send({ from: message.from.address, to: [message.to.address] }, raw);
+      else {
+        const mail = await composed(message, messageId);
+        await pool.send(mail.envelope, mail.raw);
+      }
+      return { messageId };
     },
-    close: () => transport.close(),
+    close: () => pool.close(),
   };
 }
