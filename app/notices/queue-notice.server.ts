@@ -84,14 +84,19 @@ function itemsText(items: { title: string; variantTitle: string | null; quantity
 
 function stringVariables(input: Record<string, VariableValue>, locale: NoticeLocale): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (value === null || value === undefined || key.includes("@")) continue;
-    out[key] = String(value);
+  let overrides = false;
+  for (const key in input) {
+    const value = input[key];
+    if (value === null || value === undefined) continue;
+    if (key.includes("@")) overrides = true;
+    else out[key] = String(value);
   }
-  for (const [key, value] of Object.entries(input)) {
-    const [name, lang] = key.split("@");
-    if (name && lang === locale && value !== null && value !== undefined) out[name] = String(value);
-  }
+  if (overrides)
+    for (const key in input) {
+      const value = input[key];
+      const [name, lang] = key.split("@");
+      if (name && lang === locale && value !== null && value !== undefined) out[name] = String(value);
+    }
   return out;
 }
 
@@ -130,7 +135,7 @@ function noticeFields(
   to: Addressing,
   locale: NoticeLocale,
   content: { subject: string | null; text: string; html: string | null },
-  formatted: Record<string, string>,
+  variables: string,
 ) {
   const statusReason = to.recipient ? null : to.channel === "email" ? "no_email_address" : "no_phone_number";
   return {
@@ -145,7 +150,7 @@ function noticeFields(
     subject: content.subject,
     bodyText: content.text,
     bodyHtml: content.html,
-    variables: JSON.stringify(formatted),
+    variables,
     sendAfter: input.sendAfter ?? null,
   };
 }
@@ -192,7 +197,7 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
     timeZone: safeTimeZone(shopRow?.timezone),
   });
   const content = renderContent(await resolveTemplate(db, shop, kind, locale, channel), kind, channel, formatted);
-  const fields = noticeFields(input, owner, { channel, recipient, name }, locale, content, formatted);
+  const fields = noticeFields(input, owner, { channel, recipient, name }, locale, content, JSON.stringify(formatted));
   const suppressedReason = fields.statusReason;
 
   try {
@@ -228,6 +233,8 @@ function validated(input: QueueNoticeInput): string {
 interface NewNotice {
   index: number;
   dedupeKey: string;
+  /** The same object for notices with the same content: it is stored once per insert. */
+  content: object;
   row: {
     kind: NoticeKind;
     customerId: string | null;
@@ -274,13 +281,16 @@ async function queueShopNotices(
   indexes: readonly number[],
   results: QueueNoticeResult[],
 ): Promise<void> {
+  const settings = await getShopSettings(db, shop);
+  // A key already taken is a duplicate even when its kind is off now (as queueNotice
+  // answers). Keys of kinds that are on are claimed by the insert itself (ON CONFLICT).
   const taken = new Map<string, number>();
   const dialect = await dialectOf(db);
-  for (const part of chunks([...new Set(indexes.map((index) => keys[index]!))]))
+  const turnedOff = indexes.filter((index) => !settings.noticeKinds[inputs[index]!.kind]);
+  for (const part of chunks([...new Set(turnedOff.map((index) => keys[index]!))]))
     for (const row of await db.$queryRaw<{ id: number | bigint; dedupeKey: string }[]>`
       SELECT "id", "dedupeKey" FROM "Notice" WHERE "shop" = ${shop} AND "dedupeKey" IN ${jsonSet(dialect, part, "text")}`)
       taken.set(row.dedupeKey, Number(row.id));
-  const settings = await getShopSettings(db, shop);
   const shopRow = await db.shop.findUnique({ where: { domain: shop } });
   const customerIds = [...new Set(indexes.flatMap((index) => inputs[index]!.customerId ?? []))];
   const customers = new Map<string, NonNullable<Awaited<ReturnType<Db["customer"]["findUnique"]>>>>();
@@ -289,8 +299,12 @@ async function queueShopNotices(
 
   const timeZone = safeTimeZone(shopRow?.timezone);
   const templates = new Map<string, ReturnType<typeof resolveTemplate>>();
-  const formattedCache = new Map<string, Record<string, string>>();
-  const rendered = new Map<string, ReturnType<typeof renderContent>>();
+  // Inputs with the same variables share their formatting and, per template, their
+  // content: a wave's anonymous signups are rendered once per language.
+  const shared = new Map<
+    string,
+    { formatted: Record<string, string>; variables: string; contents: Map<string, ReturnType<typeof renderContent>> }
+  >();
   const fresh = new Map<string, NewNotice>();
   const repeats: number[] = [];
   for (const index of indexes) {
@@ -317,25 +331,27 @@ async function queueShopNotices(
     values.customerName ??= name ?? (locale === "ja" ? "お客" : "there");
     values.shopName ??= settings.senderName ?? shopRow?.name ?? shop.replace(/\.myshopify\.com$/, "");
     const valuesKey = JSON.stringify([kind, locale, values]);
-    let formatted = formattedCache.get(valuesKey);
-    if (!formatted) {
-      formatted = formatVariables(values, variablesOf(kind), {
+    let same = shared.get(valuesKey);
+    if (!same) {
+      const formatted = formatVariables(values, variablesOf(kind), {
         locale,
         currency: shopRow?.currency ?? "JPY",
         timeZone,
       });
-      formattedCache.set(valuesKey, formatted);
+      same = { formatted, variables: JSON.stringify(formatted), contents: new Map() };
+      shared.set(valuesKey, same);
     }
     const templateKey = `${kind}|${locale}|${channel}`;
     let template = templates.get(templateKey);
     if (!template) templates.set(templateKey, (template = resolveTemplate(db, shop, kind, locale, channel)));
-    const contentKey = `${templateKey}|${JSON.stringify(formatted)}`;
-    let content = rendered.get(contentKey);
-    if (!content) rendered.set(contentKey, (content = renderContent(await template, kind, channel, formatted)));
+    let content = same.contents.get(templateKey);
+    if (!content)
+      same.contents.set(templateKey, (content = renderContent(await template, kind, channel, same.formatted)));
     fresh.set(dedupeKey, {
       index,
       dedupeKey,
-      row: noticeFields(input, owner, { channel, recipient, name }, locale, content, formatted),
+      content,
+      row: noticeFields(input, owner, { channel, recipient, name }, locale, content, same.variables),
     });
   }
 
@@ -376,15 +392,13 @@ async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]
   await db.$transaction(async (tx) => {
     for (const part of chunks(notices)) {
       const contents: string[][] = [];
-      const contentIndex = new Map<string, number>();
-      const rows = part.map(({ dedupeKey, row }) => {
-        const content = [row.subject ?? "", row.bodyText, row.bodyHtml ?? "", row.variables];
-        const key = JSON.stringify([row.subject === null, row.bodyHtml === null, ...content]);
-        let index = contentIndex.get(key);
+      const contentIndex = new Map<object, number>();
+      const rows = part.map(({ dedupeKey, row, content }) => {
+        let index = contentIndex.get(content);
         if (index === undefined) {
           index = contents.length;
-          contents.push(content);
-          contentIndex.set(key, index);
+          contents.push([row.subject ?? "", row.bodyText, row.bodyHtml ?? "", row.variables]);
+          contentIndex.set(content, index);
         }
         return [
           row.kind,
@@ -407,9 +421,7 @@ async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]
         ? Prisma.sql`json_each(${JSON.stringify(contents)}) AS "c"`
         : Prisma.sql`jsonb_array_elements(CAST(${JSON.stringify(contents)} AS jsonb)) WITH ORDINALITY AS "c"("value", "n")`;
       const contentKey = sqlite ? Prisma.sql`"c"."key"` : Prisma.sql`"c"."n" - 1`;
-      const inserted = await tx.$queryRaw<
-        { id: number | bigint; dedupeKey: string; status: string; statusReason: string | null }[]
-      >`
+      const inserted = await tx.$queryRaw<{ id: number | bigint; dedupeKey: string }[]>`
         INSERT INTO "Notice" ("shop", "kind", "dedupeKey", "customerId", "channel", "locale", "recipient", "recipientName",
           "status", "statusReason", "subject", "bodyText", "bodyHtml", "variables", "sendAfter", "createdAt", "updatedAt")
         SELECT ${shop}, "j"."value" ->> 0, "j"."value" ->> 1, "j"."value" ->> 2, "j"."value" ->> 3, "j"."value" ->> 4,
@@ -421,15 +433,19 @@ async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]
         FROM ${jsonRows(dialect, rows)} JOIN ${contentRows} ON ${contentKey} = CAST("j"."value" ->> 9 AS INTEGER)
         WHERE true
         ON CONFLICT ("shop", "dedupeKey") DO NOTHING
-        RETURNING "id", "dedupeKey", "status", "statusReason"`;
+        RETURNING "id", "dedupeKey"`;
       for (const row of inserted) ids.set(row.dedupeKey, Number(row.id));
       if (inserted.length === 0) continue;
+      const rowOf = new Map(part.map((notice) => [notice.dedupeKey, notice.row]));
       await tx.$executeRaw`
         INSERT INTO "NoticeEvent" ("shop", "noticeId", "status", "reason", "at")
         SELECT ${shop}, CAST("j"."value" ->> 0 AS INTEGER), "j"."value" ->> 1, "j"."value" ->> 2, ${at}
         FROM ${jsonRows(
           dialect,
-          inserted.map((row) => [Number(row.id), row.status, row.statusReason]),
+          inserted.map((row) => {
+            const notice = rowOf.get(row.dedupeKey)!;
+            return [Number(row.id), notice.status, notice.statusReason];
+          }),
         )}`;
     }
   });
