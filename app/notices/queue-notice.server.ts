@@ -379,9 +379,10 @@ async function queueShopNotices(
 
 /**
  * The notices and their first events in one transaction; the ids of the ones
- * inserted, by dedupe key. A wave's notices mostly share their content
- * (subject, bodies, variables): each distinct content travels once, and the
- * rows point at it, so the JSON stays small.
+ * inserted, by dedupe key. A wave's notices mostly share their content and
+ * kind, channel, language, status and time ("shapes"): each shape travels
+ * once, and a row carries only its own key, customer, address and shape, so
+ * the JSON (which costs Prisma per byte) stays small.
  */
 async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
@@ -391,46 +392,49 @@ async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]
   const sqlite = dialect === "sqlite";
   await db.$transaction(async (tx) => {
     for (const part of chunks(notices)) {
-      const contents: string[][] = [];
-      const contentIndex = new Map<object, number>();
+      const shapes: (string | number | null)[][] = [];
+      const shapeIndex = new Map<object, Map<string, number>>();
       const rows = part.map(({ dedupeKey, row, content }) => {
-        let index = contentIndex.get(content);
+        const sendAfter = jsonTimeText(dialect, row.sendAfter);
+        const key = JSON.stringify([row.kind, row.channel, row.locale, row.status, row.statusReason, sendAfter]);
+        let ofContent = shapeIndex.get(content);
+        if (!ofContent) shapeIndex.set(content, (ofContent = new Map()));
+        let index = ofContent.get(key);
         if (index === undefined) {
-          index = contents.length;
-          contents.push([row.subject ?? "", row.bodyText, row.bodyHtml ?? "", row.variables]);
-          contentIndex.set(content, index);
+          index = shapes.length;
+          shapes.push([
+            row.subject ?? "",
+            row.bodyText,
+            row.bodyHtml ?? "",
+            row.variables,
+            row.kind,
+            row.channel,
+            row.locale,
+            row.status,
+            row.statusReason,
+            sendAfter,
+            row.subject === null ? 1 : 0,
+            row.bodyHtml === null ? 1 : 0,
+          ]);
+          ofContent.set(key, index);
         }
-        return [
-          row.kind,
-          dedupeKey,
-          row.customerId,
-          row.channel,
-          row.locale,
-          row.recipient,
-          row.recipientName,
-          row.status,
-          row.statusReason,
-          index,
-          jsonTimeText(dialect, row.sendAfter),
-          row.subject === null ? 1 : 0,
-          row.bodyHtml === null ? 1 : 0,
-        ];
+        return [dedupeKey, row.customerId, row.recipient, row.recipientName, index];
       });
-      // "c": the contents, numbered from 0 (SQLite's json_each key; PostgreSQL's ordinality from 1).
-      const contentRows = sqlite
-        ? Prisma.sql`json_each(${JSON.stringify(contents)}) AS "c"`
-        : Prisma.sql`jsonb_array_elements(CAST(${JSON.stringify(contents)} AS jsonb)) WITH ORDINALITY AS "c"("value", "n")`;
-      const contentKey = sqlite ? Prisma.sql`"c"."key"` : Prisma.sql`"c"."n" - 1`;
+      // "s": the shapes, numbered from 0 (SQLite's json_each key; PostgreSQL's ordinality from 1).
+      const shapeRows = sqlite
+        ? Prisma.sql`json_each(${JSON.stringify(shapes)}) AS "s"`
+        : Prisma.sql`jsonb_array_elements(CAST(${JSON.stringify(shapes)} AS jsonb)) WITH ORDINALITY AS "s"("value", "n")`;
+      const shapeKey = sqlite ? Prisma.sql`"s"."key"` : Prisma.sql`"s"."n" - 1`;
       const inserted = await tx.$queryRaw<{ id: number | bigint; dedupeKey: string }[]>`
         INSERT INTO "Notice" ("shop", "kind", "dedupeKey", "customerId", "channel", "locale", "recipient", "recipientName",
           "status", "statusReason", "subject", "bodyText", "bodyHtml", "variables", "sendAfter", "createdAt", "updatedAt")
-        SELECT ${shop}, "j"."value" ->> 0, "j"."value" ->> 1, "j"."value" ->> 2, "j"."value" ->> 3, "j"."value" ->> 4,
-          "j"."value" ->> 5, "j"."value" ->> 6, "j"."value" ->> 7, "j"."value" ->> 8,
-          CASE WHEN CAST("j"."value" ->> 11 AS INTEGER) = 1 THEN NULL ELSE "c"."value" ->> 0 END,
-          "c"."value" ->> 1,
-          CASE WHEN CAST("j"."value" ->> 12 AS INTEGER) = 1 THEN NULL ELSE "c"."value" ->> 2 END,
-          "c"."value" ->> 3, ${jsonTime(dialect, 10)}, ${at}, ${at}
-        FROM ${jsonRows(dialect, rows)} JOIN ${contentRows} ON ${contentKey} = CAST("j"."value" ->> 9 AS INTEGER)
+        SELECT ${shop}, "s"."value" ->> 4, "j"."value" ->> 0, "j"."value" ->> 1, "s"."value" ->> 5, "s"."value" ->> 6,
+          "j"."value" ->> 2, "j"."value" ->> 3, "s"."value" ->> 7, "s"."value" ->> 8,
+          CASE WHEN CAST("s"."value" ->> 10 AS INTEGER) = 1 THEN NULL ELSE "s"."value" ->> 0 END,
+          "s"."value" ->> 1,
+          CASE WHEN CAST("s"."value" ->> 11 AS INTEGER) = 1 THEN NULL ELSE "s"."value" ->> 2 END,
+          "s"."value" ->> 3, ${jsonTime(dialect, 9, "s")}, ${at}, ${at}
+        FROM ${jsonRows(dialect, rows)} JOIN ${shapeRows} ON ${shapeKey} = CAST("j"."value" ->> 4 AS INTEGER)
         WHERE true
         ON CONFLICT ("shop", "dedupeKey") DO NOTHING
         RETURNING "id", "dedupeKey"`;

@@ -47,11 +47,10 @@ export function jsonTimeText(dialect: Dialect, at: Date | null): string | null {
   return dialect === "sqlite" ? at.toISOString().replace("Z", "+00:00") : at.toISOString();
 }
 
-/** Element `index` of each JSON row as a time column value. */
-export function jsonTime(dialect: Dialect, index: number): Prisma.Sql {
-  return dialect === "sqlite"
-    ? Prisma.sql`"j"."value" ->> ${Prisma.raw(String(index))}`
-    : Prisma.sql`CAST("j"."value" ->> ${Prisma.raw(String(index))} AS TIMESTAMP(3))`;
+/** Element `index` of each JSON row (of `jsonRows`, or another alias) as a time column value. */
+export function jsonTime(dialect: Dialect, index: number, alias = "j"): Prisma.Sql {
+  const element = Prisma.raw(`"${alias}"."value" ->> ${index}`);
+  return dialect === "sqlite" ? element : Prisma.sql`CAST(${element} AS TIMESTAMP(3))`;
 }
 
 /** Lists in pieces of at most `size` (SQLite binds at most 999 values a statement). */

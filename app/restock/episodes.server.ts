@@ -30,8 +30,10 @@ export async function* waitingPages(
   // a."shop" = s."shop" lets the probe use the (shop, subscriptionId) index.
   const untold = Prisma.sql`NOT EXISTS (SELECT 1 FROM "RestockAlert" a WHERE a."shop" = s."shop" AND a."subscriptionId" = s."id"
     AND (a."episodeId" = ${episodeId ?? -1} OR a."sentAt" >= s."createdAt"))`;
+  // Only what differs per subscriber: the rest is known from the WHERE (each value costs Prisma).
   const select = (after: Prisma.Sql, take: number) => db.$queryRaw<RestockSubscription[]>`
-    SELECT s.* FROM "RestockSubscription" s
+    SELECT s."id", s."productId", s."email", s."phone", s."smsConsent", s."locale", s."customerId", s."createdAt"
+    FROM "RestockSubscription" s
     WHERE s."shop" = ${shop} AND s."variantId" = ${variantId} AND s."unsubscribedAt" IS NULL AND ${after} AND ${untold}
     ORDER BY s."createdAt", s."id" LIMIT ${take}`;
   for (;;) {
@@ -47,7 +49,7 @@ export async function* waitingPages(
       }
     }
     if (page.length === 0) return;
-    page = page.map(normalise);
+    page = page.map((row) => normalise(row, shop, variantId));
     const last = page[page.length - 1]!;
     cursor = { createdAt: last.createdAt, id: last.id };
     yield page;
@@ -55,15 +57,20 @@ export async function* waitingPages(
   }
 }
 
-/** Raw rows as the model type (drivers differ in number and boolean types). */
-function normalise(row: RestockSubscription): RestockSubscription {
-  const date = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+/** A waiting subscriber's row as the model type (drivers differ in number and boolean types). */
+function normalise(row: RestockSubscription, shop: string, variantId: string): RestockSubscription {
   return {
-    ...row,
     id: Number(row.id),
+    shop,
+    variantId,
+    productId: row.productId,
+    email: row.email,
+    phone: row.phone,
     smsConsent: Boolean(row.smsConsent),
-    createdAt: date(row.createdAt),
-    unsubscribedAt: row.unsubscribedAt === null ? null : date(row.unsubscribedAt),
+    locale: row.locale,
+    customerId: row.customerId,
+    createdAt: row.createdAt instanceof Date ? row.createdAt : new Date(String(row.createdAt)),
+    unsubscribedAt: null,
   };
 }
 
