@@ -95,17 +95,36 @@ export async function redactCustomer(tx: Tx, event: ProjectableEvent): Promise<P
  */
 async function forgetMessages(tx: Tx, shop: string, footprint: CustomerFootprint): Promise<void> {
   const addresses = [...footprint.emails, ...footprint.phones];
-  await tx.notice.updateMany({
-    where: {
-      shop,
-      OR: [
-        { customerId: { in: footprint.customerIds } },
-        { orderId: { in: footprint.orderIds } },
-        { recipient: { in: addresses } },
-      ],
-    },
-    data: { recipient: null, recipientName: null, subject: null, bodyText: null, bodyHtml: null, variables: "{}" },
+  const theirs = {
+    shop,
+    OR: [
+      { customerId: { in: footprint.customerIds } },
+      { orderId: { in: footprint.orderIds } },
+      { recipient: { in: addresses } },
+    ],
+  };
+  const shared = await tx.notice.findMany({
+    where: { ...theirs, contentId: { not: null } },
+    select: { contentId: true },
+    distinct: ["contentId"],
   });
+  await tx.notice.updateMany({
+    where: theirs,
+    data: {
+      recipient: null,
+      recipientName: null,
+      subject: null,
+      bodyText: null,
+      bodyHtml: null,
+      variables: "{}",
+      contentId: null,
+    },
+  });
+  // Content they shared with others stays with the others; content only theirs goes.
+  for (const { contentId } of shared) {
+    if ((await tx.notice.count({ where: { shop, contentId } })) === 0)
+      await tx.noticeContent.deleteMany({ where: { shop, id: contentId! } });
+  }
   await tx.restockSubscription.deleteMany({
     where: {
       shop,

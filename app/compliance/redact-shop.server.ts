@@ -33,6 +33,7 @@ export const SHOP_OWNED_MODELS: Record<Prisma.ModelName, ShopOwnedModel> = {
   NoticeTemplate: { column: "shop", remove: (tx, shop) => tx.noticeTemplate.deleteMany({ where: { shop } }) },
   Notice: { column: "shop", remove: (tx, shop) => tx.notice.deleteMany({ where: { shop } }) },
   NoticeEvent: { column: "shop", remove: (tx, shop) => tx.noticeEvent.deleteMany({ where: { shop } }) },
+  NoticeContent: { column: "shop", remove: (tx, shop) => tx.noticeContent.deleteMany({ where: { shop } }) },
   NoticeDailyCount: { column: "shop", remove: (tx, shop) => tx.noticeDailyCount.deleteMany({ where: { shop } }) },
   Suppression: { column: "shop", remove: (tx, shop) => tx.suppression.deleteMany({ where: { shop } }) },
   DelayCase: { column: "shop", remove: (tx, shop) => tx.delayCase.deleteMany({ where: { shop } }) },

@@ -356,8 +356,13 @@ async function takeCapSlots(
 const toDate = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string | Date));
 const toText = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
-/** A Notice row from raw SQL (SQLite gives times as text): Prisma's model read costs ~4× more. */
+/**
+ * A Notice row from raw SQL (SQLite gives times as text): Prisma's model read
+ * costs ~4× more. Content shared through NoticeContent comes in as its
+ * `shared…` columns and stands in the notice's own.
+ */
 function noticeRowOf(row: Record<string, unknown>): NoticeRow {
+  const shared = row.contentId !== null && row.contentId !== undefined;
   return {
     id: Number(row.id),
     shop: String(row.shop),
@@ -371,10 +376,11 @@ function noticeRowOf(row: Record<string, unknown>): NoticeRow {
     recipientName: toText(row.recipientName),
     status: String(row.status),
     statusReason: toText(row.statusReason),
-    subject: toText(row.subject),
-    bodyText: toText(row.bodyText),
-    bodyHtml: toText(row.bodyHtml),
-    variables: String(row.variables ?? "{}"),
+    subject: toText(shared ? row.sharedSubject : row.subject),
+    bodyText: toText(shared ? row.sharedBodyText : row.bodyText),
+    bodyHtml: toText(shared ? row.sharedBodyHtml : row.bodyHtml),
+    variables: String((shared ? row.sharedVariables : row.variables) ?? "{}"),
+    contentId: shared ? Number(row.contentId) : null,
     attempts: Number(row.attempts ?? 0),
     sendAfter: toDate(row.sendAfter),
     sentAt: toDate(row.sentAt),
@@ -644,7 +650,10 @@ export async function deliverNotices(
   const rows = new Map<number, NoticeRow>();
   for (const part of chunks(ids))
     for (const row of await db.$queryRaw<Record<string, unknown>[]>`
-      SELECT * FROM "Notice" WHERE "id" IN ${jsonSet(dialect, part, "integer")}`) {
+      SELECT "n".*, "c"."subject" AS "sharedSubject", "c"."bodyText" AS "sharedBodyText",
+        "c"."bodyHtml" AS "sharedBodyHtml", "c"."variables" AS "sharedVariables"
+      FROM "Notice" "n" LEFT JOIN "NoticeContent" "c" ON "c"."id" = "n"."contentId"
+      WHERE "n"."id" IN ${jsonSet(dialect, part, "integer")}`) {
       const notice = noticeRowOf(row);
       rows.set(notice.id, notice);
     }

@@ -382,7 +382,9 @@ async function queueShopNotices(
  * inserted, by dedupe key. A wave's notices mostly share their content and
  * kind, channel, language, status and time ("shapes"): each shape travels
  * once, and a row carries only its own key, customer, address and shape, so
- * the JSON (which costs Prisma per byte) stays small.
+ * the JSON (which costs Prisma per byte) stays small. Content that several
+ * notices share is stored once, in NoticeContent (a 100,000-subscriber wave
+ * would otherwise write its bodies 100,000 times).
  */
 async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
@@ -392,6 +394,18 @@ async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]
   const sqlite = dialect === "sqlite";
   await db.$transaction(async (tx) => {
     for (const part of chunks(notices)) {
+      const sharers = new Map<object, number>();
+      for (const { content } of part) sharers.set(content, (sharers.get(content) ?? 0) + 1);
+      const sharedIds = new Map<object, number>();
+      for (const { content, row } of part) {
+        if (sharers.get(content)! < 2 || sharedIds.has(content)) continue;
+        const { subject, bodyText, bodyHtml, variables } = row;
+        const stored = await tx.noticeContent.create({
+          data: { shop, subject, bodyText, bodyHtml, variables },
+          select: { id: true },
+        });
+        sharedIds.set(content, stored.id);
+      }
       const shapes: (string | number | null)[][] = [];
       const shapeIndex = new Map<object, Map<string, number>>();
       const rows = part.map(({ dedupeKey, row, content }) => {
@@ -402,19 +416,22 @@ async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]
         let index = ofContent.get(key);
         if (index === undefined) {
           index = shapes.length;
+          const contentId = sharedIds.get(content) ?? null;
+          const inline = contentId === null;
           shapes.push([
-            row.subject ?? "",
-            row.bodyText,
-            row.bodyHtml ?? "",
-            row.variables,
+            inline ? (row.subject ?? "") : "",
+            inline ? row.bodyText : null,
+            inline ? (row.bodyHtml ?? "") : "",
+            inline ? row.variables : "{}",
             row.kind,
             row.channel,
             row.locale,
             row.status,
             row.statusReason,
             sendAfter,
-            row.subject === null ? 1 : 0,
-            row.bodyHtml === null ? 1 : 0,
+            inline && row.subject !== null ? 0 : 1,
+            inline && row.bodyHtml !== null ? 0 : 1,
+            contentId,
           ]);
           ofContent.set(key, index);
         }
@@ -427,18 +444,24 @@ async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]
       const shapeKey = sqlite ? Prisma.sql`"s"."key"` : Prisma.sql`"s"."n" - 1`;
       const inserted = await tx.$queryRaw<{ id: number | bigint; dedupeKey: string }[]>`
         INSERT INTO "Notice" ("shop", "kind", "dedupeKey", "customerId", "channel", "locale", "recipient", "recipientName",
-          "status", "statusReason", "subject", "bodyText", "bodyHtml", "variables", "sendAfter", "createdAt", "updatedAt")
+          "status", "statusReason", "subject", "bodyText", "bodyHtml", "variables", "contentId", "sendAfter", "createdAt", "updatedAt")
         SELECT ${shop}, "s"."value" ->> 4, "j"."value" ->> 0, "j"."value" ->> 1, "s"."value" ->> 5, "s"."value" ->> 6,
           "j"."value" ->> 2, "j"."value" ->> 3, "s"."value" ->> 7, "s"."value" ->> 8,
           CASE WHEN CAST("s"."value" ->> 10 AS INTEGER) = 1 THEN NULL ELSE "s"."value" ->> 0 END,
           "s"."value" ->> 1,
           CASE WHEN CAST("s"."value" ->> 11 AS INTEGER) = 1 THEN NULL ELSE "s"."value" ->> 2 END,
-          "s"."value" ->> 3, ${jsonTime(dialect, 9, "s")}, ${at}, ${at}
+          "s"."value" ->> 3, CAST("s"."value" ->> 12 AS INTEGER), ${jsonTime(dialect, 9, "s")}, ${at}, ${at}
         FROM ${jsonRows(dialect, rows)} JOIN ${shapeRows} ON ${shapeKey} = CAST("j"."value" ->> 4 AS INTEGER)
         WHERE true
         ON CONFLICT ("shop", "dedupeKey") DO NOTHING
         RETURNING "id", "dedupeKey"`;
       for (const row of inserted) ids.set(row.dedupeKey, Number(row.id));
+      if (sharedIds.size > 0 && inserted.length < part.length) {
+        // Keys taken meanwhile (a retried wave): content no new notice points at goes again.
+        const used = new Set(part.filter((notice) => ids.has(notice.dedupeKey)).map((notice) => notice.content));
+        const unused = [...sharedIds].filter(([content]) => !used.has(content)).map(([, id]) => id);
+        if (unused.length > 0) await tx.noticeContent.deleteMany({ where: { shop, id: { in: unused } } });
+      }
       if (inserted.length === 0) continue;
       const rowOf = new Map(part.map((notice) => [notice.dedupeKey, notice.row]));
       await tx.$executeRaw`

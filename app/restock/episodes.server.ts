@@ -9,8 +9,9 @@ import { chunks, dialectOf, jsonRows, timeValue } from "../notices/sql-json.serv
 import { variantStock, variantsFor } from "./stock.server.ts";
 import type { RestockEpisode, RestockNotify, RestockSubscription } from "./types.ts";
 
-// SQLite allows 999 bound parameters per statement: id lists stay well below.
-const PAGE = 500;
+// Subscribers per page: id lists travel as one JSON value, so a page is not
+// bound by SQLite's limit on parameters; larger pages mean fewer round trips.
+const PAGE = 1_000;
 const IN_FLIGHT = 4;
 export const DEFAULT_PER_UNIT = 3;
 

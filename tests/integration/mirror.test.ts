@@ -89,6 +89,7 @@ const SHOP_ROWS: Record<ModelName, (db: Db, shop: string) => Promise<object[]>> 
   Session: (db, shop) => db.session.findMany({ where: { shop } }),
   Shop: (db, shop) => db.shop.findMany({ where: { domain: shop } }),
   WebhookEvent: (db, shop) => db.webhookEvent.findMany({ where: { shop } }),
+  NoticeContent: (db, shop) => db.noticeContent.findMany({ where: { shop } }),
   Customer: (db, shop) => db.customer.findMany({ where: { shop } }),
   Order: (db, shop) => db.order.findMany({ where: { shop } }),
   LineItem: (db, shop) => db.lineItem.findMany({ where: { shop } }),
@@ -587,6 +588,23 @@ describeEachDatabase("mirror projections", (provider) => {
           bodyText: "Hello John Smith",
         },
       });
+      // Content stored once for two of John's notices (as a wave stores shared content).
+      const content = await db.noticeContent.create({
+        data: { shop: owner, subject: "Back in stock, John", bodyText: "Hello again John Smith" },
+      });
+      for (const n of [1, 2])
+        await db.notice.create({
+          data: {
+            shop: owner,
+            kind: "restock",
+            dedupeKey: `restock:1:${n}:1`,
+            customerId: ORDER_CUSTOMER_ID,
+            channel: "email",
+            locale: "en",
+            recipient: "john@example.com",
+            contentId: content.id,
+          },
+        });
       await db.restockSubscription.create({
         data: { shop: owner, variantId: "1", email: "john@example.com", phone: "555-625-1199", locale: "en" },
       });
@@ -633,6 +651,8 @@ describeEachDatabase("mirror projections", (provider) => {
     expect(await db.dataExport.count({ where: { shop } })).toBe(0);
     // The notice row stays (its dedupe key still blocks a resend), without them in it.
     expect(await db.notice.findFirstOrThrow({ where: { shop } })).toMatchObject({ recipient: null, bodyText: null });
+    expect(await db.notice.count({ where: { shop, contentId: { not: null } } })).toBe(0);
+    expect(await db.noticeContent.count({ where: { shop } })).toBe(0);
     expect(await db.restockSubscription.count({ where: { shop } })).toBe(0);
     expect(await snapshot(db, otherShop)).toEqual(otherBefore);
 

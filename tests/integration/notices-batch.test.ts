@@ -114,17 +114,26 @@ describeEachDatabase("notices in batches", (provider) => {
     expect(many[6]).toEqual({ status: "duplicate", noticeId: taken!.id });
     expect(many[7]).toEqual({ status: "duplicate", noticeId: (many[0] as { noticeId: number }).noticeId });
 
+    // Each notice as it will be sent: content stored once for several stands in the row's own.
+    const contents = new Map(
+      (await db.noticeContent.findMany({ where: { shop: SHOP } })).map(
+        ({ id, subject, bodyText, bodyHtml, variables }) => [id, { subject, bodyText, bodyHtml, variables }],
+      ),
+    );
     const rows = async (prefix: string) =>
       (
         await db.notice.findMany({
           where: { shop: SHOP, dedupeKey: { startsWith: `${prefix}-` } },
           orderBy: { id: "asc" },
         })
-      ).map(({ id: _id, dedupeKey, createdAt: _c, updatedAt: _u, ...row }) => ({
+      ).map(({ id: _id, dedupeKey, createdAt: _c, updatedAt: _u, contentId, ...row }) => ({
         ...row,
+        ...(contentId === null ? {} : contents.get(contentId)),
         key: dedupeKey.slice(prefix.length),
       }));
     expect(await rows("many")).toEqual(await rows("one"));
+    // The two anonymous Japanese signups' notices are identical but for the address: one stored content.
+    expect(contents.size).toBe(1);
     const events = await db.noticeEvent.findMany({
       where: { shop: SHOP, noticeId: (many[3] as { noticeId: number }).noticeId },
     });
@@ -183,6 +192,13 @@ describeEachDatabase("notices in batches", (provider) => {
     await sink.waitFor((message) => message.envelope.to.includes("twice@example.jp"));
     const received = (await sink.messages()).map((message) => message.envelope.to[0]).sort();
     expect(received).toEqual(["ok1@example.jp", "ok2@example.jp", "twice@example.jp"]);
+    // The batch's notices share one stored content; each mail carries it whole.
+    expect(await db.noticeContent.count({ where: { shop: SHOP } })).toBeGreaterThan(0);
+    for (const mail of await sink.messages()) {
+      expect(mail.subject).toContain("藍染めトートバッグ");
+      expect(mail.text).toContain("https://x.example/p");
+      expect(mail.html).toContain("藍染めトートバッグ");
+    }
     const ok = await db.notice.findUniqueOrThrow({ where: { id: ids[0]! } });
     expect(ok).toMatchObject({ status: "sent", attempts: 1, sentAt: NOON_JST });
     expect(ok.providerMessageId).toBe(`<notice-${ids[0]}.${SHOP}@kizuna.example.com>`);
@@ -248,7 +264,17 @@ describeEachDatabase("notices in batches", (provider) => {
     const queued = await db.notice.findMany({ where: { shop: SHOP, dedupeKey: { startsWith: "restock:v9:" } } });
     expect(queued).toHaveLength(1_200);
     expect(new Set(queued.map((notice) => notice.dedupeKey)).size).toBe(1_200);
-    expect(queued.every((notice) => notice.status === "queued" && notice.subject?.includes("Hinoki soap"))).toBe(true);
+    // The wave's content is stored once per language and batch, not once per notice.
+    const contents = new Map(
+      (await db.noticeContent.findMany({ where: { shop: SHOP } })).map((content) => [content.id, content]),
+    );
+    expect(queued.every((notice) => notice.contentId !== null && notice.bodyText === null)).toBe(true);
+    expect(new Set(queued.map((notice) => notice.contentId)).size).toBeLessThanOrEqual(6);
+    expect(
+      queued.every(
+        (notice) => notice.status === "queued" && contents.get(notice.contentId!)?.subject?.includes("Hinoki soap"),
+      ),
+    ).toBe(true);
     const jobs = await queue.getJobs(["prioritized", "waiting"]);
     const batched = jobs
       .filter((job) => job.name === SEND_NOTICES_JOB)
@@ -257,5 +283,20 @@ describeEachDatabase("notices in batches", (provider) => {
     // The same wave again (a retried job): the alerts are claimed, nothing new is queued.
     expect(await runWave(db, SHOP, episode!.id, notices.notify)).toMatchObject({ notified: 0 });
     expect(await db.notice.count({ where: { shop: SHOP, dedupeKey: { startsWith: "restock:v9:" } } })).toBe(1_200);
+    // Queued again directly (keys all taken): duplicates, and no stored content left behind.
+    const before = await db.noticeContent.count({ where: { shop: SHOP } });
+    const retried = await queueNotices(
+      db,
+      queued.slice(0, 3).map((notice) => ({
+        shop: SHOP,
+        kind: "restock" as const,
+        dedupeKey: notice.dedupeKey,
+        email: notice.recipient,
+        locale: notice.locale,
+        variables: { productTitle: "Hinoki soap" },
+      })),
+    );
+    expect(retried.map((result) => result.status)).toEqual(["duplicate", "duplicate", "duplicate"]);
+    expect(await db.noticeContent.count({ where: { shop: SHOP } })).toBe(before);
   });
 });
