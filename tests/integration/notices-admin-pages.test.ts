@@ -277,7 +277,15 @@ describe("settings and notices pages", () => {
     expect(await shoppers("?status=sent&page=2")).toEqual(Array.from({ length: 50 }, (_, i) => 69 - i));
     expect(await shoppers("?status=sent&page=3")).toEqual(Array.from({ length: 20 }, (_, i) => 19 - i));
     expect(await shoppers("?status=dead")).toEqual([]);
-    // A status it does not know is ignored (all statuses), not an error.
-    expect((await shoppers("?status=nonsense&page=abc")).length).toBe(50);
+    // A status it does not know is ignored (all statuses), not an error: the same first page as
+    // no filter. (The worker may still be queueing the seeded shop's delay notices, which then
+    // come first: compare two reads that agree.)
+    await expect
+      .poll(async () => {
+        const unfiltered = await shoppers("");
+        const unknown = await shoppers("?status=nonsense&page=abc");
+        return unknown.includes(119) && JSON.stringify(unknown) === JSON.stringify(unfiltered);
+      })
+      .toBe(true);
   });
 });
