@@ -8,6 +8,7 @@
 // for a million orders).
 import Database from "better-sqlite3";
 import type { Db } from "../db.server.ts";
+import { dialectOf } from "../notices/sql-json.server.ts";
 import type { FulfillmentOrderFacts, HoldFacts, OrderFacts, ParcelFacts, RuleContext } from "./rules.server.ts";
 import { isDelivered } from "./rules.server.ts";
 import type { DelayCaseRow } from "./sync-cases.server.ts";
@@ -21,20 +22,9 @@ export interface SqlRunner {
   close(): void;
 }
 
-const dialects = new WeakMap<object, SqlRunner["dialect"]>();
-
 /** Runs through the app's Prisma client (either database). */
 export async function prismaRunner(db: Db): Promise<SqlRunner> {
-  let dialect = dialects.get(db);
-  if (!dialect) {
-    try {
-      await db.$queryRawUnsafe("SELECT sqlite_version()");
-      dialect = "sqlite";
-    } catch {
-      dialect = "postgresql";
-    }
-    dialects.set(db, dialect);
-  }
+  const dialect = await dialectOf(db);
   return { dialect, all: (sql, params) => db.$queryRawUnsafe<Row[]>(sql, ...params), close: () => {} };
 }
 
