@@ -7,8 +7,10 @@ import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { providerOf, sqlitePath } from "../db.server.ts";
+import { PROJECT_ROOT } from "../project-root.server.ts";
 
-const MIGRATIONS_DIR = resolve(import.meta.dirname, "../../prisma/migrations");
+// From the project root: this module also runs bundled, from build/server and build/worker.
+const MIGRATIONS_DIR = join(PROJECT_ROOT, "prisma/migrations");
 
 export interface Migration {
   name: string;
