@@ -19,14 +19,27 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, "");
 }
 
+// Each client's provider, known from its URL when it is made: raw SQL asks
+// `dialectOf` instead of trying a statement and reading the error.
+const providers = new WeakMap<Db, DbProvider>();
+
 export function createDb(url: string): Db {
-  if (providerOf(url) === "postgresql") {
-    const client = new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
-    // The generated PostgreSQL client has the same model API; its type only
-    // differs in provider-specific extras the app does not use.
-    return client as unknown as Db;
-  }
-  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 10_000 }) });
+  const provider = providerOf(url);
+  const client =
+    provider === "postgresql"
+      ? // The generated PostgreSQL client has the same model API; its type only
+        // differs in provider-specific extras the app does not use.
+        (new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db)
+      : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 10_000 }) });
+  providers.set(client, provider);
+  return client;
+}
+
+/** Which database `db` talks to: the provider of the URL it was created from (no query is tried). */
+export function dialectOf(db: Db): DbProvider {
+  const provider = providers.get(db);
+  if (!provider) throw new Error("dialectOf: this Prisma client was not made by createDb, so its database is unknown");
+  return provider;
 }
 
 let instance: Db | undefined;

@@ -1,8 +1,8 @@
 // Evaluates one order (or a few) right after its webhooks were projected:
 // opens, updates and resolves its delay cases and says what changed, so the
 // caller can notify ("delay" on open, "delay_resolved" on resolve).
+import { chunks } from "../database/chunks.ts";
 import type { Db } from "../db.server.ts";
-import { MAX_IDS_PER_QUERY } from "./chunks.ts";
 import { loadRuleContext } from "./context.server.ts";
 import { factsOf, prismaRunner, readBatch, type OrderBatch } from "./facts.server.ts";
 import { evaluateFacts, type CaseDraft, type RuleContext } from "./rules.server.ts";
@@ -41,8 +41,7 @@ export async function evaluateOrdersWith(
 ): Promise<DelayChanges> {
   const changes = noChanges();
   const runner = await prismaRunner(db);
-  for (let index = 0; index < orderIds.length; index += MAX_IDS_PER_QUERY) {
-    const ids = orderIds.slice(index, index + MAX_IDS_PER_QUERY);
+  for (const ids of chunks(orderIds)) {
     await wakeSnoozed(db, shop, context.now, ids);
     const batch = await readBatch(runner, shop, { ids });
     // Cases of orders that are gone from the mirror are in no batch row: read them by id.

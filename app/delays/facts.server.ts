@@ -7,8 +7,7 @@
 // (no per-row adapter cost: the difference between ~28 s and ~12 s of reading
 // for a million orders).
 import Database from "better-sqlite3";
-import type { Db } from "../db.server.ts";
-import { dialectOf } from "../notices/sql-json.server.ts";
+import { dialectOf, type Db } from "../db.server.ts";
 import type { FulfillmentOrderFacts, HoldFacts, OrderFacts, ParcelFacts, RuleContext } from "./rules.server.ts";
 import { isDelivered } from "./rules.server.ts";
 import type { DelayCaseRow } from "./sync-cases.server.ts";
@@ -24,7 +23,7 @@ export interface SqlRunner {
 
 /** Runs through the app's Prisma client (either database). */
 export async function prismaRunner(db: Db): Promise<SqlRunner> {
-  const dialect = await dialectOf(db);
+  const dialect = dialectOf(db);
   return { dialect, all: (sql, params) => db.$queryRawUnsafe<Row[]>(sql, ...params), close: () => {} };
 }
 

@@ -3,9 +3,9 @@
 // case the app had resolved when the problem comes back, and resolves open
 // cases the rules no longer find (the parcel moved on or arrived). The unique
 // key (shop, orderId, subject, rule) makes re-evaluation idempotent.
+import { chunks, inChunks, MAX_IDS_PER_QUERY } from "../database/chunks.ts";
 import type { Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
-import { inChunks, MAX_IDS_PER_QUERY } from "./chunks.ts";
 import { prismaRunner, type SqlRunner } from "./facts.server.ts";
 import type { CaseDraft } from "./rules.server.ts";
 
@@ -172,14 +172,12 @@ export async function syncCases(
     ),
   ];
   const resolveIds = toResolve.map((row) => row.id);
-  const resolves = [];
-  for (let index = 0; index < resolveIds.length; index += MAX_IDS_PER_QUERY)
-    resolves.push(
-      db.delayCase.updateMany({
-        where: { id: { in: resolveIds.slice(index, index + MAX_IDS_PER_QUERY) }, status: { in: LIVE } },
-        data: { status: "resolved", resolvedAt: now },
-      }),
-    );
+  const resolves = chunks(resolveIds).map((ids) =>
+    db.delayCase.updateMany({
+      where: { id: { in: ids }, status: { in: LIVE } },
+      data: { status: "resolved", resolvedAt: now },
+    }),
+  );
   const results = await db.$transaction([...creates.map((create) => create.query), ...updates, ...resolves]);
   creates.forEach((create, index) => changes.opened.push(...create.rowsOf(results[index] as InsertedKey[])));
   const reopened = new Set(toReopen.map((change) => change.id));

@@ -2,9 +2,9 @@
 // destination region. A sample is written once per delivered parcel (minutes
 // from the fulfillment's creation to its DELIVERED scan); a group's percentile
 // only counts once it has enough samples (RuleSettings.likely_late.minSamples).
+import { chunks, inChunks } from "../database/chunks.ts";
 import type { Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
-import { inChunks } from "./chunks.ts";
 import { transitKey, type TransitGroup } from "./rules.server.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -59,11 +59,10 @@ export async function recordTransitSamples(db: Db, shop: string, samples: NewTra
   const fresh = samples.filter((sample) => sample.minutes >= 0 && !seen.has(sample.fulfillmentId));
   if (fresh.length === 0) return 0;
   const unique = [...new Map(fresh.map((sample) => [sample.fulfillmentId, sample])).values()];
-  const writes = [];
-  for (let index = 0; index < unique.length; index += 100)
-    writes.push(
-      db.transitSample.createMany({ data: unique.slice(index, index + 100).map((sample) => ({ shop, ...sample })) }),
-    );
+  // 100 rows of 6 values a statement stay under SQLite's 999 bound values.
+  const writes = chunks(unique, 100).map((part) =>
+    db.transitSample.createMany({ data: part.map((sample) => ({ shop, ...sample })) }),
+  );
   const count = (await db.$transaction(writes)).reduce((total, result) => total + result.count, 0);
   return count;
 }

@@ -1,6 +1,7 @@
 // How projections write: inside one transaction per event, and never letting
 // an older Shopify version overwrite a newer one (webhooks arrive out of order
 // and are retried for hours; see DESIGN.md "Contracts that must hold").
+import { isUniqueViolation } from "../database/errors.ts";
 import type { Db } from "../db.server.ts";
 import type { Prisma } from "../generated/prisma-sqlite/client.ts";
 
@@ -41,10 +42,6 @@ export async function keepNewest(write: VersionedWrite): Promise<boolean> {
   if (await write.exists()) return false;
   await write.create();
   return true;
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 export interface TransactionOptions {

@@ -3,8 +3,8 @@
 // the shop-local day, so two notices delivered at the same moment cannot both
 // pass a cap that has room for one. A send that fails gives its slot back.
 import { createHash } from "node:crypto";
+import { isUniqueViolation } from "../database/errors.ts";
 import type { Db } from "../db.server.ts";
-import { isUniqueViolation } from "../mirror/write.server.ts";
 import { localParts } from "./shop-time.ts";
 
 export interface CapSlot {

@@ -6,7 +6,9 @@
 // is delivered in batches): each check is one query for the whole batch, the
 // claim one conditional UPDATE … RETURNING, the results a few statements.
 import { UnrecoverableError } from "bullmq";
-import type { Db } from "../db.server.ts";
+import { chunks } from "../database/chunks.ts";
+import { jsonRows, jsonSet, timeValue, type Dialect } from "../database/sql-json.server.ts";
+import { dialectOf, type Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
 import { getShopSettings, type ShopSettingsView } from "../settings/shop-settings.server.ts";
 import { KINDS, NOTICE_KINDS, isNoticeKind, type NoticeChannel, type NoticeKind } from "./kinds.ts";
@@ -15,7 +17,6 @@ import { capSlotFor, releaseCapSlot, type CapSlot } from "./daily-cap.server.ts"
 import { escapeHtml } from "./template-language.ts";
 import { quietHoursEnd, safeTimeZone, startOfShopDay } from "./shop-time.ts";
 import { SmsSendError, type SmsProvider } from "./sms.server.ts";
-import { chunks, dialectOf, jsonRows, jsonSet, timeValue, type Dialect } from "./sql-json.server.ts";
 import { normalizeAddress, suppress, unsubscribeUrl } from "./suppression.server.ts";
 
 export interface DeliveryDeps {
@@ -456,7 +457,7 @@ async function deliverShopBatch(
   now: Date,
   outcomes: Map<number, DeliveryOutcome>,
 ): Promise<void> {
-  const dialect = await dialectOf(db);
+  const dialect = dialectOf(db);
   // Read once for the batch: the seller's settings and the shop as they are now.
   const settings = await getShopSettings(db, shop);
   const shopRow = await db.shop.findUnique({
@@ -646,7 +647,7 @@ export async function deliverNotices(
   const now = deps.now();
   const outcomes = new Map<number, DeliveryOutcome>();
   const ids = [...new Set(noticeIds)];
-  const dialect = await dialectOf(db);
+  const dialect = dialectOf(db);
   const rows = new Map<number, NoticeRow>();
   for (const part of chunks(ids))
     for (const row of await db.$queryRaw<Record<string, unknown>[]>`

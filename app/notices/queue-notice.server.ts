@@ -2,7 +2,10 @@
 // inserting the Notice row (unique per shop), renders the content in the
 // customer's language, and records `queued`. Delivery is a separate job
 // (enqueueNoticeDelivery), so a retried caller never sends twice.
-import type { Db } from "../db.server.ts";
+import { chunks } from "../database/chunks.ts";
+import { isUniqueViolation } from "../database/errors.ts";
+import { jsonRows, jsonSet, jsonTime, jsonTimeText, timeValue } from "../database/sql-json.server.ts";
+import { dialectOf, type Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
 import { getShopSettings } from "../settings/shop-settings.server.ts";
 import { formatVariables } from "./format-values.ts";
@@ -17,7 +20,6 @@ import {
 } from "./kinds.ts";
 import { renderContent, resolveTemplate } from "./render-notice.server.ts";
 import { safeTimeZone } from "./shop-time.ts";
-import { chunks, dialectOf, jsonRows, jsonSet, jsonTime, jsonTimeText, timeValue } from "./sql-json.server.ts";
 
 export type VariableValue = string | number | boolean | null | undefined;
 
@@ -51,13 +53,6 @@ export type QueueNoticeResult =
   | { status: "disabled"; reason: string };
 
 export class NoticeInputError extends Error {}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "P2002") return true;
-  const text = error instanceof Error ? error.message : String(error);
-  return /Unique constraint|UNIQUE constraint failed|duplicate key value/i.test(text);
-}
 
 function displayName(first: string | null | undefined, last: string | null | undefined, locale: NoticeLocale) {
   const parts = locale === "ja" ? [last, first] : [first];
@@ -285,7 +280,7 @@ async function queueShopNotices(
   // A key already taken is a duplicate even when its kind is off now (as queueNotice
   // answers). Keys of kinds that are on are claimed by the insert itself (ON CONFLICT).
   const taken = new Map<string, number>();
-  const dialect = await dialectOf(db);
+  const dialect = dialectOf(db);
   const turnedOff = indexes.filter((index) => !settings.noticeKinds[inputs[index]!.kind]);
   for (const part of chunks([...new Set(turnedOff.map((index) => keys[index]!))]))
     for (const row of await db.$queryRaw<{ id: number | bigint; dedupeKey: string }[]>`
@@ -389,7 +384,7 @@ async function queueShopNotices(
 async function insertNotices(db: Db, shop: string, notices: readonly NewNotice[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (notices.length === 0) return ids;
-  const dialect = await dialectOf(db);
+  const dialect = dialectOf(db);
   const at = timeValue(dialect, new Date());
   const sqlite = dialect === "sqlite";
   await db.$transaction(async (tx) => {

@@ -3,9 +3,10 @@
 // stock (available x ShopSettings.restockPerUnit), re-checking stock before
 // each wave. A subscriber is told at most once per episode: the RestockAlert
 // row (primary key episodeId + subscriptionId) is claimed before notify runs.
-import type { Db } from "../db.server.ts";
+import { chunks } from "../database/chunks.ts";
+import { jsonRows, timeValue } from "../database/sql-json.server.ts";
+import { dialectOf, type Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
-import { chunks, dialectOf, jsonRows, timeValue } from "../notices/sql-json.server.ts";
 import { variantStock, variantsFor } from "./stock.server.ts";
 import type { RestockEpisode, RestockNotify, RestockSubscription } from "./types.ts";
 
@@ -156,7 +157,7 @@ async function claim(
   now: Date,
 ): Promise<RestockSubscription[]> {
   if (subscriptions.length === 0) return [];
-  const dialect = await dialectOf(db);
+  const dialect = dialectOf(db);
   const won = new Set<number>();
   for (const part of chunks(subscriptions, 1_000)) {
     const inserted = await db.$queryRaw<{ subscriptionId: number | bigint }[]>`

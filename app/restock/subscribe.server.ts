@@ -1,8 +1,8 @@
 // A shopper asks to be told when a sold-out variant is back. One row per
 // shop + variant + email: a repeat signup updates phone, consent and locale.
 import { z } from "zod";
+import { isUniqueViolation } from "../database/errors.ts";
 import type { Db } from "../db.server.ts";
-import { isUniqueViolation } from "../mirror/write.server.ts";
 import { unsuppress } from "../notices/suppression.server.ts";
 import type { ShopperLocale } from "./messages.ts";
 import { toE164 } from "./phone.ts";

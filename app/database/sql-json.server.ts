@@ -3,30 +3,11 @@
 // (`"j"."value" ->> n`). A bound value costs Prisma far more than a row costs
 // the database (~0.07 ms a row for a multi-row VALUES list of 8 columns, ~0.4 ms
 // for createManyAndReturn), and SQLite binds at most 999 values a statement.
-import type { Db } from "../db.server.ts";
+import type { DbProvider } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
 
-export type Dialect = "sqlite" | "postgresql";
-
-const dialects = new WeakMap<object, Dialect>();
-
-/** Which database the client talks to (asked once per client). */
-export async function dialectOf(db: Db): Promise<Dialect> {
-  let dialect = dialects.get(db);
-  if (!dialect) {
-    try {
-      await db.$queryRawUnsafe("SELECT sqlite_version()");
-      dialect = "sqlite";
-    } catch (error) {
-      // Only PostgreSQL's "no such function" answer means PostgreSQL; anything else is an error.
-      const text = error instanceof Error ? error.message : String(error);
-      if (!/sqlite_version|42883|does not exist/i.test(text)) throw error;
-      dialect = "postgresql";
-    }
-    dialects.set(db, dialect);
-  }
-  return dialect;
-}
+/** The database a statement is written for: the client's provider (`dialectOf` in db.server.ts). */
+export type Dialect = DbProvider;
 
 /** `values` (one JSON array, one bound value) as rows `"j"."value"`, for FROM. */
 export function jsonRows(dialect: Dialect, values: readonly unknown[]): Prisma.Sql {
@@ -51,13 +32,6 @@ export function jsonTimeText(dialect: Dialect, at: Date | null): string | null {
 export function jsonTime(dialect: Dialect, index: number, alias = "j"): Prisma.Sql {
   const element = Prisma.raw(`"${alias}"."value" ->> ${index}`);
   return dialect === "sqlite" ? element : Prisma.sql`CAST(${element} AS TIMESTAMP(3))`;
-}
-
-/** Lists in pieces of at most `size` (SQLite binds at most 999 values a statement). */
-export function chunks<T>(items: readonly T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
-  return out;
 }
 
 /** `values` (one bound JSON array) as a set for `IN (…)`: `"id" IN ${jsonSet(dialect, ids, "integer")}`. */
