@@ -12,7 +12,7 @@ import { dialectOf, type Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
 import { getShopSettings, type ShopSettingsView } from "../settings/shop-settings.server.ts";
 import { KINDS, NOTICE_KINDS, isNoticeKind, type NoticeChannel, type NoticeKind } from "./kinds.ts";
-import { HeaderInjectionError, type Mailer } from "./mailer.server.ts";
+import { HeaderInjectionError, senderDisplayName, type Mailer } from "./mailer.server.ts";
 import { capSlotFor, releaseCapSlot, type CapSlot } from "./daily-cap.server.ts";
 import { escapeHtml } from "./template-language.ts";
 import { quietHoursEnd, safeTimeZone, startOfShopDay } from "./shop-time.ts";
@@ -27,11 +27,11 @@ export interface DeliveryDeps {
   publicUrl: string;
   /** Signs unsubscribe links (the app secret). */
   secret: string;
-  /** From address when the seller has set none (MAIL_FROM); else no-reply at the app's host. */
+  /** The From address of every notice (MAIL_FROM); else no-reply at the app's host. The seller's address is Reply-To. */
   senderAddress?: string;
 }
 
-/** The From address when neither the seller nor MAIL_FROM set one: no-reply at the app's host (a dotless local host gets .localdomain, so the address is valid). */
+/** The From address of notices: MAIL_FROM, else no-reply at the app's host (a dotless local host gets .localdomain, so the address is valid). */
 export function defaultSenderAddress(publicUrl: string, configured?: string): string {
   if (configured) return configured;
   const host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, "");
@@ -189,8 +189,13 @@ const CHANNELS: Record<NoticeChannel, ChannelAdapter> = {
     consent: emailConsent,
     async send(outgoing) {
       const { notice, settings, shop, deps, kind } = outgoing;
-      const fromName = settings.senderName ?? shop?.name ?? notice.shop.replace(/\.myshopify\.com$/, "");
-      const fromAddress = settings.senderEmail ?? defaultSenderAddress(deps.publicUrl, deps.senderAddress);
+      // From is always the app's own sender (a domain whose SPF/DKIM it controls: a
+      // seller's address as From fails strict DMARC); the shop shows as its display
+      // name, and replies reach the seller through Reply-To.
+      const fromName = senderDisplayName(
+        settings.senderName ?? shop?.name ?? notice.shop.replace(/\.myshopify\.com$/, ""),
+      );
+      const fromAddress = defaultSenderAddress(deps.publicUrl, deps.senderAddress);
       const replyTo = settings.senderEmail ?? shop?.email ?? null;
       let text = notice.bodyText ?? "";
       let html = notice.bodyHtml ?? "";

@@ -90,13 +90,30 @@ export function encodeHeaderText(text: string): string {
   return words.map((word) => `=?UTF-8?B?${Buffer.from(word).toString("base64")}?=`).join("\r\n ");
 }
 
+/**
+ * A name as a From display name: a shop's name is the seller's free text, so
+ * line breaks and other control characters become spaces (they could start a
+ * new header), runs of space fold, and it is cut to 64 characters. Quotes and
+ * commas stay: mailbox() quotes or encodes them.
+ */
+export function senderDisplayName(name: string): string {
+  const flat = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return [...flat].slice(0, 64).join("").trim();
+}
+
 function mailbox(address: string, name?: string | null): string {
   if (!name) return address;
-  const shown = PRINTABLE_ASCII.test(name)
-    ? SPECIALS.test(name)
-      ? `"${name.replace(/(["\\])/g, "\\$1")}"`
-      : name
-    : encodeHeaderText(name);
+  // A printable ASCII name that looks like an encoded word is encoded too, so it is shown as written.
+  const shown =
+    PRINTABLE_ASCII.test(name) && !name.includes("=?")
+      ? SPECIALS.test(name)
+        ? `"${name.replace(/(["\\])/g, "\\$1")}"`
+        : name
+      : encodeHeaderText(name);
   return `${shown} <${address}>`;
 }
 
