@@ -6,6 +6,10 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server.ts";
 
+// The web process (server/index.ts) takes its app modules from this build, not
+// from its own imports: one copy of each (one Prisma client, one queue handle).
+export { EnvError, startWebProcess, type WebProcess } from "./web-process.server.ts";
+
 export const streamTimeout = 5000;
 
 export default async function handleRequest(

@@ -1,7 +1,10 @@
 // The environment, validated once. Every module reads configuration from here,
 // never from process.env directly, so a bad value fails at start with a message
-// that names it.
+// that names it. An empty value (`NAME=` in an env file) counts as unset.
 import { z } from "zod";
+
+/** Where the sandbox's mail sink listens: the SMTP default outside production only. */
+export const SANDBOX_SMTP_URL = "smtp://127.0.0.1:2525";
 
 const schema = z.object({
   SHOPIFY_API_KEY: z
@@ -35,17 +38,28 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_.-]+$/, "may hold letters, digits, _ . - only")
     .default("kizuna"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  // Overrides the Admin API origin (https://<shop>) — only the sandbox sets it.
-  SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
+  // Overrides the Admin API origin (https://<shop>), where the shop's access
+  // token is sent: only the sandbox's emulator, on this machine.
+  SHOPIFY_ADMIN_API_ORIGIN: z.string().url("must be a URL such as http://127.0.0.1:4000").optional(),
   // How long a worker may hold a job before another worker takes it over (ms).
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Notices by email. Required in production: its default is the sandbox's mail sink.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, "must look like smtp://host:port or smtps://user:pass@host:465")
+    .optional(),
+  // Notices by SMS, through a Twilio-compatible API: all four or none (none = SMS off).
+  SMS_API_URL: z.string().url("must be a URL such as https://api.twilio.com").optional(),
+  SMS_ACCOUNT_SID: z.string().optional(),
+  SMS_AUTH_TOKEN: z.string().optional(),
+  SMS_FROM: z.string().optional(),
+  // Reverse proxies in front of the app whose X-Forwarded-For entry is trusted
+  // (0: the client is the socket's address).
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   // From address of notices when the seller has set no sender email (default no-reply@<app host>).
-  MAIL_FROM: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.string().email("must be an address such as notices@kizuna.example.com").optional(),
-  ),
+  MAIL_FROM: z.string().email("must be an address such as notices@kizuna.example.com").optional(),
   // Local stand-ins for Shopify (sandbox/): admin host, App Bridge, Admin API. Only
   // for a local app URL, so a public deployment can never turn it on.
   SHOPIFY_SANDBOX: z.enum(["0", "1"], { message: "must be 1 (on) or 0 (off)" }).default("0"),
@@ -63,38 +77,83 @@ export function isLocalUrl(url: string): boolean {
   }
 }
 
-// The sandbox receives the app's client secret (token exchange) and issues
-// session tokens: it may only run with the app and the sandbox on this machine.
-const appSchema = schema.superRefine((value, context) => {
-  if (value.SHOPIFY_SANDBOX !== "1") return;
-  if (!isLocalUrl(value.SHOPIFY_APP_URL)) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ["SHOPIFY_SANDBOX"],
-      message: `is 1, which needs a local SHOPIFY_APP_URL (localhost or 127.0.0.1), not ${value.SHOPIFY_APP_URL}: the sandbox never runs in a public deployment`,
-    });
-  }
-  if (!value.SHOPIFY_SANDBOX_ORIGIN) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ["SHOPIFY_SANDBOX_ORIGIN"],
-      message: "is required when SHOPIFY_SANDBOX=1 (where the sandbox listens, e.g. http://127.0.0.1:4000)",
-    });
-  } else if (!isLocalUrl(value.SHOPIFY_SANDBOX_ORIGIN)) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ["SHOPIFY_SANDBOX_ORIGIN"],
-      message: "must be a local URL (localhost or 127.0.0.1): the app sends its client secret there",
-    });
-  }
-});
+const SMS_KEYS = ["SMS_API_URL", "SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM"] as const;
 
-export type Env = z.infer<typeof schema>;
+// Values that only make sense with the sandbox (SHOPIFY_SANDBOX=1): refused
+// without it, so a public deployment cannot send a shop's token or the app's
+// secret to another host.
+const SANDBOX_ONLY = ["SHOPIFY_SANDBOX_ORIGIN", "SHOPIFY_ADMIN_API_ORIGIN"] as const;
+
+const appSchema = schema
+  .superRefine((value, context) => {
+    const issue = (path: string, message: string) =>
+      context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+    const sandbox = value.SHOPIFY_SANDBOX === "1";
+    if (!sandbox) {
+      for (const key of SANDBOX_ONLY) {
+        if (value[key]) issue(key, "is only for the sandbox (SHOPIFY_SANDBOX=1 with a local app URL): unset it");
+      }
+      if (value.NODE_ENV === "production" && !value.SMTP_URL) {
+        issue(
+          "SMTP_URL",
+          "is required in production (the mail server notices are sent through, e.g. smtps://user:pass@smtp.example.com:465)",
+        );
+      }
+    } else {
+      // The sandbox receives the app's client secret (token exchange) and issues
+      // session tokens: it may only run with the app and the sandbox on this machine.
+      if (!isLocalUrl(value.SHOPIFY_APP_URL)) {
+        issue(
+          "SHOPIFY_SANDBOX",
+          `is 1, which needs a local SHOPIFY_APP_URL (localhost or 127.0.0.1), not ${value.SHOPIFY_APP_URL}: the sandbox never runs in a public deployment`,
+        );
+      }
+      if (!value.SHOPIFY_SANDBOX_ORIGIN) {
+        issue(
+          "SHOPIFY_SANDBOX_ORIGIN",
+          "is required when SHOPIFY_SANDBOX=1 (where the sandbox listens, e.g. http://127.0.0.1:4000)",
+        );
+      } else if (!isLocalUrl(value.SHOPIFY_SANDBOX_ORIGIN)) {
+        issue(
+          "SHOPIFY_SANDBOX_ORIGIN",
+          "must be a local URL (localhost or 127.0.0.1): the app sends its client secret there",
+        );
+      }
+      if (value.SHOPIFY_ADMIN_API_ORIGIN && !isLocalUrl(value.SHOPIFY_ADMIN_API_ORIGIN)) {
+        issue(
+          "SHOPIFY_ADMIN_API_ORIGIN",
+          "must be a local URL (localhost or 127.0.0.1): the shop's access token is sent there",
+        );
+      }
+    }
+    const sms = SMS_KEYS.filter((key) => value[key]);
+    if (sms.length > 0 && sms.length < SMS_KEYS.length) {
+      for (const key of SMS_KEYS.filter((key) => !value[key])) {
+        issue(key, `is required when any SMS_* variable is set (set all four, or none to turn SMS off)`);
+      }
+    }
+    if (value.SMS_API_URL && !value.SMS_API_URL.startsWith("https://") && !isLocalUrl(value.SMS_API_URL)) {
+      issue("SMS_API_URL", "must be an https:// URL (the SMS auth token is sent there), or a local one");
+    }
+  })
+  .transform((value) => ({
+    ...value,
+    SMTP_URL: value.SMTP_URL ?? SANDBOX_SMTP_URL,
+  }));
+
+export type Env = z.output<typeof appSchema>;
 
 export class EnvError extends Error {}
 
+/** `NAME=` (as env files and .env.example write an unset value) is the same as no NAME. */
+function withoutEmpty(source: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = appSchema.safeParse(source);
+  const result = appSchema.safeParse(withoutEmpty(source));
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")} ${issue.message}`);
   throw new EnvError(`Kizuna cannot start: the environment is not valid.\n${lines.join("\n")}\nSee .env.example.`);
@@ -105,7 +164,7 @@ export type StorageEnv = z.infer<typeof storageSchema>;
 
 /** Only what the ops CLI and migrations need (no Shopify credentials). */
 export function storageEnv(source: Record<string, string | undefined> = process.env): StorageEnv {
-  const result = storageSchema.safeParse(source);
+  const result = storageSchema.safeParse(withoutEmpty(source));
   if (result.success) return result.data;
   throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("\n"));
 }
@@ -116,4 +175,22 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** The SMS provider's settings, or null when SMS is off (no SMS_* set; parseEnv refuses a partial set). */
+export function smsSettings(config: Env = env()): {
+  baseUrl: string;
+  accountSid: string;
+  authToken: string;
+  from: string;
+} | null {
+  const { SMS_API_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM } = config;
+  if (!SMS_API_URL || !SMS_ACCOUNT_SID || !SMS_AUTH_TOKEN || !SMS_FROM) return null;
+  return { baseUrl: SMS_API_URL, accountSid: SMS_ACCOUNT_SID, authToken: SMS_AUTH_TOKEN, from: SMS_FROM };
+}
+
+/** Where Admin API calls for a shop go: https://<shop> (undefined), or the sandbox's emulator in sandbox mode only. */
+export function adminApiOrigin(config: Env = env()): string | undefined {
+  if (config.SHOPIFY_SANDBOX !== "1" || !config.SHOPIFY_ADMIN_API_ORIGIN) return undefined;
+  return isLocalUrl(config.SHOPIFY_ADMIN_API_ORIGIN) ? config.SHOPIFY_ADMIN_API_ORIGIN : undefined;
 }

@@ -54,7 +54,14 @@ module.exports = { Prisma, PrismaClient, default: { Prisma } };
 }
 
 function main() {
-  if (!existsSync(join(root, "node_modules/prisma"))) return; // production install without dev tools
+  // A production install (`npm ci --omit=dev`) has no prisma CLI and needs no
+  // generated client (the build bundles it), but the session storage still
+  // loads @prisma/client's default entry.
+  if (!existsSync(join(root, "node_modules/prisma"))) {
+    if (existsSync(join(root, "node_modules/@prisma/client"))) writeDefaultClientEntry();
+    console.log("prepare: production install (no prisma CLI): Prisma clients come with the build");
+    return;
+  }
   const text = readFileSync(source, "utf8");
   const pg = postgresSchema(text);
   if (pg === text || !pg.includes("prisma-pg")) throw new Error("prepare: could not derive the PostgreSQL schema");

@@ -2,7 +2,7 @@
 // request/response conversion on the hot path — docs/decisions/0003) and
 // everything else handed to `pages` (the Remix app).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
-import { MAX_BODY_BYTES, type WebhookReceiver } from "../app/webhooks/receive-webhook.server.ts";
+import type { WebhookReceiver } from "../app/webhooks/receive-webhook.server.ts";
 import { BodyTooLarge, readBody } from "./http.ts";
 
 export function isWebhookRequest(request: IncomingMessage): boolean {
@@ -10,12 +10,18 @@ export function isWebhookRequest(request: IncomingMessage): boolean {
   return request.method === "POST" && (path === "/webhooks" || path?.startsWith("/webhooks/") === true);
 }
 
-export function webhookHandler(receiver: WebhookReceiver, log: (error: unknown) => void = console.error) {
+export interface WebhookPath {
+  receiver: WebhookReceiver;
+  /** Larger bodies answer 413 without being read. */
+  maxBodyBytes: number;
+}
+
+export function webhookHandler({ receiver, maxBodyBytes }: WebhookPath, log: (error: unknown) => void = console.error) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let status: number;
     let message: string;
     try {
-      const body = await readBody(request, MAX_BODY_BYTES);
+      const body = await readBody(request, maxBodyBytes);
       ({ status, message } = await receiver.receive({
         body,
         header: (name) => {
@@ -46,8 +52,10 @@ const notFound: RequestListener = (_request, response) => {
   response.end("not found");
 };
 
-export function createAppServer(receiver: WebhookReceiver, pages: RequestListener = notFound): Server {
-  const onWebhook = webhookHandler(receiver);
+// The app's modules come in as values (webhooks), never as imports: the web
+// process loads them from the Remix build, once (see app/web-process.server.ts).
+export function createAppServer(webhooks: WebhookPath, pages: RequestListener = notFound): Server {
+  const onWebhook = webhookHandler(webhooks);
   const server = createServer((request, response) => {
     if (isWebhookRequest(request)) void onWebhook(request, response);
     else pages(request, response);

@@ -1,50 +1,56 @@
-// The web process (`npm run start`): Remix pages and the webhook fast path.
+// The web process (`npm run start`, built to build/web/index.js): Remix pages
+// and the webhook fast path. It imports no app module itself: the app (the
+// environment, migrations, the webhook receiver) comes from the Remix server
+// build, so each app module — the Prisma client among them — is loaded once.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { env, EnvError } from "../app/env.server.ts";
-import { migrate } from "../app/database/migrate.server.ts";
-import { webhookReceiver } from "../app/webhooks/receiver.server.ts";
-import { webhookQueue } from "../app/jobs/queues.server.ts";
-import { disconnectDb } from "../app/db.server.ts";
+import type * as AppEntry from "../app/entry.server.tsx";
+import { PROJECT_ROOT } from "../app/project-root.server.ts";
 import { closeServer, createAppServer } from "./app-server.ts";
 
-const BUILD = resolve(import.meta.dirname, "../build/server/index.js");
+const BUILD = join(PROJECT_ROOT, "build/server/index.js");
+const CLIENT = join(PROJECT_ROOT, "build/client");
 
-async function remixPages(mode: string) {
+type App = Pick<typeof AppEntry, "startWebProcess" | "EnvError">;
+
+async function loadBuild(): Promise<{ build: ServerBuild; app: App }> {
   if (!existsSync(BUILD)) throw new Error("No build found: run `npm run build` first.");
   const build = (await import(pathToFileURL(BUILD).href)) as ServerBuild;
-  const app = express();
-  app.disable("x-powered-by");
-  app.use(compression());
-  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("build/client", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode }));
-  return app;
+  return { build, app: build.entry.module as unknown as App };
 }
 
+function remixPages(build: ServerBuild, mode: string) {
+  const pages = express();
+  pages.disable("x-powered-by");
+  pages.use(compression());
+  pages.use("/assets", express.static(join(CLIENT, "assets"), { immutable: true, maxAge: "1y" }));
+  pages.use(express.static(CLIENT, { maxAge: "1h" }));
+  pages.all("*", createRequestHandler({ build, mode }));
+  return pages;
+}
+
+let app: App | undefined;
 try {
-  const config = env();
-  await migrate(config.DATABASE_URL);
-  const server = createAppServer(webhookReceiver(), await remixPages(config.NODE_ENV));
-  await new Promise<void>((done) => server.listen(config.PORT, done));
-  console.log(`web: listening on http://localhost:${config.PORT} (app URL ${config.SHOPIFY_APP_URL})`);
+  const loaded = await loadBuild();
+  app = loaded.app;
+  const web = await app.startWebProcess();
+  const server = createAppServer(web, remixPages(loaded.build, web.config.NODE_ENV));
+  await new Promise<void>((done) => server.listen(web.config.PORT, done));
+  console.log(`web: listening on http://localhost:${web.config.PORT} (app URL ${web.config.SHOPIFY_APP_URL})`);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       closeServer(server)
-        .then(() => webhookReceiver().store.drain())
-        .then(() => webhookReceiver().sink.close())
-        .then(() => webhookQueue().close())
-        .then(disconnectDb)
+        .then(() => web.stop())
         .then(() => process.exit(0))
         .catch(() => process.exit(1));
     });
   }
 } catch (error) {
-  console.error(error instanceof EnvError ? error.message : error);
+  console.error(app && error instanceof app.EnvError ? error.message : error);
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 // The real delivery dependencies for web and worker: SMTP from SMTP_URL, SMS
-// from SMS_* (absent = SMS off), links and signatures from the app's env.
+// from SMS_* (absent = SMS off), links and signatures — all from env.server.ts.
 import { env } from "../env.server.ts";
 import type { DeliveryDeps } from "./deliver-notice.server.ts";
 import { createSmtpMailer, type Mailer } from "./mailer.server.ts";
@@ -8,17 +8,18 @@ import { smsProviderFromEnv } from "./sms.server.ts";
 let mailer: Mailer | undefined;
 
 export function sharedMailer(): Mailer {
-  mailer ??= createSmtpMailer();
+  mailer ??= createSmtpMailer(env().SMTP_URL);
   return mailer;
 }
 
 export function deliveryDepsFromEnv(): DeliveryDeps {
+  const config = env();
   return {
     mailer: sharedMailer(),
-    sms: smsProviderFromEnv(),
+    sms: smsProviderFromEnv(config),
     now: () => new Date(),
-    publicUrl: env().SHOPIFY_APP_URL,
-    secret: env().SHOPIFY_API_SECRET,
-    senderAddress: env().MAIL_FROM,
+    publicUrl: config.SHOPIFY_APP_URL,
+    secret: config.SHOPIFY_API_SECRET,
+    senderAddress: config.MAIL_FROM,
   };
 }

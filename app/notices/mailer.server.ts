@@ -6,7 +6,7 @@
 // (an address outside ASCII) goes through the composer.
 import { randomBytes } from "node:crypto";
 import MailComposer from "nodemailer/lib/mail-composer";
-import { z } from "zod";
+import { env } from "../env.server.ts";
 import { createSmtpPool, type SmtpEnvelope } from "./smtp-pool.server.ts";
 
 export interface MailMessage {
@@ -49,21 +49,6 @@ export function assertSafeHeaders(message: MailMessage): void {
   for (const [field, value] of fields) if (value && LINE_BREAK.test(value)) throw new HeaderInjectionError(field);
   if (!ADDRESS.test(message.from.address)) throw new Error(`Sender address "${message.from.address}" is not valid.`);
   if (!ADDRESS.test(message.to.address)) throw new Error(`Recipient address "${message.to.address}" is not valid.`);
-}
-
-const SmtpUrl = z
-  .string()
-  .default("smtp://127.0.0.1:2525")
-  .refine(
-    (value) => /^smtps?:\/\/[^/\s]+/.test(value),
-    "SMTP_URL must look like smtp://host:port or smtps://user:pass@host:465",
-  );
-
-/** SMTP_URL from the environment (default smtp://127.0.0.1:2525, the sandbox's mail sink). */
-export function smtpUrlFromEnv(source: Record<string, string | undefined> = process.env): string {
-  const parsed = SmtpUrl.safeParse(source.SMTP_URL || undefined);
-  if (!parsed.success) throw new Error(`Kizuna cannot send email: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
 }
 
 /** SMTP connections a mailer keeps open: sends beyond that wait their turn. */
@@ -182,7 +167,8 @@ async function composed(message: MailMessage, messageId: string): Promise<{ enve
   return { envelope: { from: envelope.from || message.from.address, to: envelope.to }, raw };
 }
 
-export function createSmtpMailer(url: string = smtpUrlFromEnv(), options: { connections?: number } = {}): Mailer {
+// SMTP_URL is read and checked in env.server.ts, with the rest of the configuration.
+export function createSmtpMailer(url: string = env().SMTP_URL, options: { connections?: number } = {}): Mailer {
   const pool = createSmtpPool(url, {
     connections: options.connections ?? SMTP_POOL_CONNECTIONS,
     // A connection is replaced after this many messages, and closed after 5 s without one.

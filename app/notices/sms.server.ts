@@ -1,5 +1,5 @@
 // The SMS channel: one small interface, one Twilio-compatible REST implementation.
-import { z } from "zod";
+import { env, smsSettings, type Env } from "../env.server.ts";
 
 export interface SmsMessage {
   to: string;
@@ -55,38 +55,8 @@ export function createTwilioSms(config: TwilioConfig): SmsProvider {
   };
 }
 
-const SmsEnv = z.object({
-  SMS_API_URL: z
-    .string({ required_error: "SMS_API_URL is required when any SMS_* variable is set" })
-    .url("SMS_API_URL must be a URL such as https://api.twilio.com"),
-  SMS_ACCOUNT_SID: z
-    .string({ required_error: "SMS_ACCOUNT_SID is required when any SMS_* variable is set" })
-    .min(1, "SMS_ACCOUNT_SID must not be empty"),
-  SMS_AUTH_TOKEN: z
-    .string({ required_error: "SMS_AUTH_TOKEN is required when any SMS_* variable is set" })
-    .min(1, "SMS_AUTH_TOKEN must not be empty"),
-  SMS_FROM: z
-    .string({ required_error: "SMS_FROM is required when any SMS_* variable is set" })
-    .min(1, "SMS_FROM must not be empty (a number like +15005550006 or a sender ID)"),
-});
-
-/** The Twilio config from SMS_API_URL/SMS_ACCOUNT_SID/SMS_AUTH_TOKEN/SMS_FROM, or null (SMS off) when none is set. */
-export function smsConfigFromEnv(source: Record<string, string | undefined> = process.env): TwilioConfig | null {
-  const keys = ["SMS_API_URL", "SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM"] as const;
-  if (keys.every((key) => !source[key])) return null;
-  const parsed = SmsEnv.safeParse(source);
-  if (!parsed.success) {
-    throw new Error(`Kizuna cannot send SMS: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
-  }
-  return {
-    baseUrl: parsed.data.SMS_API_URL,
-    accountSid: parsed.data.SMS_ACCOUNT_SID,
-    authToken: parsed.data.SMS_AUTH_TOKEN,
-    from: parsed.data.SMS_FROM,
-  };
-}
-
-export function smsProviderFromEnv(source: Record<string, string | undefined> = process.env): SmsProvider | null {
-  const config = smsConfigFromEnv(source);
-  return config ? createTwilioSms(config) : null;
+/** The SMS provider from the environment (SMS_* in env.server.ts), or null when SMS is off. */
+export function smsProviderFromEnv(config: Env = env()): SmsProvider | null {
+  const settings = smsSettings(config);
+  return settings ? createTwilioSms(settings) : null;
 }

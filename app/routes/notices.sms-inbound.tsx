@@ -4,9 +4,8 @@
 // STOP / 停止 opts the number out, START opts it back in. Answers TwiML.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server.ts";
-import { env } from "../env.server.ts";
+import { env, smsSettings } from "../env.server.ts";
 import { handleInboundSms, handleInboundSmsForAllShops, verifyTwilioSignature } from "../notices/inbound-sms.server.ts";
-import { smsConfigFromEnv } from "../notices/sms.server.ts";
 import { escapeHtml } from "../notices/template-language.ts";
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
@@ -20,7 +19,7 @@ export async function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const config = smsConfigFromEnv();
+  const config = smsSettings();
   if (!config) return text(404, "SMS is not configured.");
   const raw = await request.text();
   if (raw.length > 64 * 1024) return text(413, "Request body too large.");

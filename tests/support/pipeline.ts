@@ -9,7 +9,11 @@ import type { DbProvider } from "../../app/db.server.ts";
 import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
 import { createWebhookQueue, producerConnection, workerConnection } from "../../app/jobs/queues.server.ts";
 import { startWorker, type RunningWorker } from "../../app/jobs/worker.server.ts";
-import { createWebhookReceiver, type WebhookReceiver } from "../../app/webhooks/receive-webhook.server.ts";
+import {
+  createWebhookReceiver,
+  MAX_BODY_BYTES,
+  type WebhookReceiver,
+} from "../../app/webhooks/receive-webhook.server.ts";
 import { driverEventSink } from "../../app/webhooks/event-sink.server.ts";
 import { closeServer, createAppServer } from "../../server/app-server.ts";
 import { sendWebhook, type WebhookToSend } from "../../sandbox/webhooks/send-webhook.ts";
@@ -55,7 +59,7 @@ export async function startPipeline(provider: DbProvider, options: PipelineOptio
     queue,
     log: () => undefined,
   });
-  const server: Server = createAppServer(receiver);
+  const server: Server = createAppServer({ receiver, maxBodyBytes: MAX_BODY_BYTES });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
 

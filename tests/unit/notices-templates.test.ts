@@ -5,9 +5,7 @@ import { defaultTemplate } from "../../app/notices/default-templates.ts";
 import { formatNoticeDate, formatNoticeMoney } from "../../app/notices/format-values.ts";
 import { twilioSignatureOf, verifyTwilioSignature } from "../../app/notices/inbound-sms.server.ts";
 import { NOTICE_CHANNELS, NOTICE_KINDS, NOTICE_LOCALES, pickLocale, variablesOf } from "../../app/notices/kinds.ts";
-import { smtpUrlFromEnv } from "../../app/notices/mailer.server.ts";
 import { quietHoursEnd, startOfShopDay } from "../../app/notices/shop-time.ts";
-import { smsConfigFromEnv } from "../../app/notices/sms.server.ts";
 import { signUnsubscribeToken, verifyUnsubscribeToken } from "../../app/notices/suppression.server.ts";
 import {
   checkTemplate,
@@ -157,15 +155,5 @@ describe("provider configuration and signatures", () => {
       false,
     );
     expect(verifyTwilioSignature("token", url, new URLSearchParams(params), null)).toBe(false);
-  });
-
-  it("SMS is off without SMS_* and a partial configuration is a clear error", () => {
-    expect(smsConfigFromEnv({})).toBeNull();
-    expect(() => smsConfigFromEnv({ SMS_API_URL: "http://127.0.0.1:4000/sms" })).toThrow(/SMS_ACCOUNT_SID/);
-  });
-
-  it("SMTP_URL defaults to the local sink and must be an smtp URL", () => {
-    expect(smtpUrlFromEnv({})).toBe("smtp://127.0.0.1:2525");
-    expect(() => smtpUrlFromEnv({ SMTP_URL: "http://mail" })).toThrow(/SMTP_URL must look like/);
   });
 });

@@ -1,0 +1,39 @@
+// What the web process (server/index.ts) needs from the app: the validated
+// environment, migrations, the webhook receiver and an orderly stop. It is
+// exported from app/entry.server.tsx, so the web process takes it from the
+// Remix server build (`build.entry.module`) and every app module — the Prisma
+// client, the queues — is loaded once, inside that build.
+import { migrate } from "./database/migrate.server.ts";
+import { disconnectDb } from "./db.server.ts";
+import { env, type Env } from "./env.server.ts";
+import { webhookQueue } from "./jobs/queues.server.ts";
+import { MAX_BODY_BYTES, type WebhookReceiver } from "./webhooks/receive-webhook.server.ts";
+import { webhookReceiver } from "./webhooks/receiver.server.ts";
+
+export { EnvError } from "./env.server.ts";
+
+export interface WebProcess {
+  config: Env;
+  receiver: WebhookReceiver;
+  maxBodyBytes: number;
+  /** After the HTTP server has closed: events in flight are stored, then the connections close. */
+  stop(): Promise<void>;
+}
+
+/** Validates the environment (throws EnvError) and brings the database up to date. */
+export async function startWebProcess(): Promise<WebProcess> {
+  const config = env();
+  await migrate(config.DATABASE_URL);
+  const receiver = webhookReceiver();
+  return {
+    config,
+    receiver,
+    maxBodyBytes: MAX_BODY_BYTES,
+    async stop() {
+      await receiver.store.drain();
+      await receiver.sink.close();
+      await (await webhookQueue()).close();
+      await disconnectDb();
+    },
+  };
+}
