@@ -3,6 +3,7 @@
 // stored value alone: payloads may be trimmed by `include_fields`, and some
 // topics carry only part of a record), `null` = Shopify said "none".
 // A value of an unexpected type reads as absent rather than corrupting a row.
+import { isDecimal } from "../money/decimal.ts";
 import { idOf, isObject, type Json, type JsonObject } from "../webhooks/payload.server.ts";
 
 /** A payload lacks what its topic requires; nothing was written. */
@@ -62,8 +63,6 @@ export function intOf(source: JsonObject, key: string): Read<number> {
   return undefined;
 }
 
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
 /**
  * Money as a decimal string. Shopify sends strings ("10.50"); a bare JSON
  * number is accepted (its shortest text form is the decimal Shopify wrote).
@@ -71,8 +70,9 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 export function moneyOf(source: JsonObject, key: string): Read<string> {
   const value = fieldOf(source, key);
   if (value === undefined || value === null) return value;
-  if (typeof value === "string" && DECIMAL.test(value.trim())) return value.trim();
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "string" && isDecimal(value)) return value.trim();
+  // A number whose shortest text is not a plain decimal (1e+21, 1e-7) reads as absent too.
+  if (typeof value === "number" && Number.isFinite(value) && isDecimal(String(value))) return String(value);
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 // refunds/create → Refund. A refund never changes after it is made, so the
 // row is upserted. Its amount is what the refund transactions moved, summed
 // exactly: money is a decimal string, never a float.
+import { sumDecimals } from "../money/decimal.ts";
 import type { JsonObject } from "../webhooks/payload.server.ts";
 import {
   dateOf,
@@ -11,42 +12,12 @@ import {
   objectOf,
   objectsOf,
   ownIdOf,
-  ProjectionError,
   requireId,
   textOf,
   type Read,
 } from "./read-payload.server.ts";
 import type { Tx } from "./write.server.ts";
 import type { ProjectableEvent, ProjectionResult } from "./project-event.server.ts";
-
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-/** "10.50" → { units: 1050n, scale: 2 }. */
-function toScaled(amount: string): { units: bigint; scale: number } {
-  const match = DECIMAL.exec(amount.trim());
-  if (!match) throw new ProjectionError(`"${amount}" is not a decimal amount`);
-  const [, sign = "", whole = "0", fraction = ""] = match;
-  return { units: BigInt(`${sign}${whole}${fraction}`), scale: fraction.length };
-}
-
-function fromScaled(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
-  const whole = digits.slice(0, digits.length - scale);
-  const fraction = scale > 0 ? `.${digits.slice(digits.length - scale)}` : "";
-  return `${negative ? "-" : ""}${whole}${fraction}`;
-}
-
-/**
- * Exact sum of decimal strings, keeping the largest number of decimals given:
- * sumDecimals(["75.00", "10.5"]) === "85.50". No floats anywhere.
- */
-export function sumDecimals(amounts: readonly string[]): string {
-  const parts = amounts.map(toScaled);
-  const scale = Math.max(0, ...parts.map((part) => part.scale));
-  const total = parts.reduce((sum, part) => sum + part.units * 10n ** BigInt(scale - part.scale), 0n);
-  return fromScaled(total, scale);
-}
 
 /** Refund transactions that went through; a failed or pending attempt moved no money. */
 function settledRefunds(refund: JsonObject): JsonObject[] {
@@ -60,6 +31,7 @@ function settledRefunds(refund: JsonObject): JsonObject[] {
 /** Undefined when the payload lists no transactions at all (then the amount is unknown, not zero). */
 function amountOf(refund: JsonObject): string | undefined {
   if (fieldOf(refund, "transactions") === undefined) return undefined;
+  // moneyOf reads only decimal strings, so the sum cannot meet a bad amount.
   return sumDecimals(settledRefunds(refund).flatMap((transaction) => moneyOf(transaction, "amount") ?? []));
 }
 

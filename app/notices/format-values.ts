@@ -1,18 +1,12 @@
 // Dates, times and money in the customer's language, the shop's time zone and
 // currency. Money stays a decimal string all the way into Intl (no float).
+import { formatMoney } from "../money/decimal.ts";
 import type { NoticeLocale, VariableType } from "./kinds.ts";
 
 const INTL_LOCALE: Record<NoticeLocale, string> = { ja: "ja-JP", en: "en-US" };
 
 export function formatNoticeMoney(amount: string, currency: string, locale: NoticeLocale): string {
-  if (!/^-?\d+(\.\d+)?$/.test(amount.trim())) return amount;
-  try {
-    return new Intl.NumberFormat(INTL_LOCALE[locale], { style: "currency", currency }).format(
-      amount.trim() as unknown as number,
-    );
-  } catch {
-    return `${amount} ${currency}`;
-  }
+  return formatMoney(amount, currency, INTL_LOCALE[locale]);
 }
 
 /** "2026-12-03" → "Thursday, December 3" / "12月3日(木)"; a full ISO time adds the time in the shop's zone. */

@@ -4,7 +4,7 @@
 // of that variant's lines, as a decimal string. Idempotent: re-running it for
 // the same order changes nothing; an alert is credited to one order only.
 import type { Db } from "../db.server.ts";
-import { multiplyDecimal, sumDecimals } from "./decimal.ts";
+import { multiplyDecimal, sumDecimals } from "../money/decimal.ts";
 import { ATTRIBUTION_DAYS } from "./types.ts";
 
 export interface Attribution {

@@ -1,7 +1,7 @@
 // What the Restock page shows: the most-wanted variants (waiting, sent,
 // converted, revenue attributed) and the latest episodes.
 import type { Db } from "../db.server.ts";
-import { sumDecimals } from "./decimal.ts";
+import { sumDecimals } from "../money/decimal.ts";
 
 export interface WantedVariant {
   variantId: string;

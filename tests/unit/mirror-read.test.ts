@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { sumDecimals } from "../../app/mirror/refunds.server.ts";
 import {
   dateOf,
   enumOf,
@@ -10,30 +9,7 @@ import {
   textOf,
   versionOf,
 } from "../../app/mirror/read-payload.server.ts";
-import { ProjectionError } from "../../app/mirror/project-event.server.ts";
 import { parsePayload, type JsonObject } from "../../app/webhooks/payload.server.ts";
-
-describe("sumDecimals", () => {
-  it("adds decimal strings exactly", () => {
-    expect(sumDecimals(["75.00", "10.00"])).toBe("85.00");
-    expect(sumDecimals(["0.10", "0.20"])).toBe("0.30");
-    expect(sumDecimals(["10.5", "0.25"])).toBe("10.75");
-    expect(sumDecimals(["19.99", "19.99", "19.99"])).toBe("59.97");
-  });
-  it("keeps the largest scale and handles signs, whole numbers and nothing", () => {
-    expect(sumDecimals(["1", "2.500"])).toBe("3.500");
-    expect(sumDecimals(["-5.25", "2.00"])).toBe("-3.25");
-    expect(sumDecimals(["0.05", "-0.10"])).toBe("-0.05");
-    expect(sumDecimals([])).toBe("0");
-  });
-  it("stays exact beyond float precision", () => {
-    expect(sumDecimals(["9007199254740993.01", "0.01"])).toBe("9007199254740993.02");
-  });
-  it("rejects what is not a decimal", () => {
-    expect(() => sumDecimals(["1e3"])).toThrow(ProjectionError);
-    expect(() => sumDecimals(["ten"])).toThrow(ProjectionError);
-  });
-});
 
 describe("payload readers", () => {
   const payload = parsePayload(

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { multiplyDecimal, sumDecimals } from "../../app/restock/decimal.ts";
 import { messageFor, shopperLocaleOf } from "../../app/restock/messages.ts";
 import { toE164 } from "../../app/restock/phone.ts";
 import { fixedWindowLimiter } from "../../app/restock/rate-limit.server.ts";
@@ -23,18 +22,6 @@ describe("toE164", () => {
       expect(toE164(input)).toBeNull();
     },
   );
-});
-
-describe("decimal money", () => {
-  it("multiplies and sums without floats", () => {
-    expect(multiplyDecimal("4800", 3)).toBe("14400");
-    expect(multiplyDecimal("0.10", 3)).toBe("0.30");
-    expect(multiplyDecimal("19.99", 7)).toBe("139.93");
-    expect(sumDecimals(["0.1", "0.2"])).toBe("0.3");
-    expect(sumDecimals(["1200.50", "0.25", "3"])).toBe("1203.75");
-    expect(sumDecimals([])).toBe("0");
-    expect(() => multiplyDecimal("1e3", 1)).toThrow();
-  });
 });
 
 describe("fixed window limiter", () => {
