@@ -6,7 +6,6 @@
 // as signed webhooks; plays a back-in-stock episode; shows the notices sent;
 // sends Shopify's example payload for every subscribed topic; and prints where to look.
 import { execFileSync, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
@@ -20,7 +19,7 @@ import { formatSeedSummary, startSandbox, type RunningSandbox } from "../sandbox
 import { examplePayload } from "../sandbox/webhooks/example-payloads.ts";
 import { sendWebhook } from "../sandbox/webhooks/send-webhook.ts";
 import { demoShopSettings, playRestockEpisode, printNotices } from "./demo-story.ts";
-import { baseEnv, ROOT, startProcess, waitForExit } from "./lib/processes.ts";
+import { baseEnv, buildCommand, ROOT, startProcess, waitForExit, WEB_ENTRY, WORKER_ENTRY } from "./lib/processes.ts";
 import { sleep, until } from "./lib/wait.ts";
 
 const DEMO_SHOP = "kizuna-demo.myshopify.com";
@@ -74,9 +73,8 @@ async function pickPort(from: number): Promise<number> {
 }
 
 function build(): void {
-  const require = createRequire(import.meta.url);
-  const remix = require.resolve("@remix-run/dev/dist/cli.js");
-  execFileSync(process.execPath, [remix, "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const [command, args] = buildCommand();
+  execFileSync(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
@@ -192,8 +190,8 @@ async function main(): Promise<void> {
   });
   const tag = (name: string) => (line: string) => console.log(`  [${name}] ${line}`);
   step("Starting web and worker");
-  const web = startProcess("server/index.ts", env, tag("web"));
-  const worker = startProcess("server/worker.ts", env, tag("worker"));
+  const web = startProcess(WEB_ENTRY, env, tag("web"));
+  const worker = startProcess(WORKER_ENTRY, env, tag("worker"));
   const stopAll = async () => {
     for (const child of [web, worker]) child.kill("SIGTERM");
     await Promise.all([waitForExit(web), waitForExit(worker)]);

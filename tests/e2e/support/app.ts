@@ -1,5 +1,5 @@
-// The app as it runs in production, for the browser tests: the built Remix app
-// served by server/index.ts and the worker (server/worker.ts), as real
+// The app as it runs in production, for the browser tests: `npm run build`'s
+// web and worker entries (build/web, build/worker) run with plain node, as real
 // processes, on a fresh SQLite database and a Redis key prefix of their own,
 // in sandbox mode against the test's sandbox.
 import { execFileSync, type ChildProcess } from "node:child_process";
@@ -15,19 +15,27 @@ import {
   statSync,
   writeSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import Redis from "ioredis";
 import { createDb, type Db } from "../../../app/db.server.ts";
 import { migrate } from "../../../app/database/migrate.server.ts";
-import { baseEnv, ROOT, startProcess, waitForExit } from "../../../scripts/lib/processes.ts";
+import {
+  baseEnv,
+  buildCommand,
+  ROOT,
+  startProcess,
+  waitForExit,
+  WEB_ENTRY,
+  WORKER_ENTRY,
+} from "../../../scripts/lib/processes.ts";
 import type { SandboxConfig } from "../../../sandbox/http.ts";
 import { examplePayload } from "../../../sandbox/webhooks/example-payloads.ts";
 import { sendWebhook } from "../../../sandbox/webhooks/send-webhook.ts";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const BUILD = join(ROOT, "build/server/index.js");
+// Everything `npm run build` writes that the processes run.
+const BUILD_OUTPUTS = ["build/server/index.js", WEB_ENTRY, WORKER_ENTRY].map((path) => join(ROOT, path));
 
 function newestChange(path: string): number {
   const stat = statSync(path);
@@ -44,8 +52,8 @@ export function ensureBuild(): void {
   const release = lockBuild();
   try {
     if (buildIsFresh()) return;
-    const remix = createRequire(import.meta.url).resolve("@remix-run/dev/dist/cli.js");
-    execFileSync(process.execPath, [remix, "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const [command, args] = buildCommand();
+    execFileSync(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
   } finally {
     release();
   }
@@ -54,11 +62,15 @@ export function ensureBuild(): void {
 function buildIsFresh(): boolean {
   let built = 0;
   try {
-    built = statSync(BUILD).mtimeMs;
+    built = Math.min(...BUILD_OUTPUTS.map((path) => statSync(path).mtimeMs));
   } catch {
     // no build yet
   }
-  const sources = Math.max(newestChange(join(ROOT, "app")), statSync(join(ROOT, "vite.config.ts")).mtimeMs);
+  const sources = Math.max(
+    newestChange(join(ROOT, "app")),
+    newestChange(join(ROOT, "server")),
+    ...["vite.config.ts", "scripts/build.mjs"].map((path) => statSync(join(ROOT, path)).mtimeMs),
+  );
   return built > sources;
 }
 
@@ -167,8 +179,8 @@ export async function startApp(config: SandboxConfig, extraEnv: Record<string, s
     ...extraEnv,
   });
   const output: string[] = [];
-  const web = startProcess("server/index.ts", env, (line) => output.push(`[web] ${line}`));
-  const startWorker = () => startProcess("server/worker.ts", env, (line) => output.push(`[worker] ${line}`));
+  const web = startProcess(WEB_ENTRY, env, (line) => output.push(`[web] ${line}`));
+  const startWorker = () => startProcess(WORKER_ENTRY, env, (line) => output.push(`[worker] ${line}`));
   let worker = startWorker();
   const db = createDb(databaseUrl);
   const killWorker = async () => {
