@@ -54,12 +54,12 @@ module.exports = { Prisma, PrismaClient, default: { Prisma } };
 }
 
 function main() {
-  // A production install (`npm ci --omit=dev`) has no prisma CLI and needs no
-  // generated client (the build bundles it), but the session storage still
-  // loads @prisma/client's default entry.
-  if (!existsSync(join(root, "node_modules/prisma"))) {
+  // A production image ships build/ without the schema (the build bundles the
+  // generated clients), so there is nothing to generate; the session storage
+  // still loads @prisma/client's default entry.
+  if (!existsSync(source) || !existsSync(join(root, "node_modules/prisma"))) {
     if (existsSync(join(root, "node_modules/@prisma/client"))) writeDefaultClientEntry();
-    console.log("prepare: production install (no prisma CLI): Prisma clients come with the build");
+    console.log("prepare: no schema or no prisma CLI here: the Prisma clients come with the build");
     return;
   }
   const text = readFileSync(source, "utf8");
