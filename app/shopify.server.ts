@@ -14,7 +14,7 @@ import { backfillJob, syncQueue } from "./jobs/queues.server.ts";
 async function requestBackfill(shop: string): Promise<void> {
   const job = backfillJob(shop);
   await syncQueue()
-    .add(job.name, job.data, job.opts)
+    .then((queue) => queue.add(job.name, job.data, job.opts))
     .catch((error: Error) =>
       console.warn(`install: backfill for ${shop} not queued (${error.message}); the daily run will do it`),
     );

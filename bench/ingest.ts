@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { Queue } from "bullmq";
 import Redis from "ioredis";
 import { createDb, type DbProvider } from "../app/db.server.ts";
+import { instancePrefix } from "../app/jobs/instance.server.ts";
 import { QUEUE } from "../app/jobs/queues.server.ts";
 import { baseEnv, ROOT } from "../scripts/lib/processes.ts";
 import { flag, hasFlag, numberFlag } from "./lib/args.ts";
@@ -299,7 +300,8 @@ async function countStored(url: string, redisPrefix: string, load: PhaseReport):
   const db = createDb(url);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   // BullMQ leaves a connection it was given open on close(): disconnected below.
-  const queue = new Queue(QUEUE.webhooks, { connection: redis, prefix: redisPrefix });
+  // The web process queues under its database's key space (docs/decisions/0008-job-key-space.md).
+  const queue = new Queue(QUEUE.webhooks, { connection: redis, prefix: await instancePrefix(db, redisPrefix) });
   try {
     const measured = { eventId: { startsWith: load.eventIdPrefix } };
     const rows = await db.webhookEvent.count({ where: measured });

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { createDb, type Db } from "../app/db.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
 import { storageEnv, EnvError } from "../app/env.server.ts";
+import { instancePrefix } from "../app/jobs/instance.server.ts";
 import { createWebhookQueue, producerConnection } from "../app/jobs/queues.server.ts";
 import { EVENT_STATUSES, eventCounts, mirrorCounts } from "../app/shops/shop-overview.server.ts";
 import { replayShopEvent } from "../app/webhooks/sweep-events.server.ts";
@@ -47,6 +48,8 @@ async function events(db: Db, args: string[], print: Print) {
       lastError: true,
       receivedAt: true,
       processedAt: true,
+      reaction: true,
+      reactionError: true,
     },
     orderBy: { id: "desc" },
     take: limit,
@@ -55,7 +58,7 @@ async function events(db: Db, args: string[], print: Print) {
     rows.length === 0
       ? "no events"
       : table(
-          ["id", "shop", "topic", "status", "tries", "received", "error"],
+          ["id", "shop", "topic", "status", "tries", "received", "error", "reaction"],
           rows.map((r) => [
             String(r.id),
             r.shop,
@@ -64,6 +67,7 @@ async function events(db: Db, args: string[], print: Print) {
             String(r.attempts),
             r.receivedAt.toISOString(),
             r.lastError ?? "",
+            [r.reaction, r.reactionError].filter(Boolean).join(": "),
           ]),
         ),
   );
@@ -73,7 +77,8 @@ async function replay(db: Db, args: string[], print: Print) {
   const id = Number(args[0]);
   if (!Number.isInteger(id) || id < 1) throw new UsageError("replay needs an event id (a number from 'events')");
   const config = storageEnv();
-  const queue = createWebhookQueue(producerConnection(config.REDIS_URL), config.REDIS_PREFIX);
+  // The app's key space for this database (its instance key), as web and worker use it.
+  const queue = createWebhookQueue(producerConnection(config.REDIS_URL), await instancePrefix(db, config.REDIS_PREFIX));
   try {
     const replayed = await replayShopEvent(db, queue, null, id);
     if (!replayed) throw new UsageError(`no event with id ${id}`);

@@ -1,6 +1,7 @@
 // The worker process entry (`npm run worker`).
 import { startWorker } from "../app/jobs/worker.server.ts";
 import { workerConnection } from "../app/jobs/queues.server.ts";
+import { instancePrefix } from "../app/jobs/instance.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
 import { db, disconnectDb } from "../app/db.server.ts";
 import { env, EnvError } from "../app/env.server.ts";
@@ -11,17 +12,19 @@ import { scanOptionsFor } from "../app/delays/scan-delays.server.ts";
 try {
   const config = env();
   await migrate(config.DATABASE_URL);
+  // This database's key space on Redis (docs/decisions/0008-job-key-space.md).
+  const prefix = await instancePrefix(db(), config.REDIS_PREFIX);
   const running = startWorker({
     db: db(),
     connection: workerConnection(config.REDIS_URL),
-    prefix: config.REDIS_PREFIX,
+    prefix,
     concurrency: config.WORKER_CONCURRENCY,
     lockMs: config.WORKER_LOCK_MS,
     adminApiFor: adminApiForShop,
     delivery: deliveryDepsFromEnv(),
     scanOptions: scanOptionsFor(config.DATABASE_URL),
   });
-  console.log(`worker: running (queue prefix "${config.REDIS_PREFIX}")`);
+  console.log(`worker: running (queue prefix "${prefix}")`);
   let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {

@@ -3,8 +3,12 @@
 // episode, attribute a purchase to a restock alert. One job per processed
 // event (jobId `react/<event row id>`), separate from the projection, so a
 // failing reaction retries on its own and never holds the mirror back.
+// The database says whether a reaction is owed (WebhookEvent.reaction: set to
+// pending with the event's processed mark, done or failed here); the job is
+// only the trigger, and sweepReactions queues owed reactions whose job was
+// lost (a crash between the commit and the enqueue, Redis away).
 // Every reaction is idempotent (unique cases, notice dedupe keys, claimed alerts).
-import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
 import { noticesForFulfillmentEvent, scheduleFollowUp } from "../notices/order-updates.server.ts";
 import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
@@ -23,57 +27,13 @@ import { reconcileInventory } from "../restock/reconcile-inventory.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
 import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
 import { installedShops } from "../sync/sync-shop.server.ts";
+import { reactJob, REACTION_JOB_OPTIONS, restockWaveJob, type JobPayloads } from "./queues.server.ts";
 
-export const REACTIONS_QUEUE = "reactions";
-
-export interface ReactionJobs {
-  "react-to-event": { eventRowId: number };
-  "restock-wave": { shop: string; episodeId: number; round: number };
-  /** Scheduled (every shop), and after a shop's backfill (that shop): finds silence (no carrier scan, handling time passed) that no webhook reports. */
-  "scan-delays": { shop?: string };
-  /** Scheduled: restocks whose inventory webhook never came (Shopify does not guarantee it). */
-  "reconcile-inventory": Record<string, never>;
-  /** Scheduled: notices whose delivery job was lost (see notices/sweep-notices.server.ts). */
-  "sweep-notices": Record<string, never>;
-}
-
-export const SCHEDULES = [
-  { id: "scan-delays", name: "scan-delays", pattern: "*/30 * * * *" },
-  { id: "reconcile-inventory", name: "reconcile-inventory", pattern: "15 * * * *" },
-  { id: "sweep-notices", name: "sweep-notices", pattern: "* * * * *" },
-] as const;
-
-export function reactJob(eventRowId: number) {
-  return {
-    name: "react-to-event" as const,
-    data: { eventRowId } satisfies ReactionJobs["react-to-event"],
-    opts: { jobId: `react/${eventRowId}` },
-  };
-}
-
-export const REACTION_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
-  backoff: { type: "exponential", delay: 5_000 },
-  removeOnComplete: { count: 1_000 },
-  removeOnFail: { count: 5_000 },
-};
-
-export function createReactionsQueue(connection: ConnectionOptions, prefix: string): Queue {
-  const queue = new Queue(REACTIONS_QUEUE, { connection, prefix, defaultJobOptions: REACTION_JOB_OPTIONS });
-  queue.on("error", () => undefined);
-  return queue;
-}
-
-/** Seconds between restock waves: shoppers told in one wave get a head start on the next. */
-export const WAVE_INTERVAL_MS = 60_000;
-
-export function restockWaveJob(shop: string, episodeId: number, round: number) {
-  return {
-    name: "restock-wave" as const,
-    data: { shop, episodeId, round } satisfies ReactionJobs["restock-wave"],
-    opts: { jobId: `restock-wave/${episodeId}/${round}`, ...(round > 0 ? { delay: WAVE_INTERVAL_MS } : {}) },
-  };
-}
+// The queue, its job names, options and ids are in ./queues.server.ts.
+type ReactionJobs = Pick<
+  JobPayloads,
+  "react-to-event" | "restock-wave" | "scan-delays" | "reconcile-inventory" | "sweep-notices"
+>;
 
 export interface ReactionDeps {
   db: Db;
@@ -115,10 +75,39 @@ async function orderOfHold(deps: ReactionDeps, shop: string, body: JsonObject): 
   return orderOfFulfillmentOrder(deps.db, await deps.adminApiFor(shop), shop, fulfillmentOrderId);
 }
 
+/**
+ * Runs the reaction the event is owed, then marks it done. A reaction not owed
+ * (done already, failed for good, never owed) is a no-op, whatever the job says.
+ */
 export async function reactToEvent(deps: ReactionDeps, eventRowId: number): Promise<void> {
+  const event = await deps.db.webhookEvent.findUnique({ where: { id: eventRowId } });
+  if (!event || event.status !== "processed" || event.reaction !== "pending") return;
+  await react(deps, event);
+  await deps.db.webhookEvent.updateMany({
+    where: { id: eventRowId, reaction: "pending" },
+    data: { reaction: "done", reactedAt: deps.now(), reactionError: null },
+  });
+}
+
+/** After the last attempt: the reaction is not owed any more, and the reason is kept for the ops CLI. */
+async function reactionFailed(db: Db, eventRowId: number, error: unknown): Promise<void> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  await db.webhookEvent.updateMany({
+    where: { id: eventRowId, reaction: "pending" },
+    data: { reaction: "failed", reactionError: message.slice(0, 2_000) },
+  });
+}
+
+interface ReactingEvent {
+  id: number;
+  shop: string;
+  topic: string;
+  payload: string;
+  orderId: string | null;
+}
+
+async function react(deps: ReactionDeps, event: ReactingEvent): Promise<void> {
   const { db } = deps;
-  const event = await db.webhookEvent.findUnique({ where: { id: eventRowId } });
-  if (!event || event.status !== "processed") return;
   const topic = event.topic as Topic;
   const now = deps.now();
   const payload = event.payload === "{}" ? null : parsePayload(event.payload);
@@ -163,19 +152,17 @@ export async function reactToEvent(deps: ReactionDeps, eventRowId: number): Prom
 
 /** One wave; schedules the next while the episode still has stock and people waiting. */
 export async function runRestockWave(deps: ReactionDeps, job: ReactionJobs["restock-wave"]): Promise<void> {
-  const wave = await runWave(deps.db, job.shop, job.episodeId, restockNotices(deps.db).notify, deps.now());
+  // The worker's own notices queue (its key space), not the web process's shared handle.
+  const wave = await runWave(
+    deps.db,
+    job.shop,
+    job.episodeId,
+    restockNotices(deps.db, deps.notices).notify,
+    deps.now(),
+  );
   if (!wave.due) return;
   const next = restockWaveJob(job.shop, job.episodeId, job.round + 1);
   await deps.reactions.add(next.name, next.data, next.opts);
-}
-
-/** A delay scan of `shop`, once its backfill has filled the mirror: the Delays page is current right after install. */
-export function scanShopDelaysJob(shop: string, at: Date) {
-  return {
-    name: "scan-delays" as const,
-    data: { shop } satisfies ReactionJobs["scan-delays"],
-    opts: { jobId: `scan-delays/${shop}/${at.getTime()}` },
-  };
 }
 
 export async function scanAllDelays(deps: ReactionDeps, shop: string | null = null): Promise<void> {
@@ -198,12 +185,47 @@ export async function reconcileAllInventory(deps: ReactionDeps): Promise<void> {
   }
 }
 
+/** How long an owed reaction may wait for its job before the sweeper queues it again. */
+export const REACTION_GRACE_MS = 30_000;
+
+/**
+ * Queues the reactions still owed `graceMs` after their event was processed
+ * (their job was lost: a crash between the commit and the enqueue, Redis away).
+ * A job still waiting, delayed or active under the same id makes the add a
+ * no-op; a finished reaction job is removed when it completes, so its id never
+ * hides a reaction the database still owes. Returns how many were queued.
+ */
+export async function sweepReactions(
+  db: Db,
+  reactions: Queue,
+  now: Date,
+  graceMs = REACTION_GRACE_MS,
+  limit = 1_000,
+): Promise<number> {
+  const owed = await db.webhookEvent.findMany({
+    where: { reaction: "pending", processedAt: { lt: new Date(now.getTime() - graceMs) } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: limit,
+  });
+  if (owed.length > 0) await reactions.addBulk(owed.map((event) => reactJob(event.id)));
+  return owed.length;
+}
+
 /** The reactions queue's processor. */
 export function reactionProcessor(deps: ReactionDeps) {
-  return async (job: { name: string; data: unknown }): Promise<void> => {
+  const attempts = REACTION_JOB_OPTIONS.attempts ?? 1;
+  return async (job: Pick<Job, "name" | "data" | "attemptsMade" | "opts">): Promise<void> => {
     switch (job.name) {
-      case "react-to-event":
-        return reactToEvent(deps, (job.data as ReactionJobs["react-to-event"]).eventRowId);
+      case "react-to-event": {
+        const { eventRowId } = job.data as ReactionJobs["react-to-event"];
+        try {
+          return await reactToEvent(deps, eventRowId);
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? attempts)) await reactionFailed(deps.db, eventRowId, error);
+          throw error;
+        }
+      }
       case "restock-wave":
         return runRestockWave(deps, job.data as ReactionJobs["restock-wave"]);
       case "scan-delays":

@@ -6,23 +6,18 @@ import { processEvent } from "../webhooks/process-event.server.ts";
 import { sweepEvents } from "../webhooks/sweep-events.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
 import type { DeliveryDeps } from "../notices/deliver-notice.server.ts";
-import { createNoticeQueue, NOTICE_QUEUE, noticeProcessor } from "../notices/notice-queue.server.ts";
+import { noticeProcessor } from "../notices/notice-queue.server.ts";
 import type { ScanOptions } from "../delays/scan-delays.server.ts";
-import {
-  createReactionsQueue,
-  reactionProcessor,
-  reactJob,
-  REACTIONS_QUEUE,
-  scanShopDelaysJob,
-  SCHEDULES,
-} from "./reactions.server.ts";
+import { REACTION_GRACE_MS, reactionProcessor, sweepReactions } from "./reactions.server.ts";
 import { installedShops, syncShop } from "../sync/sync-shop.server.ts";
 import {
   backfillJob,
-  createSyncQueue,
-  createWebhookQueue,
+  createQueue,
   DAILY_RECONCILE,
   QUEUE,
+  reactJob,
+  scanShopDelaysJob,
+  SCHEDULES,
   WEBHOOK_JOB_OPTIONS,
   type JobPayloads,
 } from "./queues.server.ts";
@@ -30,11 +25,19 @@ import {
 export interface WorkerOptions {
   db: Db;
   connection: ConnectionOptions;
+  /** The key space: instancePrefix(db, REDIS_PREFIX) (see instance.server.ts). */
   prefix: string;
   concurrency: number;
   /** How long a job is held before another worker may take it over after a crash. */
   lockMs: number;
   sweepEveryMs?: number;
+  /** How long an owed reaction waits for its job before the sweeper queues it again. */
+  reactionGraceMs?: number;
+  /**
+   * Called once an event's processed mark is committed, before its reaction is
+   * queued. Production passes nothing; the crash test's worker entry dies here.
+   */
+  afterCommit?: (eventRowId: number) => void;
   /** The Admin API as the shop's offline session; null when the shop has none (not installed). */
   adminApiFor: (shop: string) => Promise<AdminApi | null>;
   /** Mailer, SMS provider and links for notices; absent = this worker does not deliver notices. */
@@ -63,7 +66,7 @@ export interface NoticeWorkerOptions {
 
 /** The notices queue's worker, as startWorker runs it (the restock benchmark runs it alone). */
 export function startNoticeWorker(options: NoticeWorkerOptions): Worker {
-  return new Worker(NOTICE_QUEUE, noticeProcessor(options.db, options.delivery, options.queue), {
+  return new Worker(QUEUE.notices, noticeProcessor(options.db, options.delivery, options.queue), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? NOTICE_CONCURRENCY,
@@ -74,18 +77,21 @@ export function startNoticeWorker(options: NoticeWorkerOptions): Worker {
 export function startWorker(options: WorkerOptions): RunningWorker {
   const { db, log = console.log } = options;
   const attempts = WEBHOOK_JOB_OPTIONS.attempts ?? 1;
-  const reactions = createReactionsQueue(options.connection, options.prefix);
-  const notices = createNoticeQueue(options.connection, options.prefix);
+  const reactions = createQueue(QUEUE.reactions, options.connection, options.prefix);
+  const notices = createQueue(QUEUE.notices, options.connection, options.prefix);
   const worker = new Worker<JobPayloads["project-event"]>(
     QUEUE.webhooks,
     async (job: Job<JobPayloads["project-event"]>) => {
-      const outcome = await processEvent(
+      const { outcome, reactionOwed } = await processEvent(
         db,
         job.data.eventRowId,
         job.attemptsMade + 1 >= (job.opts.attempts ?? attempts),
       );
-      // What to do about it runs as its own job (retried on its own).
-      if (outcome === "processed") {
+      // What to do about it runs as its own job (retried on its own). Owed is
+      // the database's word: a retry after a crash right here finds the event
+      // "already processed" and its reaction still owed, and queues it.
+      if (reactionOwed) {
+        options.afterCommit?.(job.data.eventRowId);
         const react = reactJob(job.data.eventRowId);
         await reactions.add(react.name, react.data, react.opts);
       }
@@ -102,8 +108,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   );
   worker.on("error", (error) => log(`worker: ${error.message}`));
 
-  const queue = createWebhookQueue(options.connection, options.prefix);
-  const sync = createSyncQueue(options.connection, options.prefix);
+  const queue = createQueue(QUEUE.webhooks, options.connection, options.prefix);
+  const sync = createQueue(QUEUE.sync, options.connection, options.prefix);
   const syncWorker = new Worker<JobPayloads["backfill-shop"] | JobPayloads["reconcile-shops"]>(
     QUEUE.sync,
     async (job) => {
@@ -136,7 +142,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     adminApiFor: options.adminApiFor,
     scanOptions: options.scanOptions ?? {},
   };
-  const reactionWorker = new Worker(REACTIONS_QUEUE, reactionProcessor(reactionDeps), {
+  const reactionWorker = new Worker(QUEUE.reactions, reactionProcessor(reactionDeps), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: 4,
@@ -165,8 +171,10 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     .catch((error: Error) => log(`worker: could not schedule the daily reconciliation: ${error.message}`));
   let sweeping: Promise<void> | null = null;
   const sweeper = setInterval(() => {
-    sweeping ??= sweepEvents(db, queue)
+    sweeping ??= sweepEvents(db, queue, { log })
       .then((count) => void (count > 0 && log(`worker: swept ${count} stored event(s) into the queue`)))
+      .then(() => sweepReactions(db, reactions, new Date(), options.reactionGraceMs ?? REACTION_GRACE_MS))
+      .then((count) => void (count > 0 && log(`worker: queued ${count} owed reaction(s) whose job was lost`)))
       .catch((error: Error) => log(`worker: sweep failed: ${error.message}`))
       .finally(() => (sweeping = null));
   }, options.sweepEveryMs ?? 1_000);

@@ -1,35 +1,26 @@
-// The notices queue: job "send-notice" with jobId `notice/<id>`, and the
-// processor the worker registers. A deferred notice (quiet hours, scheduled)
+// Enqueueing notice delivery (job "send-notice", jobId `notice/<id>`), and the
+// processor the worker registers for the notices queue. A deferred notice (quiet hours, scheduled)
 // moves its own job to the delayed set, so it is sent when the wait is over.
 // A fan-out (a back-in-stock wave) queues "send-notices" jobs instead, up to
 // NOTICE_BATCH notices each, delivered together by deliverNotices; what a batch
 // cannot send now (deferred, in progress elsewhere, failed and to be retried)
 // goes back on the queue as a delayed batch of its own. Batches have a
 // priority, so a single notice (a delay, an order update) never waits behind a wave.
-import { DelayedError, Queue, type ConnectionOptions, type Job, type JobsOptions } from "bullmq";
+import { DelayedError, type Job, type Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
-import { producerConnection, queuePrefix } from "../jobs/queues.server.ts";
+import { sendNoticeJob, sendNoticesJob, type JobPayloads } from "../jobs/queues.server.ts";
 import {
   deliverNotice,
   deliverNotices,
-  NOTICE_MAX_ATTEMPTS,
   type DeliveryDeps,
   type DeliveryOutcome,
   type DeliveryResult,
 } from "./deliver-notice.server.ts";
 import { queueNotice, queueNotices, type QueueNoticeInput, type QueueNoticeResult } from "./queue-notice.server.ts";
 
-export const NOTICE_QUEUE = "notices";
-export const SEND_NOTICE_JOB = "send-notice";
-export const SEND_NOTICES_JOB = "send-notices";
-
-export interface SendNoticePayload {
-  noticeId: number;
-}
-
-export interface SendNoticesPayload {
-  noticeIds: number[];
-}
+// The queue, its job names, options and ids are in app/jobs/queues.server.ts.
+type SendNoticePayload = JobPayloads["send-notice"];
+type SendNoticesPayload = JobPayloads["send-notices"];
 
 /** Notices per "send-notices" job: a batch's reads and writes cost about as much for 200 notices as for 50. */
 export const NOTICE_BATCH = 200;
@@ -38,50 +29,19 @@ export const NOTICE_BATCH = 200;
  * checked and claimed): bounds the notices claimed (`sending`) at any moment.
  */
 export const NOTICE_BATCHES_AT_ONCE = 2;
-/** BullMQ takes jobs without a priority first: single notices overtake a wave's batches. */
-const BATCH_PRIORITY = 10;
 /** As NOTICE_JOB_OPTIONS' backoff: 30 s, doubling with each attempt. */
 const RETRY_DELAY_MS = 30_000;
 
-export const NOTICE_JOB_OPTIONS: JobsOptions = {
-  attempts: NOTICE_MAX_ATTEMPTS,
-  backoff: { type: "exponential", delay: 30_000 },
-  // Frees the job id, so a resend can queue `notice/<id>` again; the database keeps the history.
-  removeOnComplete: true,
-  removeOnFail: { count: 5_000 },
-};
-
-export function noticeJobId(noticeId: number): string {
-  return `notice/${noticeId}`;
-}
-
-export function createNoticeQueue(connection: ConnectionOptions = producerConnection(), prefix = queuePrefix()): Queue {
-  const queue = new Queue(NOTICE_QUEUE, { connection, prefix, defaultJobOptions: NOTICE_JOB_OPTIONS });
-  queue.on("error", () => undefined);
-  return queue;
-}
-
-let shared: Queue | undefined;
-
-/** The web process's producer handle on the notices queue. */
-export function noticeQueue(): Queue {
-  shared ??= createNoticeQueue();
-  return shared;
-}
-
 /** Queues delivery of one notice. A finished or failed job with the same id is replaced (a resend). */
 export async function enqueueNoticeDelivery(queue: Queue, noticeId: number, delayMs = 0): Promise<void> {
-  const jobId = noticeJobId(noticeId);
-  const previous = await queue.getJob(jobId);
+  const job = sendNoticeJob(noticeId, delayMs);
+  const previous = await queue.getJob(job.opts.jobId);
   if (previous) {
     const state = await previous.getState();
     if (state === "completed" || state === "failed") await previous.remove();
     else return; // waiting, delayed or active: it will deliver.
   }
-  await queue.add(SEND_NOTICE_JOB, { noticeId } satisfies SendNoticePayload, {
-    jobId,
-    ...(delayMs > 0 ? { delay: delayMs } : {}),
-  });
+  await queue.add(job.name, job.data, job.opts);
 }
 
 /**
@@ -93,16 +53,7 @@ export async function enqueueNoticeBatches(queue: Queue, noticeIds: readonly num
   const delay = at === undefined ? 0 : Math.max(at - Date.now(), 1_000);
   const jobs = [];
   for (let index = 0; index < ids.length; index += NOTICE_BATCH) {
-    const batch = ids.slice(index, index + NOTICE_BATCH);
-    jobs.push({
-      name: SEND_NOTICES_JOB,
-      data: { noticeIds: batch } satisfies SendNoticesPayload,
-      opts: {
-        jobId: `notices/${batch[0]}-${batch[batch.length - 1]}-${batch.length}${at === undefined ? "" : `@${at}`}`,
-        priority: BATCH_PRIORITY,
-        ...(delay > 0 ? { delay } : {}),
-      },
-    });
+    jobs.push(sendNoticesJob(ids.slice(index, index + NOTICE_BATCH), at, delay));
   }
   if (jobs.length > 0) await queue.addBulk(jobs);
 }
@@ -180,7 +131,7 @@ async function deliverBatch(db: Db, deps: DeliveryDeps, queue: Queue | undefined
 }
 
 /**
- * The processor for the notices queue: `new Worker(NOTICE_QUEUE, noticeProcessor(db, deps, queue), …)`.
+ * The processor for the notices queue: `new Worker(QUEUE.notices, noticeProcessor(db, deps, queue), …)`.
  * `queue` takes back what a "send-notices" job cannot send now.
  */
 export function noticeProcessor(db: Db, deps: DeliveryDeps, queue?: Queue) {
@@ -189,7 +140,7 @@ export function noticeProcessor(db: Db, deps: DeliveryDeps, queue?: Queue) {
     job: Job<SendNoticePayload | SendNoticesPayload>,
     token?: string,
   ): Promise<DeliveryResult | Record<string, number>> => {
-    if (job.name === SEND_NOTICES_JOB)
+    if (job.name === "send-notices")
       return batches(() => deliverBatch(db, deps, queue, (job.data as SendNoticesPayload).noticeIds));
     const result = await deliverNotice(db, deps, (job.data as SendNoticePayload).noticeId);
     // Relative to deps.now(), so the wait is right whatever clock the deps carry.

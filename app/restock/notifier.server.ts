@@ -3,7 +3,8 @@
 // (`restock:<variant>:<subscriber>:<episode>`), so a retried wave never sends twice.
 import type { Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
-import { noticeQueue, queueAndEnqueueNotices } from "../notices/notice-queue.server.ts";
+import { noticeQueue } from "../jobs/queues.server.ts";
+import { queueAndEnqueueNotices } from "../notices/notice-queue.server.ts";
 import type { RestockConfirm, RestockEpisode, RestockNotify, RestockSubscription } from "./types.ts";
 
 export interface RestockNoticeRequest {
@@ -129,6 +130,6 @@ export function batchedNoticeNotifier(db: Db, queueNotices: QueueNotices): Resto
  * for the signup route (confirmation) and the worker (waves). A wave's notices
  * are queued together and delivered in batches ("send-notices" jobs).
  */
-export function restockNotices(db: Db, queue: Queue = noticeQueue()): RestockNotices {
-  return batchedNoticeNotifier(db, (database, notices) => queueAndEnqueueNotices(database, queue, notices));
+export function restockNotices(db: Db, queue: Queue | Promise<Queue> = noticeQueue()): RestockNotices {
+  return batchedNoticeNotifier(db, async (database, notices) => queueAndEnqueueNotices(database, await queue, notices));
 }

@@ -84,7 +84,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (parsed.data.intent === "sync") {
     const job = backfillJob(session.shop);
     const queued = await syncQueue()
-      .add(job.name, job.data, job.opts)
+      .then((queue) => queue.add(job.name, job.data, job.opts))
       .then(() => true)
       .catch(() => false);
     return queued
@@ -94,7 +94,7 @@ export async function action({ request }: ActionFunctionArgs) {
           { status: 503 },
         );
   }
-  const replayed = await replayShopEvent(db(), webhookQueue(), session.shop, parsed.data.eventId);
+  const replayed = await replayShopEvent(db(), await webhookQueue(), session.shop, parsed.data.eventId);
   if (!replayed) return data({ ok: false, message: "That event does not exist." }, { status: 404 });
   return { ok: true, message: "The event is queued again." };
 }

@@ -24,7 +24,8 @@ import { formatDate, humanize } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { isNoticeKind, KINDS } from "../notices/kinds.ts";
 import { listNotices, type NoticeRowView } from "../notices/list-notices.server.ts";
-import { enqueueNoticeDelivery, noticeQueue } from "../notices/notice-queue.server.ts";
+import { noticeQueue } from "../jobs/queues.server.ts";
+import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
 import { resendAndEnqueue } from "../notices/resend-notice.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
@@ -56,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return data({ ok: false, message: "That request was not understood." }, { status: 400 });
   const result = await resendAndEnqueue(
     db(),
-    (noticeId) => enqueueNoticeDelivery(noticeQueue(), noticeId),
+    async (noticeId) => enqueueNoticeDelivery(await noticeQueue(), noticeId),
     session.shop,
     parsed.data.noticeId,
   );

@@ -12,18 +12,31 @@ const SCRUBBED = "{}";
 
 export type ProcessOutcome = "processed" | "already-processed" | "missing";
 
-export async function processEvent(db: Db, eventRowId: number, isFinalAttempt: boolean): Promise<ProcessOutcome> {
+export interface ProcessResult {
+  outcome: ProcessOutcome;
+  /**
+   * The event's reaction is still owed (WebhookEvent.reaction = pending): the
+   * caller queues it. Also true for an event processed earlier whose reaction
+   * job was never queued (a crash right after the commit).
+   */
+  reactionOwed: boolean;
+}
+
+/** Marked in the same statement as `processed`: the reaction is as durable as the projection. */
+const OWED = { reaction: "pending", reactionError: null } as const;
+
+export async function processEvent(db: Db, eventRowId: number, isFinalAttempt: boolean): Promise<ProcessResult> {
   const event = await db.webhookEvent.findUnique({ where: { id: eventRowId } });
-  if (!event) return "missing"; // e.g. removed by shop/redact meanwhile
-  if (event.status === "processed") return "already-processed";
+  if (!event) return { outcome: "missing", reactionOwed: false }; // e.g. removed by shop/redact meanwhile
+  if (event.status === "processed") return { outcome: "already-processed", reactionOwed: event.reaction === "pending" };
   if (event.payload === SCRUBBED) {
     // customers/redact emptied it before its turn came: there is nothing left
     // to project, and what it held must not come back.
     await db.webhookEvent.updateMany({
       where: { id: event.id },
-      data: { status: "processed", processedAt: new Date() },
+      data: { status: "processed", processedAt: new Date(), ...OWED },
     });
-    return "processed";
+    return { outcome: "processed", reactionOwed: true };
   }
   try {
     if (!isTopic(event.topic)) throw new UnrecoverableError(`unknown topic ${event.topic}`);
@@ -45,9 +58,10 @@ export async function processEvent(db: Db, eventRowId: number, isFinalAttempt: b
         orderId: about.orderId ?? null,
         // Compliance payloads carry personal data only so we can act on it.
         ...(isCompliance(event.topic) ? { payload: SCRUBBED } : {}),
+        ...OWED,
       },
     });
-    return "processed";
+    return { outcome: "processed", reactionOwed: true };
   } catch (error) {
     // A payload we cannot read will not get better with retries.
     const permanent =

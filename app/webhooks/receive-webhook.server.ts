@@ -37,7 +37,8 @@ export interface WebhookReceiverOptions {
   /** Where events are written: driverEventSink(DATABASE_URL). */
   sink: EventSink;
   secret: string;
-  queue: Queue;
+  /** The webhooks queue; a promise while its key space is read from the database (webhookQueue()). */
+  queue: Queue | Promise<Queue>;
   /** How long enqueueing may take before the event is left to the sweeper. */
   enqueueTimeoutMs?: number;
   log?: (message: string) => void;
@@ -64,7 +65,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       if (redisDown && Date.now() < retryAt) return false;
       try {
         await withTimeout(
-          queue.addBulk(events.map((event) => webhookJob(event.id, event.key))),
+          Promise.resolve(queue).then((q) => q.addBulk(events.map((event) => webhookJob(event.id)))),
           timeoutMs,
           "enqueueing webhook events",
         );

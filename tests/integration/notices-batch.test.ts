@@ -8,15 +8,13 @@ import { randomBytes } from "node:crypto";
 import type { Job, Queue } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
-import { producerConnection } from "../../app/jobs/queues.server.ts";
+import { createNoticeQueue, producerConnection, type JobPayloads } from "../../app/jobs/queues.server.ts";
 import { deliverNotices, type DeliveryDeps } from "../../app/notices/deliver-notice.server.ts";
 import { createSmtpMailer, type Mailer } from "../../app/notices/mailer.server.ts";
-import {
-  createNoticeQueue,
-  noticeProcessor,
-  SEND_NOTICES_JOB,
-  type SendNoticesPayload,
-} from "../../app/notices/notice-queue.server.ts";
+import { noticeProcessor } from "../../app/notices/notice-queue.server.ts";
+
+const SEND_NOTICES_JOB = "send-notices";
+type SendNoticesPayload = JobPayloads["send-notices"];
 import { queueNotice, queueNotices, type QueueNoticeInput } from "../../app/notices/queue-notice.server.ts";
 import { runWave, startEpisodeIfRestocked } from "../../app/restock/episodes.server.ts";
 import { restockNotices } from "../../app/restock/notifier.server.ts";

@@ -5,14 +5,17 @@ import { randomBytes } from "node:crypto";
 import { Worker, type Queue } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
-import { producerConnection, workerConnection } from "../../app/jobs/queues.server.ts";
+import {
+  createNoticeQueue,
+  noticeJobId,
+  producerConnection,
+  QUEUE,
+  workerConnection,
+} from "../../app/jobs/queues.server.ts";
 import type { DeliveryDeps } from "../../app/notices/deliver-notice.server.ts";
 import { createSmtpMailer } from "../../app/notices/mailer.server.ts";
 import {
-  createNoticeQueue,
   enqueueNoticeDelivery,
-  NOTICE_QUEUE,
-  noticeJobId,
   noticeProcessor,
   queueAndEnqueueNotice,
 } from "../../app/notices/notice-queue.server.ts";
@@ -46,7 +49,7 @@ describeEachDatabase("notices queue", (provider) => {
       secret: "secret",
     };
     queue = createNoticeQueue(producerConnection(REDIS_URL), prefix);
-    worker = new Worker(NOTICE_QUEUE, noticeProcessor(db, deps), {
+    worker = new Worker(QUEUE.notices, noticeProcessor(db, deps), {
       connection: workerConnection(REDIS_URL),
       prefix,
       concurrency: 4,

@@ -5,15 +5,16 @@ import { randomBytes } from "node:crypto";
 import { Worker, type Queue } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
-import { producerConnection, workerConnection } from "../../app/jobs/queues.server.ts";
-import type { DeliveryDeps } from "../../app/notices/deliver-notice.server.ts";
-import { createSmtpMailer } from "../../app/notices/mailer.server.ts";
 import {
   createNoticeQueue,
-  NOTICE_QUEUE,
   noticeJobId,
-  noticeProcessor,
-} from "../../app/notices/notice-queue.server.ts";
+  producerConnection,
+  QUEUE,
+  workerConnection,
+} from "../../app/jobs/queues.server.ts";
+import type { DeliveryDeps } from "../../app/notices/deliver-notice.server.ts";
+import { createSmtpMailer } from "../../app/notices/mailer.server.ts";
+import { noticeProcessor } from "../../app/notices/notice-queue.server.ts";
 import { queueNotice } from "../../app/notices/queue-notice.server.ts";
 import { sweepNotices } from "../../app/notices/sweep-notices.server.ts";
 import { startMailSink, type MailSink } from "../../sandbox/mail/mail-sink.ts";
@@ -79,7 +80,7 @@ describeEachDatabase("notices sweeper", (provider) => {
       publicUrl: "https://kizuna.example.com",
       secret: "secret",
     };
-    const worker = new Worker(NOTICE_QUEUE, noticeProcessor(db, deps), {
+    const worker = new Worker(QUEUE.notices, noticeProcessor(db, deps), {
       connection: workerConnection(REDIS_URL),
       prefix,
     });

@@ -8,6 +8,7 @@ import type { Queue } from "bullmq";
 import type { DbProvider } from "../../app/db.server.ts";
 import type { AdminApi } from "../../app/shopify/admin-api.server.ts";
 import { createWebhookQueue, producerConnection, workerConnection } from "../../app/jobs/queues.server.ts";
+import { instancePrefix } from "../../app/jobs/instance.server.ts";
 import { startWorker, type RunningWorker } from "../../app/jobs/worker.server.ts";
 import {
   createWebhookReceiver,
@@ -31,7 +32,10 @@ export function testPrefix(): string {
 export interface Pipeline {
   database: TestDatabase;
   url: string;
+  /** REDIS_PREFIX, as processes started against this pipeline get it. */
   prefix: string;
+  /** The BullMQ prefix in use: REDIS_PREFIX and the database's instance key. */
+  keyPrefix: string;
   queue: Queue;
   receiver: WebhookReceiver;
   worker: RunningWorker | null;
@@ -46,13 +50,18 @@ export interface PipelineOptions {
   withWorker?: boolean;
   lockMs?: number;
   adminApiFor?: (shop: string) => Promise<AdminApi | null>;
+  /** REDIS_PREFIX (default: a fresh one); two pipelines may share one, as two instances on one Redis. */
+  prefix?: string;
+  /** How long an owed reaction waits for its job before the worker's sweeper queues it. */
+  reactionGraceMs?: number;
 }
 
 export async function startPipeline(provider: DbProvider, options: PipelineOptions = {}): Promise<Pipeline> {
   const redisUrl = options.redisUrl ?? REDIS_URL;
   const database = await createTestDatabase(provider);
-  const prefix = testPrefix();
-  const queue = createWebhookQueue(producerConnection(redisUrl), prefix);
+  const prefix = options.prefix ?? testPrefix();
+  const keyPrefix = await instancePrefix(database.db, prefix);
+  const queue = createWebhookQueue(producerConnection(redisUrl), keyPrefix);
   const receiver = createWebhookReceiver({
     sink: driverEventSink(database.url),
     secret: TEST_SECRET,
@@ -67,6 +76,7 @@ export async function startPipeline(provider: DbProvider, options: PipelineOptio
     database,
     url,
     prefix,
+    keyPrefix,
     queue,
     receiver,
     worker: null,
@@ -76,10 +86,11 @@ export async function startPipeline(provider: DbProvider, options: PipelineOptio
       pipeline.worker = startWorker({
         db: database.db,
         connection: workerConnection(redisUrl),
-        prefix,
+        prefix: keyPrefix,
         concurrency: 8,
         lockMs: options.lockMs ?? 5_000,
         sweepEveryMs: 200,
+        ...(options.reactionGraceMs === undefined ? {} : { reactionGraceMs: options.reactionGraceMs }),
         adminApiFor: options.adminApiFor ?? (async () => null),
         log: () => undefined,
       });
