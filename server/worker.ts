@@ -1,4 +1,5 @@
-// The worker process entry (`npm run worker`).
+// The worker process entry (`npm run worker`: built with the app code bundled
+// to build/worker/index.js by scripts/build.mjs, run with plain node).
 import { startWorker } from "../app/jobs/worker.server.ts";
 import { workerConnection } from "../app/jobs/queues.server.ts";
 import { instancePrefix } from "../app/jobs/instance.server.ts";
