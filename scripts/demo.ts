@@ -13,6 +13,7 @@ import { createDb, type Db } from "../app/db.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
 import { mirrorCounts } from "../app/shops/shop-overview.server.ts";
 import { deleteShopData } from "../app/compliance/redact-shop.server.ts";
+import { recordInstall } from "../app/shops/record-install.server.ts";
 import { ALL_TOPICS, API_VERSION, type Topic } from "../app/webhooks/topics.ts";
 import { appFrameUrl, issueSessionToken } from "../sandbox/admin/index.ts";
 import { formatSeedSummary, startSandbox, type RunningSandbox } from "../sandbox/server.ts";
@@ -108,6 +109,8 @@ async function deliverAndSettle(db: Db, deliveries: { key: string; send: () => P
 }
 
 async function sendExamples(db: Db, appUrl: string) {
+  // Kizuna stores no webhook of a shop it is not installed in: install the two first, as the app does.
+  for (const shop of [EXAMPLES_SHOP, DEPARTED_SHOP]) await recordInstall(db, shop, null);
   const shopFor = (topic: Topic) =>
     topic === "shop/redact" || topic === "app/uninstalled" ? DEPARTED_SHOP : EXAMPLES_SHOP;
   const delivery = (topic: Topic) => {

@@ -9,6 +9,7 @@ import { exportCustomerData } from "../compliance/export-customer-data.server.ts
 import { redactCustomer } from "../compliance/redact-customer.server.ts";
 import { redactShop } from "../compliance/redact-shop.server.ts";
 import { uninstallShop } from "../compliance/uninstall-shop.server.ts";
+import { acceptsTopic, installStateOf } from "../compliance/installed-shops.server.ts";
 import { projectCustomer } from "./customers.server.ts";
 import { projectFulfillment, projectFulfillmentEvent, projectFulfillmentOrderHold } from "./fulfillments.server.ts";
 import { projectInventoryLevel } from "./inventory.server.ts";
@@ -26,6 +27,8 @@ export { ProjectionError };
 export interface ProjectionResult {
   customerId?: string | null;
   orderId?: string | null;
+  /** Set when nothing was projected because the shop is not installed (the event's payload should go). */
+  refused?: "shop_not_installed";
 }
 
 export interface WebhookEventToProject {
@@ -94,5 +97,14 @@ export async function projectEvent(db: Db, event: WebhookEventToProject): Promis
     triggeredAt: event.triggeredAt ?? null,
   };
   const timeoutMs = isCompliance(event.topic) ? TIMEOUT_MS.compliance : TIMEOUT_MS.ordinary;
-  return inTransaction(db, (tx) => projector(tx, projectable), { timeoutMs });
+  return inTransaction(
+    db,
+    async (tx): Promise<ProjectionResult> => {
+      // The receiver already refuses events of shops that are not installed; this
+      // covers one stored just before app/uninstalled or shop/redact was processed.
+      if (!acceptsTopic(await installStateOf(tx, event.shop), event.topic)) return { refused: "shop_not_installed" };
+      return projector(tx, projectable);
+    },
+    { timeoutMs },
+  );
 }

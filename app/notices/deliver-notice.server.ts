@@ -453,6 +453,42 @@ async function deferIfEarly(
   return { status: "deferred", sendAfter, delayMs: sendAfter.getTime() - now.getTime() };
 }
 
+/** Suppresses notices of one shop that are not claimed yet, a few statements per 500. */
+async function settleAll(
+  db: Db,
+  shop: string,
+  notices: readonly NoticeRow[],
+  reason: string,
+  now: Date,
+  outcomes: Map<number, DeliveryOutcome>,
+): Promise<void> {
+  for (const part of chunks(notices.map((notice) => notice.id))) {
+    // Only rows still sendable: a concurrent claim keeps its own outcome.
+    const open = await db.notice.findMany({
+      where: { id: { in: part }, status: { in: SENDABLE } },
+      select: { id: true },
+    });
+    const ids = open.map((row) => row.id);
+    await db.$transaction([
+      db.notice.updateMany({
+        where: { id: { in: ids }, status: { in: SENDABLE } },
+        data: { status: "suppressed", statusReason: reason },
+      }),
+      db.noticeEvent.createMany({
+        data: ids.map((noticeId) => ({ shop, noticeId, status: "suppressed", reason, at: now })),
+      }),
+    ]);
+    const settled = new Set(ids);
+    for (const id of part)
+      outcomes.set(
+        id,
+        settled.has(id)
+          ? { status: "suppressed", reason }
+          : { status: "in_progress", retryAt: new Date(now.getTime() + SENDING_STALE_MS) },
+      );
+  }
+}
+
 /** The notices of one shop that are due: checks, cap, claim, send, record. */
 async function deliverShopBatch(
   db: Db,
@@ -467,9 +503,15 @@ async function deliverShopBatch(
   const settings = await getShopSettings(db, shop);
   const shopRow = await db.shop.findUnique({
     where: { domain: shop },
-    select: { name: true, email: true, timezone: true },
+    select: { name: true, email: true, timezone: true, uninstalledAt: true },
   });
-  const timeZone = safeTimeZone(shopRow?.timezone);
+  // An uninstalled shop sends nothing: its notices end here, not retried (deferred
+  // ones, follow-ups, waves, what the sweeper finds).
+  if (!shopRow || shopRow.uninstalledAt) {
+    await settleAll(db, shop, notices, shopRow ? "shop_uninstalled" : "shop_not_installed", now, outcomes);
+    return;
+  }
+  const timeZone = safeTimeZone(shopRow.timezone);
   const settle = async (notice: NoticeRow, reason: string) =>
     outcomes.set(notice.id, await suppressNotice(db, notice, reason, now));
 

@@ -150,6 +150,9 @@ function noticeFields(
   };
 }
 
+/** What queueing answers for a shop that is not installed (uninstalled, or never): nothing is stored. */
+const NOT_INSTALLED: QueueNoticeResult = { status: "disabled", reason: "the shop is not installed" };
+
 export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<QueueNoticeResult> {
   if (!isNoticeKind(input.kind)) throw new NoticeInputError(`Unknown notice kind "${String(input.kind)}".`);
   const dedupeKey = input.dedupeKey?.trim();
@@ -168,6 +171,8 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
     input.customerId ? db.customer.findUnique({ where: { shop_id: { shop, id: input.customerId } } }) : null,
     input.orderId ? db.order.findUnique({ where: { shop_id: { shop, id: input.orderId } } }) : null,
   ]);
+  // An uninstalled shop sends nothing: no notice row is made (DESIGN.md, "Uninstalled shops").
+  if (!shopRow || shopRow.uninstalledAt) return NOT_INSTALLED;
   const owner =
     customer ??
     (order?.customerId ? await db.customer.findUnique({ where: { shop_id: { shop, id: order.customerId } } }) : null);
@@ -287,6 +292,10 @@ async function queueShopNotices(
       SELECT "id", "dedupeKey" FROM "Notice" WHERE "shop" = ${shop} AND "dedupeKey" IN ${jsonSet(dialect, part, "text")}`)
       taken.set(row.dedupeKey, Number(row.id));
   const shopRow = await db.shop.findUnique({ where: { domain: shop } });
+  if (!shopRow || shopRow.uninstalledAt) {
+    for (const index of indexes) results[index] ??= NOT_INSTALLED;
+    return;
+  }
   const customerIds = [...new Set(indexes.flatMap((index) => inputs[index]!.customerId ?? []))];
   const customers = new Map<string, NonNullable<Awaited<ReturnType<Db["customer"]["findUnique"]>>>>();
   for (const part of chunks(customerIds))

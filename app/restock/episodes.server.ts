@@ -3,6 +3,7 @@
 // stock (available x ShopSettings.restockPerUnit), re-checking stock before
 // each wave. A subscriber is told at most once per episode: the RestockAlert
 // row (primary key episodeId + subscriptionId) is claimed before notify runs.
+import { isInstalled } from "../compliance/installed-shops.server.ts";
 import { chunks } from "../database/chunks.ts";
 import { jsonRows, timeValue } from "../database/sql-json.server.ts";
 import { dialectOf, type Db } from "../db.server.ts";
@@ -191,6 +192,11 @@ export async function runWave(
   const episode = await db.restockEpisode.findFirst({ where: { id: episodeId, shop } });
   if (!episode) return { due: false, notified: 0, status: "missing" };
   if (episode.status !== "running") return { due: false, notified: 0, status: episode.status };
+  // An uninstalled shop sends nothing: the episode ends without a wave.
+  if (!(await isInstalled(db, shop))) {
+    await finish(db, episode.id, "done", now);
+    return { due: false, notified: 0, status: "done" };
+  }
   const stock = await variantStock(db, shop, episode.variantId);
   if (!stock || stock.available <= 0) {
     await finish(db, episode.id, "sold_out", now);

@@ -56,12 +56,13 @@ export async function processEvent(db: Db, eventRowId: number, isFinalAttempt: b
         lastError: null,
         customerId: about.customerId ?? null,
         orderId: about.orderId ?? null,
-        // Compliance payloads carry personal data only so we can act on it.
-        ...(isCompliance(event.topic) ? { payload: SCRUBBED } : {}),
-        ...OWED,
+        // Compliance payloads carry personal data only so we can act on it; an
+        // event refused because the shop is not installed keeps none either.
+        ...(isCompliance(event.topic) || about.refused ? { payload: SCRUBBED } : {}),
+        ...(about.refused ? { lastError: about.refused } : OWED),
       },
     });
-    return { outcome: "processed", reactionOwed: true };
+    return { outcome: "processed", reactionOwed: !about.refused };
   } catch (error) {
     // A payload we cannot read will not get better with retries.
     const permanent =

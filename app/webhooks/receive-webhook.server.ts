@@ -8,6 +8,7 @@ import { jsonShape } from "./payload.server.ts";
 import { isTopic } from "./topics.ts";
 import { createEventStore, type EventStore } from "./event-store.server.ts";
 import type { EventSink } from "./event-sink.server.ts";
+import { acceptsTopic, type InstallLookup } from "../compliance/installed-shops.server.ts";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const RETRY_ENQUEUE_AFTER_MS = 1_000;
@@ -39,6 +40,8 @@ export interface WebhookReceiverOptions {
   secret: string;
   /** The webhooks queue; a promise while its key space is read from the database (webhookQueue()). */
   queue: Queue | Promise<Queue>;
+  /** Whether each shop is installed (cachedInstallLookup over the app's database). */
+  installs: InstallLookup;
   /** How long enqueueing may take before the event is left to the sweeper. */
   enqueueTimeoutMs?: number;
   log?: (message: string) => void;
@@ -107,6 +110,20 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     const shape = jsonShape(payload);
     if (shape === "invalid") return { status: 400, message: "body is not valid JSON" };
     if (shape === "not-object") return { status: 400, message: "body must be a JSON object" };
+    // Documented choice: an event of a shop that is not installed (never, or
+    // uninstalled: then only compliance topics and app/uninstalled count) is
+    // acknowledged and not stored, so it holds no customer data and Shopify
+    // stops retrying it.
+    let state;
+    try {
+      state = await options.installs.stateOf(shop);
+    } catch (error) {
+      log(`webhooks: could not read whether ${shop} is installed: ${(error as Error).message}`);
+      return { status: 503, message: "could not read the shop; Shopify will retry" };
+    }
+    if (!acceptsTopic(state, topic)) return { status: 200, message: `shop is not installed: ${topic} ignored` };
+    // This process stops taking the shop's other events at once (others within the lookup's TTL).
+    if (topic === "app/uninstalled" || topic === "shop/redact") options.installs.forget(shop);
 
     const triggered = delivery.header("x-shopify-triggered-at");
     const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;

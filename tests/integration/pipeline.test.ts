@@ -2,6 +2,7 @@
 // BullMQ → worker → mirror, on real Redis and on both databases.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ALL_TOPICS, API_VERSION } from "../../app/webhooks/topics.ts";
+import { recordInstall } from "../../app/shops/record-install.server.ts";
 import { examplePayload } from "../../sandbox/webhooks/example-payloads.ts";
 import { signBody } from "../../sandbox/webhooks/send-webhook.ts";
 import { describeEachDatabase } from "../support/databases.ts";
@@ -29,13 +30,20 @@ describeEachDatabase("webhook pipeline", (provider) => {
   const allProcessed = async () => (await db().webhookEvent.count({ where: { status: { not: "processed" } } })) === 0;
 
   it("takes every example payload of every subscribed topic through HTTP into the mirror", async () => {
-    // shop/redact last: it deletes the shop's data.
-    const topics = ALL_TOPICS.filter((topic) => topic !== "shop/redact" && topic !== "customers/redact");
+    // shop/redact is left out: it deletes the shop's data. app/uninstalled goes last (after
+    // it, the shop's ordinary events are refused); the shop then installs again.
+    const topics = [
+      ...ALL_TOPICS.filter((topic) => !["shop/redact", "customers/redact", "app/uninstalled"].includes(topic)),
+      "app/uninstalled",
+    ];
     for (const topic of topics) {
+      if (topic === "app/uninstalled") await waitFor("every event before the uninstall processed", allProcessed);
       const response = await pipeline.send(topic, examplePayload(topic, API_VERSION));
       expect(response, topic).toEqual({ status: 200, text: "stored" });
     }
     await waitFor("every event processed", allProcessed);
+    expect((await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).uninstalledAt).not.toBeNull();
+    await recordInstall(db(), TEST_SHOP, null);
     const events = await db().webhookEvent.findMany({ select: { topic: true, status: true, lastError: true } });
     expect(events).toHaveLength(topics.length);
     expect(events.filter((event) => event.status !== "processed")).toEqual([]);

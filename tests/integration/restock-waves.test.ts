@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
 import { attributeOrder } from "../../app/restock/attribute-order.server.ts";
+import { recordInstall } from "../../app/shops/record-install.server.ts";
 import { runWave, startEpisodeIfRestocked } from "../../app/restock/episodes.server.ts";
 import { findSuppression, suppress } from "../../app/notices/suppression.server.ts";
 import { restockReport } from "../../app/restock/restock-report.server.ts";
@@ -55,6 +56,8 @@ describeEachDatabase("restock episodes and waves", (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     db = database.db;
+    // Waves run only for an installed shop.
+    await recordInstall(db, SHOP, null);
     await db.product.create({ data: { shop: SHOP, id: "1", title: "Hinoki soap" } });
     await db.shopSettings.create({ data: { shop: SHOP, restockPerUnit: 2 } });
   });

@@ -8,6 +8,7 @@ import { backfillShop } from "../../app/sync/backfill-shop.server.ts";
 import { API_VERSION } from "../../app/webhooks/topics.ts";
 import { startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
+import { recordInstall } from "../../app/shops/record-install.server.ts";
 import { startPipeline, TEST_SECRET, waitFor, type Pipeline } from "../support/pipeline.ts";
 
 const SHOP = "kizuna-demo.myshopify.com";
@@ -39,7 +40,7 @@ describeEachDatabase("backfill from the Admin API", (provider) => {
   const waits: number[] = [];
 
   beforeAll(async () => {
-    pipeline = await startPipeline(provider);
+    pipeline = await startPipeline(provider, { installedShops: [SHOP] });
     const appUrl = pipeline.url.replace(/\/webhooks$/, "");
     // A small bucket, so the backfill runs into Shopify's rate limit.
     sandbox = await startSandbox(
@@ -47,6 +48,8 @@ describeEachDatabase("backfill from the Admin API", (provider) => {
       { maximumAvailable: 1_000, restoreRate: 100 },
     );
     backfilled = await createTestDatabase(provider);
+    // Installed, as the app's install records it: projections store nothing for other shops.
+    await recordInstall(backfilled.db, SHOP, null);
   });
   afterAll(async () => {
     await sandbox?.close();

@@ -16,6 +16,8 @@ import {
   type WebhookReceiver,
 } from "../../app/webhooks/receive-webhook.server.ts";
 import { driverEventSink } from "../../app/webhooks/event-sink.server.ts";
+import { cachedInstallLookup } from "../../app/compliance/installed-shops.server.ts";
+import { recordInstall } from "../../app/shops/record-install.server.ts";
 import { closeServer, createAppServer } from "../../server/app-server.ts";
 import { sendWebhook, type WebhookToSend } from "../../sandbox/webhooks/send-webhook.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
@@ -54,11 +56,15 @@ export interface PipelineOptions {
   prefix?: string;
   /** How long an owed reaction waits for its job before the worker's sweeper queues it. */
   reactionGraceMs?: number;
+  /** Shops installed before the first webhook, as the app's install does (default: TEST_SHOP). */
+  installedShops?: string[];
 }
 
 export async function startPipeline(provider: DbProvider, options: PipelineOptions = {}): Promise<Pipeline> {
   const redisUrl = options.redisUrl ?? REDIS_URL;
   const database = await createTestDatabase(provider);
+  // Webhooks of a shop that is not installed are not stored: install the test shops first.
+  for (const shop of options.installedShops ?? [TEST_SHOP]) await recordInstall(database.db, shop, null);
   const prefix = options.prefix ?? testPrefix();
   const keyPrefix = await instancePrefix(database.db, prefix);
   const queue = createWebhookQueue(producerConnection(redisUrl), keyPrefix);
@@ -66,6 +72,7 @@ export async function startPipeline(provider: DbProvider, options: PipelineOptio
     sink: driverEventSink(database.url),
     secret: TEST_SECRET,
     queue,
+    installs: cachedInstallLookup(database.db),
     log: () => undefined,
   });
   const server: Server = createAppServer({ receiver, maxBodyBytes: MAX_BODY_BYTES });
