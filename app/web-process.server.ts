@@ -6,7 +6,7 @@
 import { migrate } from "./database/migrate.server.ts";
 import { disconnectDb } from "./db.server.ts";
 import { env, type Env } from "./env.server.ts";
-import { webhookQueue } from "./jobs/queues.server.ts";
+import { closeSharedQueues } from "./jobs/queues.server.ts";
 import { MAX_BODY_BYTES, type WebhookReceiver } from "./webhooks/receive-webhook.server.ts";
 import { webhookReceiver } from "./webhooks/receiver.server.ts";
 
@@ -32,7 +32,7 @@ export async function startWebProcess(): Promise<WebProcess> {
     async stop() {
       await receiver.store.drain();
       await receiver.sink.close();
-      await (await webhookQueue()).close();
+      await closeSharedQueues();
       await disconnectDb();
     },
   };
