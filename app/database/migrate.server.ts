@@ -39,24 +39,21 @@ function migrateSqlite(url: string): string[] {
     // WAL lets the web and worker processes read while the other writes.
     sqlite.pragma("journal_mode = WAL");
     sqlite.exec(`CREATE TABLE IF NOT EXISTS "_kizuna_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
-    const applied = new Set(
-      sqlite
-        .prepare(`SELECT "name" FROM "_kizuna_migrations"`)
-        .all()
-        .map((row) => (row as { name: string }).name),
-    );
+    const isApplied = sqlite.prepare(`SELECT 1 FROM "_kizuna_migrations" WHERE "name" = ?`);
+    const record = sqlite.prepare(`INSERT INTO "_kizuna_migrations" VALUES (?, ?)`);
     const done: string[] = [];
     for (const migration of listMigrations("sqlite")) {
-      if (applied.has(migration.name)) continue;
-      sqlite
+      // The write lock first (BEGIN IMMEDIATE), then the check: another process
+      // migrating the same file at once waits here and then sees it applied.
+      const applied = sqlite
         .transaction(() => {
+          if (isApplied.get(migration.name)) return false;
           sqlite.exec(migration.sql);
-          sqlite
-            .prepare(`INSERT INTO "_kizuna_migrations" VALUES (?, ?)`)
-            .run(migration.name, new Date().toISOString());
+          record.run(migration.name, new Date().toISOString());
+          return true;
         })
         .immediate();
-      done.push(migration.name);
+      if (applied) done.push(migration.name);
     }
     return done;
   } finally {
