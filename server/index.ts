@@ -30,7 +30,16 @@ function remixPages(build: ServerBuild, mode: string) {
   pages.use(compression());
   pages.use("/assets", express.static(join(CLIENT, "assets"), { immutable: true, maxAge: "1y" }));
   pages.use(express.static(CLIENT, { maxAge: "1h" }));
-  pages.all("*", createRequestHandler({ build, mode }));
+  pages.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode,
+      // The TCP peer, for limits keyed on the client (app/storefront/client-address.server.ts):
+      // a Remix request carries no socket of its own.
+      getLoadContext: (request) => ({ socketAddress: request.socket.remoteAddress ?? null }),
+    }),
+  );
   return pages;
 }
 

@@ -84,3 +84,31 @@ export function verifyTwilioSignature(
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/** Largest inbound SMS webhook body taken (Twilio's are a few KB). */
+export const MAX_INBOUND_SMS_BYTES = 64 * 1024;
+
+/**
+ * The request body as text, or null when it is larger than `limit` bytes: a
+ * Content-Length over the limit is refused before anything is read, and a
+ * body without one (chunked) is read only up to the limit, then dropped.
+ */
+export async function readBodyWithin(request: Request, limit = MAX_INBOUND_SMS_BYTES): Promise<string | null> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && !(/^\d+$/.test(declared) && Number(declared) <= limit)) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}

@@ -2,7 +2,8 @@
 // rate limits, then subscribeToRestock. Every failure is a JSON 4xx with a
 // message in the shopper's language; nothing is written on a failure.
 import type { Db } from "../db.server.ts";
-import { requireProxyShop } from "../storefront/require-proxy-shop.server.ts";
+import { clientAddressOf } from "../storefront/client-address.server.ts";
+import { requireProxyParams } from "../storefront/require-proxy-shop.server.ts";
 import { messageFor, shopperLocaleOf, type ShopperLocale } from "./messages.ts";
 import type { SignupLimiters } from "./rate-limit.server.ts";
 import { readSignup, SignupBody, subscribeToRestock } from "./subscribe.server.ts";
@@ -14,20 +15,18 @@ export interface SignupDeps {
   db: Db;
   limiters: SignupLimiters;
   confirm: RestockConfirm | null;
+  /** TRUSTED_PROXY_HOPS: proxies whose X-Forwarded-For entry is believed (see client-address.server.ts). */
+  trustedProxyHops: number;
   now?: () => Date;
+}
+
+/** What the HTTP server knows of the connection (Remix's load context, from server/index.ts). */
+export interface SignupConnection {
+  socketAddress?: string | null;
 }
 
 function answer(status: number, body: Record<string, unknown>, extra: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...extra } });
-}
-
-/** The shopper's address as Shopify's proxy reports it: the last X-Forwarded-For hop (earlier ones are client-supplied). */
-export function clientIpOf(request: Request): string {
-  const hops = (request.headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((hop) => hop.trim())
-    .filter(Boolean);
-  return hops[hops.length - 1] ?? "unknown";
 }
 
 async function readBody(request: Request): Promise<Record<string, unknown>> {
@@ -58,21 +57,29 @@ async function readBody(request: Request): Promise<Record<string, unknown>> {
   };
 }
 
-export async function handleRestockSignup(request: Request, deps: SignupDeps): Promise<Response> {
+export async function handleRestockSignup(
+  request: Request,
+  deps: SignupDeps,
+  connection: SignupConnection = {},
+): Promise<Response> {
   if (request.method !== "POST") return answer(405, { ok: false, error: "method_not_allowed" }, { Allow: "POST" });
   // Throws a 401 Response before anything else is read.
-  const shop = await requireProxyShop(request);
+  const { shop, loggedInCustomerId } = await requireProxyParams(request);
   let locale: ShopperLocale = shopperLocaleOf(request.headers.get("accept-language"));
   try {
     const raw = await readBody(request);
     const parsed = SignupBody.safeParse(raw);
     if (!parsed.success) throw new RestockError("malformed");
     locale = shopperLocaleOf(parsed.data.locale, request.headers.get("accept-language"));
-    const customerId = new URL(request.url).searchParams.get("logged_in_customer_id") || null;
-    const input = readSignup(parsed.data, shop, locale, customerId);
+    const input = readSignup(parsed.data, shop, locale, loggedInCustomerId);
     const now = deps.now?.() ?? new Date();
+    const clientAddress = clientAddressOf(
+      request.headers.get("x-forwarded-for"),
+      connection.socketAddress,
+      deps.trustedProxyHops,
+    );
     for (const [limiter, key] of [
-      [deps.limiters.perIp, `${shop}|ip|${clientIpOf(request)}`],
+      [deps.limiters.perIp, `${shop}|ip|${clientAddress}`],
       [deps.limiters.perEmail, `${shop}|email|${input.email}`],
     ] as const) {
       const verdict = limiter.hit(key, now.getTime());

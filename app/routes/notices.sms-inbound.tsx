@@ -5,7 +5,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server.ts";
 import { env, smsSettings } from "../env.server.ts";
-import { handleInboundSms, handleInboundSmsForAllShops, verifyTwilioSignature } from "../notices/inbound-sms.server.ts";
+import {
+  handleInboundSms,
+  handleInboundSmsForAllShops,
+  readBodyWithin,
+  verifyTwilioSignature,
+} from "../notices/inbound-sms.server.ts";
 import { escapeHtml } from "../notices/template-language.ts";
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
@@ -21,8 +26,9 @@ export async function loader() {
 export async function action({ request }: ActionFunctionArgs) {
   const config = smsSettings();
   if (!config) return text(404, "SMS is not configured.");
-  const raw = await request.text();
-  if (raw.length > 64 * 1024) return text(413, "Request body too large.");
+  // Refused by Content-Length, or once the body passes the limit: never read whole first.
+  const raw = await readBodyWithin(request);
+  if (raw === null) return text(413, "Request body too large.");
   const params = new URLSearchParams(raw);
   const url = new URL(request.url);
   // Twilio signs the URL it was given: the public one (behind a proxy the request URL may differ).

@@ -8,7 +8,7 @@ import type { SignupDeps } from "../../app/restock/signup-request.server.ts";
 import { fixedWindowLimiter } from "../../app/restock/rate-limit.server.ts";
 import type { RestockSubscription } from "../../app/restock/types.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
-import { proxiedUrl } from "../../sandbox/storefront/app-proxy.ts";
+import { proxiedUrl, signProxyQuery } from "../../sandbox/storefront/app-proxy.ts";
 import { createStorefrontHandler } from "../../sandbox/storefront/storefront.ts";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
 
@@ -62,9 +62,9 @@ describeEachDatabase("restock signup through the app proxy", (provider) => {
     const body = request.method === "POST" ? Buffer.concat(chunks) : undefined;
     const answer =
       url.pathname === "/proxy/restock-subscriptions"
-        ? await handleRestockSignup(new Request(url, { method: request.method, headers, body }), deps).catch(
-            (thrown: unknown) => thrown as Response,
-          )
+        ? await handleRestockSignup(new Request(url, { method: request.method, headers, body }), deps, {
+            socketAddress: request.socket.remoteAddress ?? null,
+          }).catch((thrown: unknown) => thrown as Response)
         : Response.json({ error: "not here" }, { status: 404 });
     response.writeHead(answer.status, Object.fromEntries(answer.headers));
     response.end(Buffer.from(await answer.arrayBuffer()));
@@ -104,6 +104,7 @@ describeEachDatabase("restock signup through the app proxy", (provider) => {
     Object.assign(deps, {
       db: database.db,
       limiters: { perIp: fixedWindowLimiter(100, 60_000), perEmail: fixedWindowLimiter(100, 60_000) },
+      trustedProxyHops: 0,
       confirm: async (subscription: RestockSubscription) => {
         confirmed.push(subscription);
       },
@@ -246,5 +247,82 @@ describeEachDatabase("restock signup through the app proxy", (provider) => {
     const limited = await post({ ...signup, email: "same@example.com", locale: "en" });
     expect(limited.status).toBe(429);
     expect(((await limited.json()) as { message: string }).message).toContain("Too many requests");
+  });
+  /** A request signed by "Shopify" for `shop`, sent straight to the app, with `extra` query and headers. */
+  function direct(shop: string, init: { query?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+    const url = proxiedUrl(new URL(`${storeOrigin}${ENDPOINT}${init.query ? `?${init.query}` : ""}`), {
+      url: `${appOrigin}/proxy`,
+      pathPrefix: "/apps/kizuna",
+      shop,
+      secret: SECRET,
+    });
+    return {
+      url,
+      send: (target = url) =>
+        fetch(target, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...init.headers },
+          body: JSON.stringify(init.body ?? signup),
+        }),
+    };
+  }
+
+  it("refuses a repeated shop parameter (400) and stores nothing: a signature for one shop never lands in another", async () => {
+    // Signed for the attacker's own shop; the victim's shop put in front of it.
+    const { url, send } = direct(OTHER_SHOP);
+    const forged = new URL(url);
+    forged.search = `shop=${SHOP}&${url.search.slice(1)}`;
+    const response = await send(forged);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: expect.stringContaining("shop") });
+    // The same with the values Shopify would have signed (joined with ","): still refused.
+    const resigned = new URL(forged);
+    resigned.searchParams.delete("signature");
+    resigned.searchParams.append("signature", signProxyQuery(resigned.searchParams, SECRET));
+    expect((await send(resigned)).status).toBe(400);
+    expect(await database.db.restockSubscription.count()).toBe(0);
+  });
+
+  it("verifies the signature over every parameter as Shopify does (a repeated key's values joined with ,)", async () => {
+    const { send } = direct(SHOP, { query: "ref=a&ref=b" });
+    expect((await send()).status).toBe(201);
+    // Dropping one of the repeated values breaks the signature.
+    const { url } = direct(SHOP, { query: "ref=a&ref=b" });
+    const altered = new URL(url.toString().replace("ref=b&", ""));
+    expect(altered.searchParams.getAll("ref")).toEqual(["a"]);
+    expect((await send(altered)).status).toBe(401);
+  });
+
+  it("keys the per-IP limit on the socket's address by default: rotating X-Forwarded-For does not help", async () => {
+    deps.limiters = { perIp: fixedWindowLimiter(3, 60_000), perEmail: fixedWindowLimiter(100, 60_000) };
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { send } = direct(SHOP, {
+        headers: { "X-Forwarded-For": `198.51.100.${i}` },
+        body: { ...signup, email: `rotate${i}@example.com` },
+      });
+      statuses.push((await send()).status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429, 429, 429]);
+  });
+
+  it("with TRUSTED_PROXY_HOPS, keys on the client the trusted proxies saw: shoppers behind one balancer do not share a bucket", async () => {
+    deps.limiters = { perIp: fixedWindowLimiter(2, 60_000), perEmail: fixedWindowLimiter(100, 60_000) };
+    deps.trustedProxyHops = 2; // Shopify's app proxy, then the load balancer
+    try {
+      const from = (client: string, spoofed: string, n: number) =>
+        direct(SHOP, {
+          // What the shopper sent, then what Shopify appended (the shopper), then the balancer (Shopify's address).
+          headers: { "X-Forwarded-For": `${spoofed}, ${client}, 203.0.113.250` },
+          body: { ...signup, email: `${client.replaceAll(".", "-")}-${n}@example.com` },
+        }).send();
+      const first: number[] = [];
+      for (let i = 0; i < 3; i++) first.push((await from("192.0.2.10", `10.0.0.${i}`, i)).status);
+      expect(first).toEqual([201, 201, 429]);
+      // Another shopper behind the same balancer has a bucket of their own.
+      expect((await from("192.0.2.20", "10.9.9.9", 0)).status).toBe(201);
+    } finally {
+      deps.trustedProxyHops = 0;
+    }
   });
 });
