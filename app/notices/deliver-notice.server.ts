@@ -17,7 +17,7 @@ import { capSlotFor, releaseCapSlot, type CapSlot } from "./daily-cap.server.ts"
 import { escapeHtml } from "./template-language.ts";
 import { quietHoursEnd, safeTimeZone, startOfShopDay } from "./shop-time.ts";
 import { SmsSendError, type SmsProvider } from "./sms.server.ts";
-import { normalizeAddress, suppress, unsubscribeUrl } from "./suppression.server.ts";
+import { normalizeAddress, resubscribeUrl, suppress, unsubscribeUrl } from "./suppression.server.ts";
 
 export interface DeliveryDeps {
   mailer: Mailer;
@@ -64,6 +64,8 @@ interface Outgoing {
   settings: ShopSettingsView;
   shop: { name: string | null; email: string | null } | null;
   deps: DeliveryDeps;
+  /** A signup confirmation to an address that had unsubscribed: it carries the link that lifts that. */
+  resubscribe?: boolean;
 }
 
 /** A notice that passed the first checks, with what the later ones need. */
@@ -71,6 +73,7 @@ interface Candidate {
   notice: NoticeRow & { recipient: string };
   kind: NoticeKind;
   channel: NoticeChannel;
+  resubscribe?: boolean;
 }
 
 /** One adapter per channel: what consent it needs (one query per batch) and how it sends. */
@@ -183,6 +186,21 @@ function withUnsubscribeFooter(outgoing: Outgoing, link: string): { text: string
   return { text, html };
 }
 
+/** The confirmation's "yes, mail me again" link, for an address that had unsubscribed (ja/en). */
+function withResubscribeLink(outgoing: Outgoing, text: string, html: string): { text: string; html: string } {
+  const { notice, deps } = outgoing;
+  const link = resubscribeUrl(deps.publicUrl, deps.secret, { shop: notice.shop, address: notice.recipient ?? "" });
+  const line =
+    notice.locale === "ja"
+      ? "このアドレスは以前に配信を停止されています。再入荷のお知らせを受け取るには、こちらで確認してください："
+      : "This address had unsubscribed. To get the back-in-stock email, confirm here:";
+  const block = `<p style="margin:24px 0 0"><a href="${escapeHtml(link)}">${escapeHtml(line)}</a></p>`;
+  return {
+    text: text.replace(/\n\n--\n/, `\n\n${line} ${link}\n\n--\n`),
+    html: html.includes("</body>") ? html.replace(/<\/body>/, `${block}\n</body>`) : `${html}${block}`,
+  };
+}
+
 const CHANNELS: Record<NoticeChannel, ChannelAdapter> = {
   email: {
     available: () => true,
@@ -208,6 +226,7 @@ const CHANNELS: Record<NoticeChannel, ChannelAdapter> = {
           kindClass: "marketing",
         });
         ({ text, html } = withUnsubscribeFooter(outgoing, link));
+        if (outgoing.resubscribe) ({ text, html } = withResubscribeLink(outgoing, text, html));
         headers["List-Unsubscribe"] = `<${link}>`;
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
       }
@@ -543,12 +562,19 @@ async function deliverShopBatch(
   const next: Candidate[] = [];
   for (const candidate of candidates) {
     const address = normalizeAddress(candidate.channel, candidate.notice.recipient);
-    const channels = KINDS[candidate.kind].transactional
-      ? [candidate.channel]
-      : [candidate.channel, `${candidate.channel}:marketing`];
+    // A signup's confirmation reaches an address that unsubscribed from marketing (once a day at
+    // most, see restockDedupeKey): its link is the only way that address opts back in.
+    const confirmation = candidate.kind === "restock_confirmation" && candidate.channel === "email";
+    const channels =
+      KINDS[candidate.kind].transactional || confirmation
+        ? [candidate.channel]
+        : [candidate.channel, `${candidate.channel}:marketing`];
     const reason = channels.map((channel) => blocked.get(`${channel}\u0000${address}`)).find(Boolean);
     if (reason) await settle(candidate.notice, `suppressed:${reason}`);
-    else next.push(candidate);
+    else {
+      if (confirmation && blocked.has(`email:marketing\u0000${address}`)) candidate.resubscribe = true;
+      next.push(candidate);
+    }
   }
   candidates = next;
 
@@ -639,7 +665,14 @@ async function deliverShopBatch(
       const { notice, kind, channel } = candidate;
       const attempt = notice.attempts + 1;
       try {
-        const providerMessageId = await CHANNELS[channel].send({ notice, kind, settings, shop: shopRow, deps });
+        const providerMessageId = await CHANNELS[channel].send({
+          notice,
+          kind,
+          settings,
+          shop: shopRow,
+          deps,
+          resubscribe: candidate.resubscribe === true,
+        });
         sent.push({ candidate, providerMessageId });
       } catch (error) {
         await release(notice.id);

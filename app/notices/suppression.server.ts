@@ -116,3 +116,57 @@ export async function unsubscribeWithToken(db: Db, secret: string, token: string
   await suppress(db, claim.shop, claim.channel, claim.address, claim.kindClass, "unsubscribed");
   return { ok: true, claim };
 }
+
+// ---- Signed "yes, mail me again" links (a storefront signup after an unsubscribe) ----
+//
+// A signup form takes any typed address, so a signup alone never lifts an
+// unsubscribe: the signup's confirmation mail carries this link, and only the
+// person who reads that address can use it. The MAC has its own purpose
+// string, so an unsubscribe token can never pass as a confirmation (or back).
+
+export interface ResubscribeClaim {
+  shop: string;
+  address: string;
+}
+
+function resubscribeMac(secret: string, payload: string): Buffer {
+  return createHmac("sha256", secret).update(`kizuna-resubscribe.${payload}`).digest();
+}
+
+export function signResubscribeToken(secret: string, claim: ResubscribeClaim): string {
+  const payload = base64url(JSON.stringify([claim.shop, normalizeAddress("email", claim.address)]));
+  return `${payload}.${base64url(resubscribeMac(secret, payload))}`;
+}
+
+/** The claim of a genuine confirmation token, or null for anything forged, altered or malformed. */
+export function verifyResubscribeToken(secret: string, token: string): ResubscribeClaim | null {
+  const match = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{43})$/.exec(token.trim());
+  if (!match) return null;
+  const [, payload = "", signature = ""] = match;
+  const expected = resubscribeMac(secret, payload);
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [shop, address] = value as unknown[];
+    if (typeof shop !== "string" || typeof address !== "string") return null;
+    return { shop, address };
+  } catch {
+    return null;
+  }
+}
+
+export function resubscribeUrl(publicUrl: string, secret: string, claim: ResubscribeClaim): string {
+  const url = new URL("/notices/confirm", publicUrl);
+  url.searchParams.set("token", signResubscribeToken(secret, claim));
+  return url.toString();
+}
+
+/** The confirm page's button: a valid token lifts the address's marketing unsubscribe (idempotent). */
+export async function resubscribeWithToken(db: Db, secret: string, token: string): Promise<ResubscribeClaim | null> {
+  const claim = verifyResubscribeToken(secret, token);
+  if (!claim) return null;
+  await unsuppress(db, claim.shop, "email", claim.address, "marketing");
+  return claim;
+}

@@ -21,10 +21,19 @@ export interface RestockNoticeRequest {
 /** The notice engine's entry point, structurally (app/notices/ owns the real one). */
 export type QueueNotice = (db: Db, notice: RestockNoticeRequest) => Promise<unknown>;
 
-export function restockDedupeKey(subscription: RestockSubscription, episode: RestockEpisode | null): string {
+/**
+ * An alert: once per subscriber and episode. A confirmation: once per address
+ * and UTC day, whatever was signed up for, so the form cannot be used to mail
+ * an address over and over (its other signups that day get none).
+ */
+export function restockDedupeKey(
+  subscription: RestockSubscription,
+  episode: RestockEpisode | null,
+  now: Date = new Date(),
+): string {
   return episode
     ? `restock:${subscription.variantId}:${subscription.id}:${episode.id}`
-    : `restock_confirmation:${subscription.variantId}:${subscription.id}`;
+    : `restock_confirmation:${(subscription.email ?? subscription.phone ?? String(subscription.id)).slice(0, 200)}:${now.toISOString().slice(0, 10)}`;
 }
 
 export interface RestockNotices {

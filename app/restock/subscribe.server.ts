@@ -3,7 +3,6 @@
 import { z } from "zod";
 import { isUniqueViolation } from "../database/errors.ts";
 import type { Db } from "../db.server.ts";
-import { unsuppress } from "../notices/suppression.server.ts";
 import type { ShopperLocale } from "./messages.ts";
 import { toE164 } from "./phone.ts";
 import { variantIdOf, variantStock } from "./stock.server.ts";
@@ -103,9 +102,8 @@ export async function subscribeToRestock(
     locale: input.locale,
     customerId: input.customerId,
   };
-  // Signing up is a new, explicit request: an earlier unsubscribe from this shop's marketing mail
-  // no longer stands in its way (bounces and SMS STOP still do).
-  await unsuppress(db, input.shop, "email", input.email, "marketing");
+  // The form takes any typed address, so a signup does not lift an earlier unsubscribe:
+  // the confirmation mail's link does (notices/confirm), clicked by whoever reads the address.
   for (let attempt = 1; ; attempt++) {
     const existing = await db.restockSubscription.findUnique({ where: { shop_variantId_email: key } });
     try {
@@ -124,18 +122,23 @@ export async function subscribeToRestock(
             ...(requeue ? { createdAt: now, unsubscribedAt: null } : {}),
           },
         });
+        // Back after an unsubscribe: the confirmation (with its link) is how the address comes back.
+        if (requeue) await sendConfirmation(confirm, subscription);
         return { subscription, created: false };
       }
       const subscription = await db.restockSubscription.create({ data: { ...key, ...details, createdAt: now } });
-      if (confirm) {
-        await confirm(subscription).catch((error: unknown) => {
-          console.error(`restock: confirmation for subscription ${subscription.id} failed:`, error);
-        });
-      }
+      await sendConfirmation(confirm, subscription);
       return { subscription, created: true };
     } catch (error) {
       // Two identical signups at once: the second one merges into the first.
       if (attempt >= 2 || !isUniqueViolation(error)) throw error;
     }
   }
+}
+
+/** A failed confirmation is logged, not the shopper's problem: the signup stands. */
+async function sendConfirmation(confirm: RestockConfirm | null, subscription: RestockSubscription): Promise<void> {
+  await confirm?.(subscription).catch((error: unknown) => {
+    console.error(`restock: confirmation for subscription ${subscription.id} failed:`, error);
+  });
 }

@@ -129,7 +129,8 @@ describeEachDatabase("restock episodes and waves", (provider) => {
     await runWave(db, SHOP, episode!.id, notify, minutes(101));
     expect(emails()).toEqual(["shopper2@example.com", "shopper1@example.com"]);
 
-    // A new signup is a new request: the marketing unsubscribe no longer applies (STOP still does).
+    // A new signup puts them back on the list; the marketing unsubscribe stands until the
+    // confirmation mail's link is used (tests/integration/restock-confirm.test.ts), STOP too.
     await setStock(item, 0);
     await subscribeToRestock(
       db,
@@ -146,7 +147,7 @@ describeEachDatabase("restock episodes and waves", (provider) => {
       null,
       minutes(120),
     );
-    expect(await findSuppression(db, SHOP, "email", "shopper3@example.com", false)).toBeNull();
+    expect(await findSuppression(db, SHOP, "email", "shopper3@example.com", false)).toBe("unsubscribed");
     expect(await findSuppression(db, SHOP, "sms", "+819012345678", false)).toBe("sms_stop");
     const back = await db.restockSubscription.findFirstOrThrow({ where: { variantId, email: "shopper3@example.com" } });
     expect(back.unsubscribedAt).toBeNull();
