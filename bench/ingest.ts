@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { Queue } from "bullmq";
 import Redis from "ioredis";
 import { createDb, type DbProvider } from "../app/db.server.ts";
+import { recordInstall } from "../app/shops/record-install.server.ts";
 import { instancePrefix } from "../app/jobs/instance.server.ts";
 import { QUEUE } from "../app/jobs/queues.server.ts";
 import { baseEnv, ROOT } from "../scripts/lib/processes.ts";
@@ -357,6 +358,10 @@ async function measureServer(
   cleanup.defer(`stop the ${target} web process`, () => server.stop().then(() => undefined));
   // Migrating a fresh database and loading the Remix build happen before it listens.
   await server.waitFor(/web: listening/, 120_000);
+  // Webhooks of a shop that is not installed are acknowledged and not stored: install it, as the app does.
+  const installDb = createDb(url);
+  await recordInstall(installDb, SHOP, null);
+  await installDb.$disconnect();
   const sidecars: SidecarPids = async () => ({
     postgres: provider === "postgresql" ? await postgresBackendPids(url) : [],
     redis: await redisServerPids(),
