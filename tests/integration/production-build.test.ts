@@ -110,7 +110,8 @@ describe("the built web and worker processes, with plain node", () => {
     const worker = startProcess(WORKER_ENTRY, env, (line) => output.push(`[worker] ${line}`));
     try {
       const url = `http://127.0.0.1:${env.PORT}`;
-      const deadline = Date.now() + 30_000;
+      // Generous: npm test runs many files at once on two cores.
+      const deadline = Date.now() + 60_000;
       for (;;) {
         if (web.exitCode !== null) throw new Error(`web stopped:\n${output.join("\n")}`);
         if (
@@ -128,7 +129,7 @@ describe("the built web and worker processes, with plain node", () => {
       const sent = await sendWebhook(`${url}/webhooks`, { topic: "orders/create", shop, body, eventId }, secret);
       expect(sent.status, output.join("\n")).toBe(200);
       let status: string | undefined;
-      while (Date.now() < deadline + 30_000) {
+      while (Date.now() < deadline + 60_000) {
         status = (await db.webhookEvent.findFirst({ where: { shop, eventId } }))?.status;
         if (status === "processed" || status === "failed") break;
         await new Promise((done) => setTimeout(done, 100));
@@ -139,12 +140,16 @@ describe("the built web and worker processes, with plain node", () => {
       worker.kill("SIGTERM");
     }
     expect(await Promise.all([waitForExit(web), waitForExit(worker)]), output.join("\n")).toEqual([0, 0]);
-  });
+  }, 180_000);
 
-  it.each([WEB_ENTRY, WORKER_ENTRY])("%s in production without SMTP_URL stops at start, naming it", async (entry) => {
-    const lines: string[] = [];
-    const child = startProcess(entry, { ...env, SMTP_URL: "" }, (line) => lines.push(line));
-    expect(await waitForExit(child)).toBe(1);
-    expect(lines.join("\n")).toContain("SMTP_URL is required in production");
-  });
+  it.each([WEB_ENTRY, WORKER_ENTRY])(
+    "%s in production without SMTP_URL stops at start, naming it",
+    async (entry) => {
+      const lines: string[] = [];
+      const child = startProcess(entry, { ...env, SMTP_URL: "" }, (line) => lines.push(line));
+      expect(await waitForExit(child)).toBe(1);
+      expect(lines.join("\n")).toContain("SMTP_URL is required in production");
+    },
+    120_000,
+  );
 });
