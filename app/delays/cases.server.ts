@@ -1,6 +1,7 @@
 // The seller's side of delay cases: the list for the Delays page, counts for
 // the home page, and the actions (notify now, snooze, resolve). Every query is
 // scoped by shop; another shop's case id answers "not found".
+import { customerName } from "../customers/names.ts";
 import type { Db } from "../db.server.ts";
 import type { DelayNotify } from "./notify.server.ts";
 import { CASE_STATUSES, RULES, type CaseStatus } from "./names.ts";
@@ -59,7 +60,7 @@ export async function listCases(
   const customerIds = [...new Set(orders.map((order) => order.customerId).filter((id): id is string => id !== null))];
   const customers = await db.customer.findMany({
     where: { shop, id: { in: customerIds } },
-    select: { id: true, firstName: true, lastName: true, email: true },
+    select: { id: true, firstName: true, lastName: true, email: true, locale: true },
   });
   const customerOf = new Map(customers.map((customer) => [customer.id, customer]));
   return {
@@ -68,7 +69,7 @@ export async function listCases(
     cases: shown.map((row) => {
       const order = orderOf.get(row.orderId);
       const customer = order?.customerId ? customerOf.get(order.customerId) : undefined;
-      const name = customer ? [customer.firstName, customer.lastName].filter(Boolean).join(" ") : "";
+      const name = customer ? customerName(customer.firstName, customer.lastName, customer.locale) : null;
       return {
         id: row.id,
         orderId: row.orderId,

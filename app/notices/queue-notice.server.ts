@@ -2,6 +2,7 @@
 // inserting the Notice row (unique per shop), renders the content in the
 // customer's language, and records `queued`. Delivery is a separate job
 // (enqueueNoticeDelivery), so a retried caller never sends twice.
+import { greetingName } from "../customers/names.ts";
 import { chunks } from "../database/chunks.ts";
 import { isUniqueViolation } from "../database/errors.ts";
 import { jsonRows, jsonSet, jsonTime, jsonTimeText, timeValue } from "../database/sql-json.server.ts";
@@ -53,15 +54,6 @@ export type QueueNoticeResult =
   | { status: "disabled"; reason: string };
 
 export class NoticeInputError extends Error {}
-
-function displayName(first: string | null | undefined, last: string | null | undefined, locale: NoticeLocale) {
-  const parts = locale === "ja" ? [last, first] : [first];
-  const name = parts
-    .filter((part) => part && part.trim())
-    .join(" ")
-    .trim();
-  return name || null;
-}
 
 function itemsText(items: { title: string; variantTitle: string | null; quantity: number }[], locale: NoticeLocale) {
   return items
@@ -116,7 +108,7 @@ function addressing(
   const channel: NoticeChannel = wanted === "auto" ? (email ? "email" : phone ? "sms" : "email") : wanted;
   // Names end up in headers: no line breaks, ever.
   const name =
-    (input.name?.trim() || displayName(owner?.firstName, owner?.lastName, locale))?.replace(
+    (input.name?.trim() || greetingName(owner?.firstName, owner?.lastName, locale))?.replace(
       /[\r\n\u2028\u2029\0]+/g,
       " ",
     ) || null;

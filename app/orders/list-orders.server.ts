@@ -1,5 +1,6 @@
 // The seller's order list: the mirror's orders, newest first, with the
 // customer and where the parcel is — one page at a time.
+import { customerName } from "../customers/names.ts";
 import type { Db } from "../db.server.ts";
 
 export const ORDERS_PER_PAGE = 25;
@@ -24,12 +25,6 @@ export interface OrderPage {
   page: number;
   hasNext: boolean;
   total: number;
-}
-
-/** Japanese names read family name first (佐藤 花子); others given name first. */
-export function customerName(first: string | null, last: string | null, locale: string | null): string | null {
-  const familyFirst = locale?.startsWith("ja") || /[\u3040-\u30ff\u4e00-\u9fff]/.test(`${first ?? ""}${last ?? ""}`);
-  return (familyFirst ? [last, first] : [first, last]).filter(Boolean).join(" ") || null;
 }
 
 export async function listOrders(

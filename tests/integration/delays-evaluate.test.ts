@@ -248,7 +248,8 @@ describeEachDatabase("delay detection", (provider) => {
     expect(counts.open).toBeGreaterThan(3);
     const { cases } = await listCases(db, SHOP, { status: "open", rule: "on_hold" });
     expect(cases).toHaveLength(1);
-    expect(cases[0]!.customer).toBe("花子 佐藤");
+    // A Japanese customer, family name first: as the delay notice greets them (佐藤 花子様).
+    expect(cases[0]!.customer).toBe("佐藤 花子");
     expect(cases[0]!.explanation).toMatch(/confirm/);
     const id = cases[0]!.id;
     await expect(resolveCase(db, OTHER, id)).rejects.toThrow("not found");

@@ -179,12 +179,3 @@ describe("configuration is read in one place", () => {
     expect(readers).toEqual([]);
   });
 });
-
-describe("customer names", () => {
-  it("puts the family name first for Japanese customers", async () => {
-    const { customerName } = await import("../../app/orders/list-orders.server.ts");
-    expect(customerName("花子", "佐藤", "ja")).toBe("佐藤 花子");
-    expect(customerName("Emma", "Wilson", "en")).toBe("Emma Wilson");
-    expect(customerName(null, null, "en")).toBeNull();
-  });
-});
