@@ -2,10 +2,11 @@
 // routes use. Embedded auth uses session tokens + token exchange (Shopify
 // managed installation); sessions live in Prisma.
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp, type ApiVersion } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
+import { API_VERSION } from "./webhooks/topics.ts";
 import { recordInstall } from "./shops/record-install.server.ts";
 import { allowSandboxAdmin, routeShopifyApiToSandbox, sandboxBouncePage, sandboxOf } from "./sandbox/sandbox.server.ts";
 import { backfillJob, syncQueue } from "./jobs/queues.server.ts";
@@ -27,7 +28,7 @@ function create() {
   return shopifyApp({
     apiKey: config.SHOPIFY_API_KEY,
     apiSecretKey: config.SHOPIFY_API_SECRET,
-    apiVersion: ApiVersion.July26,
+    apiVersion: API_VERSION as ApiVersion,
     scopes: config.SCOPES.split(",").map((scope) => scope.trim()),
     appUrl: config.SHOPIFY_APP_URL,
     authPathPrefix: "/auth",
@@ -76,4 +77,3 @@ export const addDocumentResponseHeaders = (request: Request, headers: Headers) =
   const sandbox = sandboxOf();
   if (sandbox) allowSandboxAdmin(headers, sandbox);
 };
-export const apiVersion = ApiVersion.July26;

@@ -17,6 +17,7 @@ import { createDb, type DbProvider } from "../app/db.server.ts";
 import { recordInstall } from "../app/shops/record-install.server.ts";
 import { instancePrefix } from "../app/jobs/instance.server.ts";
 import { QUEUE } from "../app/jobs/queues.server.ts";
+import { API_VERSION } from "../app/webhooks/topics.ts";
 import { baseEnv, ROOT } from "../scripts/lib/processes.ts";
 import { flag, hasFlag, numberFlag } from "./lib/args.ts";
 import { Cleanup } from "./lib/cleanup.ts";
@@ -39,7 +40,6 @@ const TARGETS = { deliveriesPerS: 2_000, p99Ms: 50, ratioOfBare: 0.4 } as const;
 const SECRET = "kizuna-bench-secret";
 const SHOP = "kizuna-bench.myshopify.com";
 const TOPIC = "orders/updated";
-const API_VERSION = "2026-07";
 const BUILD_ENTRY = resolve(ROOT, "build/server/index.js");
 const RESULTS_DIR = resolve(ROOT, "bench/results");
 

@@ -2,17 +2,19 @@
 // from the npm package @shopify/dev-mcp, without installing it: that package
 // pulls ~300 dependencies, and we need one ~1 MB file out of its tarball.
 //
-// Usage: node scripts/refresh-admin-schema.mjs [version]   (default 2026-07)
+// Usage: node scripts/refresh-admin-schema.mjs [version]
+// (default: shopify.app.toml's api_version, which app/webhooks/topics.ts's API_VERSION matches)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const version = process.argv[2] ?? "2026-07";
+const pinned = /^api_version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, "shopify.app.toml"), "utf8"))?.[1];
+const version = process.argv[2] ?? pinned;
 
-if (!/^\d{4}-\d{2}$/.test(version)) {
+if (!version || !/^\d{4}-\d{2}$/.test(version)) {
   console.error(`refresh-admin-schema: version must look like 2026-07, got "${version}"`);
   process.exit(1);
 }

@@ -8,13 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { buildClientSchema, parse, validate, GraphQLError, type GraphQLSchema, type IntrospectionQuery } from "graphql";
-
-export const DEFAULT_ADMIN_API_VERSION = "2026-07";
+import { API_VERSION } from "../webhooks/topics.ts";
 
 const cache = new Map<string, GraphQLSchema>();
 
 /** The Admin schema of one API version; built once per version (it takes ~1 s). */
-export function loadAdminSchema(version: string = DEFAULT_ADMIN_API_VERSION): GraphQLSchema {
+export function loadAdminSchema(version: string = API_VERSION): GraphQLSchema {
   let schema = cache.get(version);
   if (!schema) {
     schema = buildClientSchema(readIntrospection(version));

@@ -14,7 +14,7 @@
 // (refundCreate, see app/graphql/refunds.ts) are resent; any other mutation's
 // failure is thrown and its caller's state machine decides.
 
-export const DEFAULT_API_VERSION = "2026-07";
+import { API_VERSION } from "../webhooks/topics.ts";
 
 export interface AdminApiOptions {
   shop: string;
@@ -123,7 +123,7 @@ export class AdminApi {
   constructor(options: AdminApiOptions) {
     this.shop = options.shop;
     this.accessToken = options.accessToken;
-    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.apiVersion = options.apiVersion ?? API_VERSION;
     this.origin = (options.origin ?? `https://${options.shop}`).replace(/\/+$/, "");
     this.maxRetries = options.maxRetries ?? 4;
     this.maxThrottleWaits = options.maxThrottleWaits ?? 20;

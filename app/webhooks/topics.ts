@@ -1,7 +1,15 @@
 // The webhook topics Kizuna subscribes to (shopify.app.toml lists the same;
 // tests/unit/app-config.test.ts keeps the two in step). Compliance topics are
 // mandatory for every public app and are declared separately in the TOML.
-export const API_VERSION = "2026-07";
+import type { ApiVersion } from "@shopify/shopify-app-remix/server";
+
+/**
+ * The Shopify API version, the one constant for it: the Admin GraphQL client,
+ * shopifyApp(), the vendored Admin schema, the sandbox and its webhooks all use
+ * this; shopify.app.toml's api_version must say the same (app-config test).
+ * `satisfies` keeps it a version the Shopify library knows.
+ */
+export const API_VERSION = "2026-07" satisfies `${ApiVersion}`;
 
 export const SUBSCRIBED_TOPICS = [
   "orders/create",

@@ -5,6 +5,7 @@
 // emulator answers with (store/derive.ts), so a mirror built from these
 // webhooks equals one built from the Admin API.
 import { stringify } from "lossless-json";
+import { API_VERSION } from "../../app/webhooks/topics.ts";
 import {
   derive,
   gid,
@@ -30,7 +31,6 @@ import {
   template,
   templateItem,
   templateObject,
-  WEBHOOK_API_VERSION,
   type RestObject,
 } from "./rest.ts";
 
@@ -51,7 +51,7 @@ function contextOf(store: SandboxStore, shop: string, options: PayloadOptions): 
   const data = store.requireShop(shop);
   return {
     data,
-    apiVersion: options.apiVersion ?? WEBHOOK_API_VERSION,
+    apiVersion: options.apiVersion ?? API_VERSION,
     time: (date) => restTime(date, data.shop.ianaTimezone),
     money: (amount) => moneySet(amount, data.shop.currency),
   };

@@ -3,6 +3,7 @@
 // offset, money as decimal strings with shop and presentment sets, and ids as
 // exact JSON number literals (LosslessNumber), however many digits they have.
 import { LosslessNumber, parse } from "lossless-json";
+import { API_VERSION } from "../../app/webhooks/topics.ts";
 import { addressName, type Address, type Decimal, type Id } from "../store/index.ts";
 import { examplePayload } from "./example-payloads.ts";
 
@@ -11,12 +12,10 @@ export interface RestObject {
   [key: string]: RestValue;
 }
 
-export const WEBHOOK_API_VERSION = "2026-07";
-
 const examples = new Map<string, string>();
 
 /** Shopify's example payload for `topic`, parsed (numbers stay exact), as the template a payload starts from. */
-export function template(topic: string, apiVersion: string = WEBHOOK_API_VERSION): RestObject {
+export function template(topic: string, apiVersion: string = API_VERSION): RestObject {
   const key = `${apiVersion}/${topic}`;
   let text = examples.get(key);
   if (text === undefined) {

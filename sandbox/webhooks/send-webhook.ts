@@ -1,6 +1,7 @@
 // Signs and posts webhooks the way Shopify does: HMAC-SHA256 of the raw body
 // with the app secret (base64), and every X-Shopify-* header.
 import { createHmac, randomUUID } from "node:crypto";
+import { API_VERSION } from "../../app/webhooks/topics.ts";
 
 export interface WebhookToSend {
   topic: string;
@@ -24,7 +25,7 @@ export function webhookHeaders(webhook: WebhookToSend, secret: string): Record<s
     "X-Shopify-Topic": webhook.topic,
     "X-Shopify-Hmac-Sha256": signBody(webhook.body, secret),
     "X-Shopify-Shop-Domain": webhook.shop,
-    "X-Shopify-API-Version": webhook.apiVersion ?? "2026-07",
+    "X-Shopify-API-Version": webhook.apiVersion ?? API_VERSION,
     "X-Shopify-Webhook-Id": webhook.webhookId ?? randomUUID(),
     "X-Shopify-Event-Id": webhook.eventId ?? randomUUID(),
     "X-Shopify-Triggered-At": (webhook.triggeredAt ?? new Date()).toISOString(),
