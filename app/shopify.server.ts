@@ -10,6 +10,7 @@ import { API_VERSION } from "./webhooks/topics.ts";
 import { recordInstall } from "./shops/record-install.server.ts";
 import { allowSandboxAdmin, routeShopifyApiToSandbox, sandboxBouncePage, sandboxOf } from "./sandbox/sandbox.server.ts";
 import { backfillJob, syncQueue } from "./jobs/queues.server.ts";
+import { refuseTokenWithoutShop } from "./shopify/session-token-shop.server.ts";
 
 /** The first backfill after install; if Redis is away, the daily reconciliation does it. */
 async function requestBackfill(shop: string): Promise<void> {
@@ -59,6 +60,8 @@ async function authenticateAdmin(request: Request) {
   const sandbox = sandboxOf();
   const bounce = sandbox && sandboxBouncePage(request, env().SHOPIFY_API_KEY, sandbox);
   if (bounce) throw bounce;
+  const noShop = refuseTokenWithoutShop(request);
+  if (noShop) throw noShop;
   return app.authenticate.admin(request);
 }
 

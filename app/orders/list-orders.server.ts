@@ -1,6 +1,8 @@
 // The seller's order list: the mirror's orders, newest first, with the
 // customer and where the parcel is — one page at a time.
 import { customerName } from "../customers/names.ts";
+import { Prisma } from "../generated/prisma-sqlite/client.ts";
+import { anyColumnContains } from "../database/text-search.server.ts";
 import type { Db } from "../db.server.ts";
 
 export const ORDERS_PER_PAGE = 25;
@@ -34,19 +36,17 @@ export async function listOrders(
 ): Promise<OrderPage> {
   const page = Math.max(1, Math.floor(options.page ?? 1));
   const search = options.search?.trim();
-  const where = {
-    shop,
-    ...(search ? { OR: [{ name: { contains: search } }, { email: { contains: search } }] } : {}),
-  };
-  const [rows, total] = await Promise.all([
-    db.order.findMany({
-      where,
-      orderBy: [{ shopifyCreatedAt: "desc" }, { id: "desc" }],
-      skip: (page - 1) * ORDERS_PER_PAGE,
-      take: ORDERS_PER_PAGE + 1,
-    }),
-    db.order.count({ where }),
-  ]);
+  const { rows, total } = search
+    ? await searchOrders(db, shop, search, page)
+    : await Promise.all([
+        db.order.findMany({
+          where: { shop },
+          orderBy: [{ shopifyCreatedAt: "desc" }, { id: "desc" }],
+          skip: (page - 1) * ORDERS_PER_PAGE,
+          take: ORDERS_PER_PAGE + 1,
+        }),
+        db.order.count({ where: { shop } }),
+      ]).then(([rows, total]) => ({ rows, total }));
   const shown = rows.slice(0, ORDERS_PER_PAGE);
   const customerIds = [...new Set(shown.map((order) => order.customerId).filter((id): id is string => id !== null))];
   const orderIds = shown.map((order) => order.id);
@@ -82,5 +82,24 @@ export async function listOrders(
       cancelled: order.cancelledAt !== null,
       shipmentStatus: shipment.get(order.id) ?? null,
     })),
+  };
+}
+
+/**
+ * One page of the orders whose number or email contains `search`, ignoring letter case and taking
+ * % and _ literally, the same on SQLite and PostgreSQL (Prisma's `contains` is neither).
+ */
+async function searchOrders(db: Db, shop: string, search: string, page: number) {
+  const matches = Prisma.sql`"shop" = ${shop} AND ${anyColumnContains(["name", "email"], search)}`;
+  const [ids, counted] = await Promise.all([
+    db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Order" WHERE ${matches}
+      ORDER BY "shopifyCreatedAt" DESC, "id" DESC LIMIT ${ORDERS_PER_PAGE + 1} OFFSET ${(page - 1) * ORDERS_PER_PAGE}`,
+    db.$queryRaw<{ total: number | bigint }[]>`SELECT COUNT(*) AS "total" FROM "Order" WHERE ${matches}`,
+  ]);
+  const found = await db.order.findMany({ where: { shop, id: { in: ids.map((row) => row.id) } } });
+  const byId = new Map(found.map((order) => [order.id, order]));
+  return {
+    rows: ids.flatMap((row) => byId.get(row.id) ?? []),
+    total: Number(counted[0]?.total ?? 0),
   };
 }

@@ -23,7 +23,8 @@ import { backfillJob, syncQueue, webhookQueue } from "../jobs/queues.server.ts";
 import { listDataExports } from "../compliance/export-customer-data.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { delayCounts } from "../delays/index.server.ts";
-import { eventCounts, failedEvents, mirrorCounts } from "../shops/shop-overview.server.ts";
+import { eventCounts, failedEvents, getShopProfile, mirrorCounts } from "../shops/shop-overview.server.ts";
+import { firstIssue, readAdminForm, rowId } from "../admin/form-input.server.ts";
 import { replayShopEvent } from "../webhooks/sweep-events.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 
@@ -35,21 +36,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     mirrorCounts(database, session.shop),
     failedEvents(database, session.shop),
     listDataExports(database, session.shop),
-    database.shop.findUnique({
-      where: { domain: session.shop },
-      select: { syncStatus: true, syncedAt: true, syncSummary: true, syncError: true, timezone: true },
-    }),
+    getShopProfile(database, session.shop),
     delayCounts(database, session.shop),
   ]);
   return {
     shop: session.shop,
     delays: { open: delays.open, notNotified: delays.notNotified },
     sync: {
-      status: shop?.syncStatus ?? "idle",
-      syncedAt: shop?.syncedAt?.toISOString() ?? null,
-      summary: readSummary(shop?.syncSummary ?? null),
-      error: shop?.syncError ?? null,
-      timezone: shop?.timezone ?? null,
+      status: shop.syncStatus,
+      syncedAt: shop.syncedAt?.toISOString() ?? null,
+      summary: readSummary(shop.syncSummary),
+      error: shop.syncError,
+      timezone: shop.timezone,
     },
     events,
     mirror,
@@ -73,14 +71,16 @@ function readSummary(text: string | null): Record<string, number> {
 }
 
 const HomeForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("replay"), eventId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("replay"), eventId: rowId("Event") }),
   z.object({ intent: z.literal("sync") }),
 ]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const parsed = HomeForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ ok: false, message: "That request was not understood." }, { status: 400 });
+  const form = await readAdminForm(request);
+  if (!form.ok) return data({ ok: false, message: form.message }, { status: form.status });
+  const parsed = HomeForm.safeParse(form.fields);
+  if (!parsed.success) return data({ ok: false, message: firstIssue(parsed.error) }, { status: 400 });
   if (parsed.data.intent === "sync") {
     const job = backfillJob(session.shop);
     const queued = await syncQueue()

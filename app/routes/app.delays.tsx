@@ -32,6 +32,8 @@ import { RULE_LABELS } from "../delays/reasons.ts";
 import { CASE_STATUSES, RULES } from "../delays/names.ts";
 import { transitStats } from "../delays/transit.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { calendarDate, firstIssue, readAdminForm, rowId } from "../admin/form-input.server.ts";
+import { getShopProfile } from "../shops/shop-overview.server.ts";
 import { useListParams } from "../components/use-list-params.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 
@@ -50,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listCases(database, session.shop, { status, rule, page }),
     delayCounts(database, session.shop),
     transitStats(database, session.shop, now),
-    database.shop.findUnique({ where: { domain: session.shop }, select: { timezone: true } }),
+    getShopProfile(database, session.shop),
   ]);
   return {
     ...list,
@@ -58,25 +60,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
     transit,
     status,
     rule: rule ?? "",
-    timezone: shop?.timezone ?? null,
+    timezone: shop.timezone,
     now: now.toISOString(),
   };
 }
 
 const Action = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("notify"), id: z.coerce.number().int(), message: z.string().max(1000).optional() }),
   z.object({
-    intent: z.literal("snooze"),
-    id: z.coerce.number().int(),
-    until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Pick a date"),
+    intent: z.literal("notify"),
+    id: rowId("Delay case"),
+    message: z.string().max(1000, "The message: at most 1,000 characters.").optional(),
   }),
-  z.object({ intent: z.literal("resolve"), id: z.coerce.number().int() }),
+  z.object({ intent: z.literal("snooze"), id: rowId("Delay case"), until: calendarDate("Pick a date") }),
+  z.object({ intent: z.literal("resolve"), id: rowId("Delay case") }),
 ]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const parsed = Action.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return Response.json({ ok: false, message: parsed.error.issues[0]?.message }, { status: 400 });
+  const form = await readAdminForm(request);
+  if (!form.ok) return Response.json({ ok: false, message: form.message }, { status: form.status });
+  const parsed = Action.safeParse(form.fields);
+  if (!parsed.success) return Response.json({ ok: false, message: firstIssue(parsed.error) }, { status: 400 });
   const input = parsed.data;
   const database = db();
   try {

@@ -28,6 +28,8 @@ import { noticeQueue } from "../jobs/queues.server.ts";
 import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
 import { resendAndEnqueue } from "../notices/resend-notice.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { firstIssue, readAdminForm, rowId } from "../admin/form-input.server.ts";
+import { getShopProfile } from "../shops/shop-overview.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 import { useListParams } from "../components/use-list-params.ts";
 
@@ -44,17 +46,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const database = db();
   const [notices, shop] = await Promise.all([
     listNotices(database, session.shop, { status, page }),
-    database.shop.findUnique({ where: { domain: session.shop }, select: { timezone: true } }),
+    getShopProfile(database, session.shop),
   ]);
-  return { ...notices, status: status ?? "", timezone: shop?.timezone ?? null };
+  return { ...notices, status: status ?? "", timezone: shop.timezone };
 }
 
-const ResendForm = z.object({ intent: z.literal("resend"), noticeId: z.coerce.number().int().positive() });
+const ResendForm = z.object({
+  intent: z.literal("resend", { errorMap: () => ({ message: "That request was not understood." }) }),
+  noticeId: rowId("Notice"),
+});
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const parsed = ResendForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ ok: false, message: "That request was not understood." }, { status: 400 });
+  const form = await readAdminForm(request);
+  if (!form.ok) return data({ ok: false, message: form.message }, { status: form.status });
+  const parsed = ResendForm.safeParse(form.fields);
+  if (!parsed.success) return data({ ok: false, message: firstIssue(parsed.error) }, { status: 400 });
   const result = await resendAndEnqueue(
     db(),
     async (noticeId) => enqueueNoticeDelivery(await noticeQueue(), noticeId),

@@ -10,6 +10,7 @@ import { formatMoney } from "../money/decimal.ts";
 import { db } from "../db.server.ts";
 import { listOrders } from "../orders/list-orders.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { getShopProfile } from "../shops/shop-overview.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 
 const Query = z.object({
@@ -23,9 +24,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const database = db();
   const [orders, shop] = await Promise.all([
     listOrders(database, session.shop, { page, search: q }),
-    database.shop.findUnique({ where: { domain: session.shop }, select: { timezone: true, syncStatus: true } }),
+    getShopProfile(database, session.shop),
   ]);
-  return { ...orders, search: q, timezone: shop?.timezone ?? null, syncing: shop?.syncStatus === "running" };
+  return { ...orders, search: q, timezone: shop.timezone, syncing: shop.syncStatus === "running" };
 }
 
 const FINANCIAL_TONE: Record<string, BadgeProps["tone"]> = {

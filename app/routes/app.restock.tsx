@@ -10,6 +10,7 @@ import { formatMoney } from "../money/decimal.ts";
 import { db } from "../db.server.ts";
 import { restockReport } from "../restock/restock-report.server.ts";
 import { authenticate } from "../shopify.server.ts";
+import { getShopProfile } from "../shops/shop-overview.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 import { NumericCell } from "../components/NumericCell.tsx";
 
@@ -18,9 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const database = db();
   const [report, shop] = await Promise.all([
     restockReport(database, session.shop),
-    database.shop.findUnique({ where: { domain: session.shop }, select: { timezone: true, currency: true } }),
+    getShopProfile(database, session.shop),
   ]);
-  return { ...report, timezone: shop?.timezone ?? null, currency: shop?.currency ?? "JPY" };
+  return { ...report, timezone: shop.timezone, currency: shop.currency ?? "JPY" };
 }
 
 const EPISODE_TONE: Record<string, BadgeProps["tone"]> = {

@@ -44,6 +44,8 @@ import { checkTemplate, renderHtmlBody, renderTemplate } from "../notices/templa
 import { getShopSettings, saveShopSettings, type ShopSettingsInput } from "../settings/shop-settings.server.ts";
 import { parseJsonField, SettingsForm } from "../settings/settings-form.ts";
 import { authenticate } from "../shopify.server.ts";
+import { readAdminForm } from "../admin/form-input.server.ts";
+import { getShopProfile } from "../shops/shop-overview.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -51,16 +53,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [settings, templates, shop] = await Promise.all([
     getShopSettings(database, session.shop),
     listNoticeTemplates(database, session.shop),
-    database.shop.findUnique({ where: { domain: session.shop }, select: { name: true } }),
+    getShopProfile(database, session.shop),
   ]);
-  return { settings, templates, shopName: settings.senderName ?? shop?.name ?? session.shop };
+  return { settings, templates, shopName: settings.senderName ?? shop.name ?? session.shop };
 }
 
 type ActionResult = { ok: boolean; message: string; errors?: string[]; intent: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const parsed = SettingsForm.safeParse(Object.fromEntries(await request.formData()));
+  const body = await readAdminForm(request);
+  if (!body.ok)
+    return data<ActionResult>({ ok: false, intent: "unknown", message: body.message }, { status: body.status });
+  const parsed = SettingsForm.safeParse(body.fields);
   if (!parsed.success) {
     return data<ActionResult>(
       { ok: false, intent: "unknown", message: "That request was not understood." },

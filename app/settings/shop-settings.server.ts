@@ -76,11 +76,14 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-/** A whole number within `range`; text from the form counts, an empty field does not. */
+/**
+ * A whole number within `range`: a JSON number, or text of digits as the form's fields send it. An
+ * empty field, null, a list ([5]), "1e1" or "0x10" is refused, not read as a number.
+ */
 function wholeNumber(label: string, range: Range, outOfRange: (min: number, max: number) => string) {
   const rangeMessage = outOfRange(range.min, range.max);
   return z.preprocess(
-    (value) => (typeof value === "string" ? (value.trim() === "" ? Number.NaN : Number(value)) : value),
+    (value) => (typeof value === "string" ? (/^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : Number.NaN) : value),
     z
       .number({ invalid_type_error: `${label}: enter a number.`, required_error: `${label}: enter a number.` })
       .int(`${label}: a whole number.`)
@@ -199,11 +202,7 @@ export const ShopSettingsInput = z.object({
       "Sender email: enter an address like hello@yourshop.jp.",
     )
     .transform((v) => v || null),
-  handlingDays: z.coerce
-    .number({ invalid_type_error: "Handling time: enter a number of business days." })
-    .int("Handling time: whole days only.")
-    .min(0, "Handling time: 0 to 30 business days.")
-    .max(30, "Handling time: 0 to 30 business days."),
+  handlingDays: wholeNumber("Handling time", { min: 0, max: 30 }, () => "Handling time: 0 to 30 business days."),
   holidayPreset: z.enum(["jp", "none"]).transform((v) => (v === "jp" ? "jp" : null)),
   holidays: z
     .array(z.string().trim())
@@ -212,16 +211,8 @@ export const ShopSettingsInput = z.object({
     .refine((list) => list.length <= 366, "Holidays: at most 366 dates."),
   quietStart: z.string().regex(TIME, "Quiet hours: start must be a time like 21:00."),
   quietEnd: z.string().regex(TIME, "Quiet hours: end must be a time like 08:00."),
-  dailyCap: z.coerce
-    .number({ invalid_type_error: "Daily cap: enter a number." })
-    .int("Daily cap: a whole number.")
-    .min(1, "Daily cap: at least 1 notice a day.")
-    .max(20, "Daily cap: at most 20 notices a day."),
-  followUpDays: z.coerce
-    .number({ invalid_type_error: "Follow-up: enter a number of days." })
-    .int()
-    .min(1, "Follow-up: 1 to 60 days after delivery.")
-    .max(60, "Follow-up: 1 to 60 days after delivery."),
+  dailyCap: wholeNumber("Daily cap", { min: 1, max: 20 }, () => "Daily cap: 1 to 20 notices a day."),
+  followUpDays: wholeNumber("Follow-up", { min: 1, max: 60 }, () => "Follow-up: 1 to 60 days after delivery."),
   noticeKinds: z.record(z.enum(NOTICE_KINDS), z.boolean()),
   delayRules: DelayRulesInput,
 });

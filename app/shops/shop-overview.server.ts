@@ -64,3 +64,38 @@ export async function failedEvents(db: Db, shop: string, take = 20): Promise<Fai
     take,
   });
 }
+
+export interface ShopProfile {
+  name: string | null;
+  timezone: string | null;
+  currency: string | null;
+  syncStatus: string;
+  syncedAt: Date | null;
+  syncSummary: string | null;
+  syncError: string | null;
+}
+
+/** The shop's own row as the admin pages show it (name, time zone, currency, sync state); defaults before install. */
+export async function getShopProfile(db: Db, shop: string): Promise<ShopProfile> {
+  const row = await db.shop.findUnique({
+    where: { domain: shop },
+    select: {
+      name: true,
+      timezone: true,
+      currency: true,
+      syncStatus: true,
+      syncedAt: true,
+      syncSummary: true,
+      syncError: true,
+    },
+  });
+  return {
+    name: row?.name ?? null,
+    timezone: row?.timezone ?? null,
+    currency: row?.currency ?? null,
+    syncStatus: row?.syncStatus ?? "idle",
+    syncedAt: row?.syncedAt ?? null,
+    syncSummary: row?.syncSummary ?? null,
+    syncError: row?.syncError ?? null,
+  };
+}
