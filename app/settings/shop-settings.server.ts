@@ -83,7 +83,8 @@ function isRealDate(value: string): boolean {
 function wholeNumber(label: string, range: Range, outOfRange: (min: number, max: number) => string) {
   const rangeMessage = outOfRange(range.min, range.max);
   return z.preprocess(
-    (value) => (typeof value === "string" ? (/^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : Number.NaN) : value),
+    (value) =>
+      typeof value === "string" ? (/^\s*-?\d{1,9}(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN) : value,
     z
       .number({ invalid_type_error: `${label}: enter a number.`, required_error: `${label}: enter a number.` })
       .int(`${label}: a whole number.`)
