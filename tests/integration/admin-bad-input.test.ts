@@ -160,7 +160,7 @@ describe("settings numbers are numbers", () => {
       ["followUpDays", "1e1", "Follow-up: enter a number."],
       ["followUpDays", "0x10", "Follow-up: enter a number."],
       ["followUpDays", "99999999999999999999", "Follow-up: enter a number."],
-      ["dailyCap", "2.5", "Daily cap: enter a number."],
+      ["dailyCap", "2.5", "Daily cap: a whole number."],
       ["handlingDays", 31, "Handling time: 0 to 30 business days."],
     ];
     const before = await written();

@@ -20,6 +20,7 @@ import { dirname, join } from "node:path";
 import Redis from "ioredis";
 import { createDb, type Db } from "../../../app/db.server.ts";
 import { migrate } from "../../../app/database/migrate.server.ts";
+import { recordInstall } from "../../../app/shops/record-install.server.ts";
 import {
   baseEnv,
   buildCommand,
@@ -183,6 +184,8 @@ export async function startApp(config: SandboxConfig, extraEnv: Record<string, s
   const startWorker = () => startProcess(WORKER_ENTRY, env, (line) => output.push(`[worker] ${line}`));
   let worker = startWorker();
   const db = createDb(databaseUrl);
+  // The shop has installed the app (as after OAuth): webhooks of a shop that never installed are not stored.
+  await recordInstall(db, config.shop, null);
   const killWorker = async () => {
     worker.kill("SIGKILL");
     await waitForExit(worker);
