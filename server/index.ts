@@ -24,9 +24,23 @@ async function loadBuild(): Promise<{ build: ServerBuild; app: App }> {
   return { build, app: build.entry.module as unknown as App };
 }
 
+/**
+ * A 413 is answered before the body was read: close the connection after it,
+ * so the rest of the body is never read and the socket does not linger in keep-alive.
+ */
+const closeAfterRefusedBody: express.RequestHandler = (_request, response, next) => {
+  const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => typeof response;
+  response.writeHead = ((statusCode: number, ...rest: unknown[]) => {
+    if (statusCode === 413) response.shouldKeepAlive = false;
+    return writeHead(statusCode, ...rest);
+  }) as typeof response.writeHead;
+  next();
+};
+
 function remixPages(build: ServerBuild, mode: string) {
   const pages = express();
   pages.disable("x-powered-by");
+  pages.use(closeAfterRefusedBody);
   pages.use(compression());
   pages.use("/assets", express.static(join(CLIENT, "assets"), { immutable: true, maxAge: "1y" }));
   pages.use(express.static(CLIENT, { maxAge: "1h" }));

@@ -19,6 +19,8 @@ export async function readAdminForm(request: Request): Promise<FormRead> {
   if (type !== "application/x-www-form-urlencoded")
     return { ok: false, status: 415, message: "This page accepts a form (application/x-www-form-urlencoded) only." };
   const tooLarge = { ok: false, status: 413, message: "The form is too large." } as const;
+  // A declared length says it before any byte is read.
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_FORM_BYTES) return tooLarge;
   const body = await readAtMost(request, MAX_FORM_BYTES);
   if (body === null) return tooLarge;
   let text: string;
@@ -41,7 +43,9 @@ async function readAtMost(request: Request, limit: number): Promise<Uint8Array |
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Stop reading, but do not cancel: cancelling destroys the socket before the 413 can be
+      // written. The server closes the connection after answering, so the rest is never read.
+      reader.releaseLock();
       return null;
     }
     chunks.push(value);

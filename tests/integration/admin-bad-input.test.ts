@@ -148,6 +148,34 @@ describe("settings numbers are numbers", () => {
     noticeKinds: {},
   };
 
+  it("answers 413 to a form larger than 256 KB, declared or streamed, writing nothing", async () => {
+    const before = await written();
+    const big = `intent=settings&settings=${"x".repeat(300 * 1024)}`;
+    await expectRefused(await post("/app/settings.data", big, "application/x-www-form-urlencoded"), 413, "too large");
+    // No Content-Length (chunked): the limit is found while reading.
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const streamed = await fetch(`${config.appUrl}/app/settings.data`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "User-Agent": USER_AGENT,
+        Authorization: `Bearer ${token()}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    await expectRefused(streamed, 413, "too large");
+    expect(await written()).toBe(before);
+  });
+
   it("refuses empty, null, list and non-decimal values with a field error and saves nothing", async () => {
     const cases: [string, unknown, string][] = [
       ["handlingDays", "", "Handling time: enter a number."],
