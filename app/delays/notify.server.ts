@@ -50,7 +50,12 @@ async function resolutionOf(db: Db, caseRow: DelayCaseRow): Promise<{ en: string
 }
 
 /** A DelayNotify backed by the notice engine. `message` (the seller's words) replaces the reason text. */
-export function queueNoticeNotifier(db: Db, queue: QueueNotice = queueNotice): DelayNotify {
+export function queueNoticeNotifier(
+  db: Db,
+  queue: QueueNotice = queueNotice,
+  /** Puts a queued notice's send on the job queue at once (the web's "Notify now"); else the worker's sweep sends it. */
+  sendNow?: (noticeId: number) => Promise<void>,
+): DelayNotify {
   return async (caseRow, kind, message) => {
     const order = await db.order.findUnique({
       where: { shop_id: { shop: caseRow.shop, id: caseRow.orderId } },
@@ -79,6 +84,10 @@ export function queueNoticeNotifier(db: Db, queue: QueueNotice = queueNotice): D
       variables,
     });
     if (result.status === "disabled") return { told: false };
+    if (result.status === "queued" && sendNow) {
+      // Redis away: the notice is stored as queued, and the notice sweep sends it.
+      await sendNow(result.noticeId).catch(() => undefined);
+    }
     return { noticeId: result.noticeId, told: result.status !== "suppressed" };
   };
 }

@@ -44,20 +44,6 @@ export interface JobPayloads {
 }
 export type JobName = keyof JobPayloads;
 
-/** The queue each job runs on. */
-export const QUEUE_OF = {
-  "project-event": QUEUE.webhooks,
-  "backfill-shop": QUEUE.sync,
-  "reconcile-shops": QUEUE.sync,
-  "react-to-event": QUEUE.reactions,
-  "restock-wave": QUEUE.reactions,
-  "scan-delays": QUEUE.reactions,
-  "reconcile-inventory": QUEUE.reactions,
-  "sweep-notices": QUEUE.reactions,
-  "send-notice": QUEUE.notices,
-  "send-notices": QUEUE.notices,
-} as const satisfies Record<JobName, QueueName>;
-
 /** A job ready for `queue.add(job.name, job.data, job.opts)` or `addBulk`. */
 export interface JobSpec<N extends JobName> {
   name: N;
@@ -258,10 +244,6 @@ export function createQueue(name: QueueName, connection: ConnectionOptions, pref
 
 export const createWebhookQueue = (connection: ConnectionOptions, prefix: string) =>
   createQueue(QUEUE.webhooks, connection, prefix);
-export const createSyncQueue = (connection: ConnectionOptions, prefix: string) =>
-  createQueue(QUEUE.sync, connection, prefix);
-export const createReactionsQueue = (connection: ConnectionOptions, prefix: string) =>
-  createQueue(QUEUE.reactions, connection, prefix);
 export const createNoticeQueue = (connection: ConnectionOptions, prefix: string) =>
   createQueue(QUEUE.notices, connection, prefix);
 

@@ -1,9 +1,7 @@
-// The per-customer daily cap on proactive notices, taken atomically: a slot is
-// one conditional UPDATE (count < cap → count + 1) on the customer's row for
-// the shop-local day, so two notices delivered at the same moment cannot both
-// pass a cap that has room for one. A send that fails gives its slot back.
+// The per-customer daily cap on proactive notices: the slot of a customer's
+// shop-local day (taken atomically, a batch at a time, by deliver-notice's
+// takeCapSlots), given back when a send does not happen, and forgotten later.
 import { createHash } from "node:crypto";
-import { isUniqueViolation } from "../database/errors.ts";
 import type { Db } from "../db.server.ts";
 import { localParts } from "./shop-time.ts";
 
@@ -28,31 +26,6 @@ export function capSlotFor(
   const local = localParts(now, timeZone);
   const day = `${local.year}-${String(local.month).padStart(2, "0")}-${String(local.day).padStart(2, "0")}`;
   return { shop: notice.shop, who, day };
-}
-
-/**
- * Takes one of the day's `cap` slots; false when they are all taken. The day's
- * row starts from `sentBefore()` (notices sent today before the row existed).
- */
-export async function takeCapSlot(
-  db: Db,
-  slot: CapSlot,
-  cap: number,
-  sentBefore: () => Promise<number>,
-): Promise<boolean> {
-  const key = { shop_who_day: slot };
-  if (!(await db.noticeDailyCount.findUnique({ where: key, select: { count: true } }))) {
-    try {
-      await db.noticeDailyCount.create({ data: { ...slot, count: await sentBefore() } });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error; // another delivery created it first
-    }
-  }
-  const taken = await db.noticeDailyCount.updateMany({
-    where: { ...slot, count: { lt: cap } },
-    data: { count: { increment: 1 } },
-  });
-  return taken.count === 1;
 }
 
 /** Gives a slot back (the send did not happen). */

@@ -28,6 +28,8 @@ import {
   snoozeCase,
 } from "../delays/cases.server.ts";
 import { queueNoticeNotifier } from "../delays/notify.server.ts";
+import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
+import { noticeQueue } from "../jobs/queues.server.ts";
 import { RULE_LABELS } from "../delays/reasons.ts";
 import { CASE_STATUSES, RULES } from "../delays/names.ts";
 import { transitStats } from "../delays/transit.server.ts";
@@ -85,7 +87,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const database = db();
   try {
     if (input.intent === "notify") {
-      const told = await notifyCaseNow(database, session.shop, input.id, queueNoticeNotifier(database), input.message);
+      const sendNow = async (noticeId: number) => enqueueNoticeDelivery(await noticeQueue(), noticeId);
+      const notifier = queueNoticeNotifier(database, undefined, sendNow);
+      const told = await notifyCaseNow(database, session.shop, input.id, notifier, input.message);
       return {
         ok: told,
         message: told ? "The customer will be told." : "This customer cannot be reached (notice off or no contact).",

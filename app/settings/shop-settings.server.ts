@@ -64,10 +64,6 @@ export async function getShopSettings(db: Db, shop: string): Promise<ShopSetting
   };
 }
 
-export async function isNoticeKindOn(db: Db, shop: string, kind: NoticeKind): Promise<boolean> {
-  return (await getShopSettings(db, shop)).noticeKinds[kind];
-}
-
 const NO_LINE_BREAKS = /^[^\r\n]*$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 

@@ -265,7 +265,21 @@ function corpus(input: {
       headers: { ...(token ? bearer(token) : {}), "Content-Type": "application/x-www-form-urlencoded" },
       body: "intent=resolve&id=1",
     });
-  add({ group: "admin: session tokens", name: "GET /auth/login", path: "/auth/login" });
+  // GET /auth/login is the login page (200); what it refuses is a bad shop domain.
+  for (const [name, body, type] of [
+    ["empty shop", "shop=", "application/x-www-form-urlencoded"],
+    ["shop not a domain", "shop=%3Cscript%3E", "application/x-www-form-urlencoded"],
+    ["shop outside myshopify.com", "shop=evil.example.com", "application/x-www-form-urlencoded"],
+    ["JSON body", '{"shop":"kizuna-faults.myshopify.com"}', "application/json"],
+  ])
+    add({
+      group: "admin: session tokens",
+      name: `POST /auth/login, ${name}`,
+      method: "POST",
+      path: "/auth/login",
+      headers: { "User-Agent": BROWSER_UA, "Content-Type": type! },
+      body,
+    });
   add({
     group: "admin: session tokens",
     name: "GET /app without shop",

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import Redis from "ioredis";
 import { freePort } from "../../sandbox/http.ts";
-import { baseEnv, startProcess, waitForExit } from "../lib/processes.ts";
+import { baseEnv, startProcess, waitForExit, WEB_ENTRY, WORKER_ENTRY } from "../lib/processes.ts";
 import { sleep, until } from "../lib/wait.ts";
 
 /**
@@ -177,12 +177,12 @@ export async function createCluster(
   for (let i = 0; i < counts.webs; i++) {
     const port = counts.ports?.[i] ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
-    webs.push(new AppProcess(`web${i + 1}`, "server/index.ts", appEnv(config, port, url), url, echo));
+    webs.push(new AppProcess(`web${i + 1}`, WEB_ENTRY, appEnv(config, port, url), url, echo));
   }
   const appUrl = webs[0]?.url ?? "http://127.0.0.1:9";
   const workers = Array.from(
     { length: counts.workers },
-    (_, i) => new AppProcess(`worker${i + 1}`, "server/worker.ts", appEnv(config, 9, appUrl), null, echo),
+    (_, i) => new AppProcess(`worker${i + 1}`, WORKER_ENTRY, appEnv(config, 9, appUrl), null, echo),
   );
   return {
     webs,

@@ -4,9 +4,10 @@
 //   npm run faults -- --events 2000        a quick run (default 10,000 events)
 //   npm run faults -- --only sqlite,bad    some parts only (sqlite, postgresql, bad)
 //   npm run faults -- --no-build --verbose reuse build/, show the processes' output
+//   npm run faults -- --send-seconds 60    spread the deliveries over at least 60 s (the faults fall among them)
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { ROOT } from "../lib/processes.ts";
+import { buildCommand, ROOT } from "../lib/processes.ts";
 import { runBadInput, type BadInputFigures } from "./bad-input.ts";
 import { tempRoot } from "./databases.ts";
 import { buildEvents, SEEDED_SHOP } from "./events.ts";
@@ -20,6 +21,7 @@ interface Options {
   reference: boolean;
   verbose: boolean;
   concurrency: number;
+  sendSeconds: number;
   settleMs: number;
 }
 
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): Options {
     reference: !argv.includes("--no-reference"),
     verbose: argv.includes("--verbose"),
     concurrency: number("concurrency", 32),
+    sendSeconds: number("send-seconds", 60),
     settleMs: number("settle-seconds", 240) * 1000,
   };
 }
@@ -68,8 +71,9 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
   if (options.build) {
-    log("▸ Building the app (npm run build)");
-    execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    log("▸ Building the app (npm run build): the processes run the production build, as the demo's do");
+    const [command, args] = buildCommand();
+    execFileSync(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   }
   const root = tempRoot();
   const runTag = Date.now().toString(36);
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
     set,
     root,
     concurrency: options.concurrency,
+    sendSeconds: options.sendSeconds,
     settleMs: options.settleMs,
     log,
     echo: options.verbose,
@@ -191,6 +196,7 @@ async function main(): Promise<void> {
       const f = result.figures;
       for (const line of [
         ...result.faults.map((fault) => `fault: ${fault}`),
+        `attempts answered: ${result.answers}`,
         ...f.lostDetail,
         ...f.duplicatedDetail,
         ...f.sentTwiceDetail,

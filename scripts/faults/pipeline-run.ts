@@ -31,6 +31,8 @@ export interface PipelineRunOptions {
   expected: Effects | null;
   root: string;
   concurrency: number;
+  /** The deliveries' first attempts are spread over at least this long (faults fall while events arrive). */
+  sendSeconds: number;
   settleMs: number;
   log: (line: string) => void;
   echo: boolean;
@@ -41,6 +43,8 @@ export interface PipelineRunResult {
   effects: Effects;
   settled: boolean;
   faults: string[];
+  /** The sender's attempts by answer, e.g. "200 ×4000, no answer ×31, 503 ×2". */
+  answers: string;
   seconds: number;
 }
 
@@ -141,6 +145,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
         backoffMs: 250,
         maxBackoffMs: 8_000,
         timeoutMs: 5_000,
+        minSeconds: options.faults ? options.sendSeconds : 0,
         onProgress: (settled) => plan?.progress(settled / deliveries.length),
       });
       plan?.progress(1);
@@ -168,6 +173,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
         effects: await effectsOf(database.db, [SEEDED_SHOP]),
         settled,
         faults: plan?.done ?? [],
+        answers: [...report.statuses]
+          .sort(([a], [b]) => a - b)
+          .map(([status, n]) => `${status === 0 ? "no answer" : status} ×${n}`)
+          .join(", "),
         seconds: (Date.now() - started) / 1000,
       };
     } finally {

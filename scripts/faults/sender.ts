@@ -22,6 +22,11 @@ export interface SenderOptions {
   maxBackoffMs: number;
   /** A delivery not answered within this is abandoned and retried, as Shopify times out after 5 s. */
   timeoutMs: number;
+  /**
+   * Spread the first attempts over at least this long: the faults are placed
+   * at fractions of the deliveries, so they must fall while events still arrive.
+   */
+  minSeconds?: number;
   /** Called after each delivery settles (answered 200, or given up), with the number settled so far. */
   onProgress?: (settled: number) => void;
 }
@@ -47,6 +52,8 @@ export async function sendAll(deliveries: Delivery[], options: SenderOptions): P
   };
   let next = 0;
   let settled = 0;
+  const started = Date.now();
+  const spacingMs = ((options.minSeconds ?? 0) * 1000) / Math.max(1, deliveries.length);
   let turn = 0;
 
   async function deliver(delivery: Delivery): Promise<void> {
@@ -82,8 +89,10 @@ export async function sendAll(deliveries: Delivery[], options: SenderOptions): P
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (next < deliveries.length) {
-        const delivery = deliveries[next++]!;
-        await deliver(delivery);
+        const index = next++;
+        const due = started + index * spacingMs - Date.now();
+        if (due > 0) await sleep(due);
+        await deliver(deliveries[index]!);
         settled += 1;
         options.onProgress?.(settled);
       }
