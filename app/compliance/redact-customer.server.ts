@@ -5,6 +5,7 @@
 // webhook cannot bring the data back (see mirror/customers.server.ts).
 import { isObject, parsePayload } from "../webhooks/payload.server.ts";
 import type { Tx } from "../mirror/write.server.ts";
+import { refreshOrderSearch } from "../orders/order-search.server.ts";
 import type { ProjectableEvent, ProjectionResult } from "../mirror/project-event.server.ts";
 import { customerGidInJson, scrubPayloadsMentioning } from "./scrub-payloads.server.ts";
 import { findCustomerFootprint, readCustomerRequest, type CustomerFootprint } from "./customer-scope.server.ts";
@@ -27,7 +28,7 @@ async function redactOrders(tx: Tx, shop: string, orderIds: string[]): Promise<v
   const scope = { shop, orderId: { in: orderIds } };
   await tx.order.updateMany({
     where: { shop, id: { in: orderIds } },
-    data: { email: null, phone: null, shippingAddress: null },
+    data: { email: null, phone: null, shippingAddress: null, searchText: null },
   });
   // Where the parcel was scanned can be where the customer lives.
   await tx.fulfillmentEvent.updateMany({ where: scope, data: { city: null, province: null, zip: null } });
@@ -74,6 +75,8 @@ export async function redactCustomer(tx: Tx, event: ProjectableEvent): Promise<P
   const footprint = await findCustomerFootprint(tx, shop, request);
   await redactCustomers(tx, shop, footprint.customerIds, event.triggeredAt ?? new Date());
   await redactOrders(tx, shop, footprint.orderIds);
+  // Found by their number only from now on.
+  await refreshOrderSearch(tx, shop, footprint.orderIds);
   await tx.dataExport.deleteMany({
     where: {
       shop,

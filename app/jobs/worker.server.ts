@@ -8,6 +8,7 @@ import type { AdminApi } from "../shopify/admin-api.server.ts";
 import type { DeliveryDeps } from "../notices/deliver-notice.server.ts";
 import { noticeProcessor } from "../notices/notice-queue.server.ts";
 import type { ScanOptions } from "../delays/scan-delays.server.ts";
+import { fillMissingOrderSearch } from "../orders/order-search.server.ts";
 import { REACTION_GRACE_MS, reactionProcessor, sweepReactions } from "./reactions.server.ts";
 import { installedShops, syncShop } from "../sync/sync-shop.server.ts";
 import {
@@ -169,6 +170,11 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   void sync
     .upsertJobScheduler(DAILY_RECONCILE.id, { pattern: DAILY_RECONCILE.pattern }, { name: "reconcile-shops", data: {} })
     .catch((error: Error) => log(`worker: could not schedule the daily reconciliation: ${error.message}`));
+  // Orders mirrored before Order.searchText existed (migration 0011) become searchable.
+  let closing = false;
+  const filling = fillMissingOrderSearch(db, { stopped: () => closing })
+    .then((count) => void (count > 0 && log(`worker: made ${count} earlier order(s) searchable`)))
+    .catch((error: Error) => log(`worker: could not fill the orders' search text: ${error.message}`));
   let sweeping: Promise<void> | null = null;
   const sweeper = setInterval(() => {
     sweeping ??= sweepEvents(db, queue, { log })
@@ -182,7 +188,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   return {
     async close() {
       clearInterval(sweeper);
+      closing = true;
       await sweeping;
+      await filling;
       // Waits for jobs in progress; jobs not started stay in Redis for the next worker.
       await Promise.all([worker.close(), syncWorker.close(), reactionWorker.close(), noticeWorker?.close()]);
       await Promise.all([queue.close(), sync.close(), reactions.close(), notices.close()]);

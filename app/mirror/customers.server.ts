@@ -3,6 +3,7 @@
 // must not bring back what customers/redact removed.
 import type { JsonObject } from "../webhooks/payload.server.ts";
 import { customerGidInJson, scrubPayloadsMentioning } from "../compliance/scrub-payloads.server.ts";
+import { refreshCustomerOrdersSearch } from "../orders/order-search.server.ts";
 import {
   dateOf,
   enumOf,
@@ -91,5 +92,6 @@ export async function projectCustomer(tx: Tx, event: ProjectableEvent): Promise<
   const customer = readCustomer(event.payload);
   const written = await writeCustomer(tx, event.shop, customer);
   if (!written) await forgetIfRedacted(tx, event.shop, customer.id);
+  else await refreshCustomerOrdersSearch(tx, event.shop, customer.id);
   return { customerId: customer.id };
 }

@@ -3,6 +3,7 @@
 // Every orders/* topic carries the whole order, so one projector serves all.
 import type { JsonObject } from "../webhooks/payload.server.ts";
 import { forgetIfRedacted, readCustomer, writeCustomer, type CustomerRecord } from "./customers.server.ts";
+import { refreshCustomerOrdersSearch, refreshOrderSearch } from "../orders/order-search.server.ts";
 import { readFulfillment, writeFulfillment, type FulfillmentRecord } from "./fulfillments.server.ts";
 import {
   dateOf,
@@ -158,5 +159,8 @@ export async function projectOrder(tx: Tx, event: ProjectableEvent): Promise<Pro
   const redacted = order.customer !== null && (await forgetIfRedacted(tx, shop, order.customer.id));
   const written = await writeOrderRow(tx, shop, order, redacted ? withoutContact(order.data) : order.data);
   if (written && order.lineItems) await replaceLineItems(tx, shop, order.id, order.lineItems);
+  await refreshOrderSearch(tx, shop, [order.id]);
+  // The customer in the payload may have a new name or address: their other orders too.
+  if (order.customer) await refreshCustomerOrdersSearch(tx, shop, order.customer.id);
   return { orderId: order.id, customerId: order.data.customerId };
 }

@@ -2,7 +2,8 @@
 // customer and where the parcel is — one page at a time.
 import { customerName } from "../customers/names.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
-import { anyColumnContains } from "../database/text-search.server.ts";
+import { containsPattern } from "../database/text-search.server.ts";
+import { searchQueryText } from "./search-text.ts";
 import type { Db } from "../db.server.ts";
 
 export const ORDERS_PER_PAGE = 25;
@@ -86,11 +87,12 @@ export async function listOrders(
 }
 
 /**
- * One page of the orders whose number or email contains `search`, ignoring letter case and taking
- * % and _ literally, the same on SQLite and PostgreSQL (Prisma's `contains` is neither).
+ * One page of the orders whose number, email, phone or customer's name contains `search`, compared
+ * folded (search-text.ts) and taking % and _ literally: the same on SQLite and PostgreSQL.
  */
 async function searchOrders(db: Db, shop: string, search: string, page: number) {
-  const matches = Prisma.sql`"shop" = ${shop} AND ${anyColumnContains(["name", "email"], search)}`;
+  const pattern = containsPattern(searchQueryText(search));
+  const matches = Prisma.sql`"shop" = ${shop} AND "searchText" LIKE ${pattern} ESCAPE '\\'`;
   const [ids, counted] = await Promise.all([
     db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Order" WHERE ${matches}
       ORDER BY "shopifyCreatedAt" DESC, "id" DESC LIMIT ${ORDERS_PER_PAGE + 1} OFFSET ${(page - 1) * ORDERS_PER_PAGE}`,
