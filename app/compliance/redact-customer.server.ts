@@ -28,7 +28,8 @@ async function redactOrders(tx: Tx, shop: string, orderIds: string[]): Promise<v
   const scope = { shop, orderId: { in: orderIds } };
   await tx.order.updateMany({
     where: { shop, id: { in: orderIds } },
-    data: { email: null, phone: null, shippingAddress: null, searchText: null },
+    // The status page link is a key to their order (address included).
+    data: { email: null, phone: null, shippingAddress: null, statusUrl: null, searchText: null },
   });
   // Where the parcel was scanned can be where the customer lives.
   await tx.fulfillmentEvent.updateMany({ where: scope, data: { city: null, province: null, zip: null } });

@@ -4,7 +4,8 @@
 import type { Db } from "../db.server.ts";
 import { queueNotice, type QueueNoticeInput, type QueueNoticeResult } from "../notices/queue-notice.server.ts";
 import { evaluateOrder } from "./evaluate-order.server.ts";
-import { customerReason, customerReasonJa } from "./reasons.ts";
+import { trackingVariables } from "../notices/order-updates.server.ts";
+import { customerActionOf, customerReason, customerReasonJa } from "./reasons.ts";
 import { scanDelays, type ScanOptions, type ScanSummary } from "./scan-delays.server.ts";
 import { detailsOf, type DelayCaseRow, type DelayChanges } from "./sync-cases.server.ts";
 
@@ -49,6 +50,21 @@ async function resolutionOf(db: Db, caseRow: DelayCaseRow): Promise<{ en: string
     : { en: "is moving again", ja: "配送が再開しました" };
 }
 
+/** The case's parcel (carrier rules are about one), else the order's latest: for its tracking link. */
+async function parcelOf(db: Db, caseRow: DelayCaseRow) {
+  const select = { trackingCompany: true, trackingNumbers: true, trackingUrls: true } as const;
+  const own = await db.fulfillment.findUnique({
+    where: { shop_id: { shop: caseRow.shop, id: caseRow.subject } },
+    select: { ...select, orderId: true },
+  });
+  if (own?.orderId === caseRow.orderId) return own;
+  return db.fulfillment.findFirst({
+    where: { shop: caseRow.shop, orderId: caseRow.orderId },
+    orderBy: { shopifyUpdatedAt: "desc" },
+    select,
+  });
+}
+
 /** A DelayNotify backed by the notice engine. `message` (the seller's words) replaces the reason text. */
 export function queueNoticeNotifier(
   db: Db,
@@ -64,15 +80,18 @@ export function queueNoticeNotifier(
     const details = detailsOf(caseRow);
     const estimate = typeof details.estimatedDeliveryAt === "string" ? details.estimatedDeliveryAt.slice(0, 10) : null;
     const resolution = kind === "delay_resolved" ? await resolutionOf(db, caseRow) : null;
+    const action = customerActionOf(caseRow.rule, caseRow.reason);
     const variables =
       kind === "delay"
-        ? message
-          ? { reason: message }
-          : {
-              reason: customerReason(caseRow.rule, caseRow.reason),
-              "reason@ja": customerReasonJa(caseRow.rule, caseRow.reason),
-              newEstimate: caseRow.rule === "carrier_exception" ? estimate : null,
-            }
+        ? {
+            reason: customerReason(caseRow.rule, caseRow.reason),
+            "reason@ja": customerReasonJa(caseRow.rule, caseRow.reason),
+            newEstimate: caseRow.rule === "carrier_exception" ? estimate : null,
+            sellerMessage: message ?? null,
+            customerAction: action?.en ?? null,
+            "customerAction@ja": action?.ja ?? null,
+            ...trackingVariables(await parcelOf(db, caseRow)),
+          }
         : { resolution: resolution!.en, "resolution@ja": resolution!.ja };
     const result = await queue(db, {
       shop: caseRow.shop,

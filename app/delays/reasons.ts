@@ -116,3 +116,17 @@ export function customerReasonJa(rule: string, reason: string): string {
       return "お荷物のお届けに通常より時間がかかっております";
   }
 }
+
+/**
+ * What the customer must do for the case to move on, in both languages (the
+ * notice engine picks `customerAction@ja`), or null when nothing: then the
+ * notice says they need not do anything. Replying reaches the seller (Reply-To).
+ */
+export function customerActionOf(rule: string, reason: string): { en: string; ja: string } | null {
+  if (rule === "on_hold" && reason === "INCORRECT_ADDRESS")
+    return {
+      en: "Please reply to this email with your full delivery address (postcode, street, building and room number). We will send your order as soon as we have it.",
+      ja: "お手数ですが、正しいお届け先住所（郵便番号・番地・建物名・部屋番号）をこのメールにご返信ください。確認でき次第、発送いたします。",
+    };
+  return null;
+}

@@ -23,6 +23,7 @@ const OrderFields = `#graphql
     displayFinancialStatus
     displayFulfillmentStatus
     customerLocale
+    statusPageUrl
     email
     phone
     currencyCode

@@ -52,6 +52,7 @@ interface OrderRecord {
     cancelReason: Read<string>;
     closedAt: Read<Date>;
     shippingAddress: Read<string>;
+    statusUrl: Read<string>;
     shopifyCreatedAt: Date;
   };
   lineItems: LineItemRecord[] | undefined;
@@ -112,6 +113,7 @@ function readOrder(order: JsonObject): OrderRecord {
       cancelReason: enumOf(order, "cancel_reason"),
       closedAt: dateOf(order, "closed_at"),
       shippingAddress: addressTextOf(fieldOf(order, "shipping_address")),
+      statusUrl: textOf(order, "order_status_url"),
       shopifyCreatedAt: createdAt,
     },
     lineItems:
@@ -123,7 +125,7 @@ function readOrder(order: JsonObject): OrderRecord {
 
 /** A late webhook about a redacted customer's order must not bring their contact details back. */
 function withoutContact(data: OrderRecord["data"]): OrderRecord["data"] {
-  return { ...data, email: null, phone: null, shippingAddress: null };
+  return { ...data, email: null, phone: null, shippingAddress: null, statusUrl: null };
 }
 
 function writeOrderRow(tx: Tx, shop: string, order: OrderRecord, data: OrderRecord["data"]): Promise<boolean> {

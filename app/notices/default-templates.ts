@@ -22,14 +22,22 @@ We're sorry: your order {{orderName}} ({{items}}) is taking longer than we expec
 What happened: {{reason}}
 {{#if newEstimate}}
 We now expect it to arrive by {{newEstimate}}.
+{{/if}}{{#if sellerMessage}}
+{{sellerMessage}}
+{{/if}}{{#if customerAction}}
+{{customerAction}}
+{{/if}}{{#unless customerAction}}{{#unless sellerMessage}}
+You don't need to do anything — we're keeping an eye on it and will write again if anything changes.
+{{/unless}}{{/unless}}{{#if trackingUrl}}
+Track the parcel{{#if carrier}} with {{carrier}}{{/if}}: {{trackingUrl}}
+{{/if}}{{#if orderStatusUrl}}
+Your order's status page: {{orderStatusUrl}}
 {{/if}}
-You don't need to do anything — we're keeping an eye on it and will write again if anything changes.{{#if orderStatusUrl}} You can check where it is at any time: {{orderStatusUrl}}{{/if}}
-
 If you have a question, just reply to this email.
 
 {{shopName}}`,
       },
-      sms: "{{shopName}}: Hi {{customerName}}, your order {{orderName}} is delayed. {{reason}}{{#if newEstimate}} New estimate: {{newEstimate}}.{{/if}}{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}",
+      sms: "{{shopName}}: Hi {{customerName}}, your order {{orderName}} is delayed. {{reason}}{{#if newEstimate}} New estimate: {{newEstimate}}.{{/if}}{{#if sellerMessage}} {{sellerMessage}}{{/if}}{{#if customerAction}} {{customerAction}}{{/if}}{{#if trackingUrl}} {{trackingUrl}}{{/if}}{{#unless trackingUrl}}{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}{{/unless}}",
     },
     ja: {
       email: {
@@ -42,15 +50,22 @@ If you have a question, just reply to this email.
 理由：{{reason}}
 {{#if newEstimate}}
 新しいお届け予定：{{newEstimate}}
+{{/if}}{{#if sellerMessage}}
+{{sellerMessage}}
+{{/if}}{{#if customerAction}}
+{{customerAction}}
+{{/if}}{{#unless customerAction}}{{#unless sellerMessage}}
+お客様の方でのお手続きは不要です。状況は引き続き確認し、変化があればまたご連絡いたします。
+{{/unless}}{{/unless}}{{#if trackingUrl}}
+配送状況の追跡{{#if carrier}}（{{carrier}}）{{/if}}：{{trackingUrl}}
+{{/if}}{{#if orderStatusUrl}}
+ご注文状況のページ：{{orderStatusUrl}}
 {{/if}}
-お客様の方でのお手続きは不要です。状況は引き続き確認し、変化があればまたご連絡いたします。{{#if orderStatusUrl}}
-配送状況はこちらからいつでもご確認いただけます：{{orderStatusUrl}}{{/if}}
-
 ご不明な点がございましたら、このメールにそのままご返信ください。
 
 {{shopName}}`,
       },
-      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}のお届けが遅れています。{{reason}}{{#if newEstimate}} 新しいお届け予定：{{newEstimate}}{{/if}}{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}",
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}のお届けが遅れています。{{reason}}{{#if newEstimate}} 新しいお届け予定：{{newEstimate}}{{/if}}{{#if sellerMessage}} {{sellerMessage}}{{/if}}{{#if customerAction}} {{customerAction}}{{/if}}{{#if trackingUrl}} {{trackingUrl}}{{/if}}{{#unless trackingUrl}}{{#if orderStatusUrl}} {{orderStatusUrl}}{{/if}}{{/unless}}",
     },
   },
   delay_resolved: {

@@ -177,11 +177,16 @@ async function smsConsent(
 function withUnsubscribeFooter(outgoing: Outgoing, link: string): { text: string; html: string } {
   const { notice } = outgoing;
   const ja = notice.locale === "ja";
+  // One sentence each way: the link's words are part of it (not "Unsubscribe: Unsubscribe").
   const line = ja
-    ? "今後このようなお知らせが不要な場合は、こちらから配信を停止できます："
-    : "Don't want these emails? Unsubscribe:";
-  const text = `${notice.bodyText ?? ""}\n\n--\n${line} ${link}`;
-  const footer = `<p style="margin:24px 0 0;font-size:12px;color:#6d7175">${escapeHtml(line)} <a href="${escapeHtml(link)}">${ja ? "配信停止" : "Unsubscribe"}</a></p>`;
+    ? `今後このようなお知らせが不要な場合は、こちらから配信を停止できます：${link}`
+    : `Don't want these emails? You can unsubscribe here: ${link}`;
+  const text = `${notice.bodyText ?? ""}\n\n--\n${line}`;
+  const anchor = (words: string) => `<a href="${escapeHtml(link)}">${words}</a>`;
+  const sentence = ja
+    ? `今後このようなお知らせが不要な場合は、${anchor("こちらから配信を停止")}できます。`
+    : `Don't want these emails? ${anchor("Unsubscribe")} at any time.`;
+  const footer = `<p style="margin:24px 0 0;font-size:12px;color:#6d7175">${sentence}</p>`;
   const html = (notice.bodyHtml ?? "").replace(/<\/body>/, `${footer}\n</body>`);
   return { text, html };
 }

@@ -52,7 +52,20 @@ export const KINDS: Record<NoticeKind, KindDefinition> = {
     defaultOn: true,
     proactive: true,
     respectsQuietHours: true,
-    variables: { orderName: "text", items: "text", reason: "text", newEstimate: "date", orderStatusUrl: "url" },
+    variables: {
+      orderName: "text",
+      items: "text",
+      reason: "text",
+      newEstimate: "date",
+      /** The seller's own words ("Notify now"): they replace the "nothing to do" sentence. */
+      sellerMessage: "text",
+      /** What the customer must do (confirm an address on hold): replaces "you don't need to do anything". */
+      customerAction: "text",
+      carrier: "text",
+      trackingNumber: "text",
+      trackingUrl: "url",
+      orderStatusUrl: "url",
+    },
   },
   delay_resolved: {
     label: "Delay resolved",

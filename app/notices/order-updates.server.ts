@@ -38,6 +38,17 @@ function firstOf(json: string | null | undefined): string | null {
   }
 }
 
+/** A parcel's carrier and first tracking number and link, as notice variables. */
+export function trackingVariables(
+  fulfillment: { trackingCompany: string | null; trackingNumbers: string | null; trackingUrls: string | null } | null,
+) {
+  return {
+    carrier: fulfillment?.trackingCompany ?? null,
+    trackingNumber: firstOf(fulfillment?.trackingNumbers),
+    trackingUrl: firstOf(fulfillment?.trackingUrls),
+  };
+}
+
 /**
  * Queues the order-update notice for a fulfillment event (and the follow-up after delivery).
  * Returns what was queued; the caller enqueues delivery for each `queued` result.
@@ -61,11 +72,7 @@ export async function noticesForFulfillmentEvent(
       dedupeKey: `${kind}:${event.fulfillmentId}`,
       orderId: order.id,
       customerId: order.customerId,
-      variables: {
-        carrier: fulfillment?.trackingCompany ?? null,
-        trackingNumber: firstOf(fulfillment?.trackingNumbers),
-        trackingUrl: firstOf(fulfillment?.trackingUrls),
-      },
+      variables: trackingVariables(fulfillment),
     });
     out.push({ kind, result });
   }

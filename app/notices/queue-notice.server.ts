@@ -175,6 +175,7 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
   const values = stringVariables(input.variables ?? {}, locale);
   if (order) {
     values.orderName ??= order.name;
+    if (order.statusUrl) values.orderStatusUrl ??= order.statusUrl;
     if (values.items === undefined) {
       const items = await db.lineItem.findMany({ where: { shop, orderId: order.id }, orderBy: { id: "asc" } });
       if (items.length) values.items = itemsText(items, locale);

@@ -1,18 +1,22 @@
-// The template language: `{{variable}}` and `{{#if variable}}…{{/if}}` (may nest),
-// nothing else. Values are escaped in HTML; URL variables become links there.
+// The template language: `{{variable}}`, `{{#if variable}}…{{/if}}` and
+// `{{#unless variable}}…{{/unless}}` (may nest), nothing else. Values are escaped in HTML; URL variables become links there.
 // Client-safe: the settings page renders its live preview with it.
 import type { VariableType } from "./kinds.ts";
 
 type Node =
-  { type: "text"; value: string } | { type: "var"; name: string } | { type: "if"; name: string; children: Node[] };
+  | { type: "text"; value: string }
+  | { type: "var"; name: string }
+  | { type: "if"; name: string; children: Node[]; negated: boolean };
+
+type Block = "if" | "unless";
 
 export class TemplateError extends Error {}
 
-const TAG = /\{\{\s*(#if\s+|\/if\s*)?([A-Za-z][A-Za-z0-9_]*)?\s*\}\}/g;
+const TAG = /\{\{\s*(#if\s+|#unless\s+|\/if\s*|\/unless\s*)?([A-Za-z][A-Za-z0-9_]*)?\s*\}\}/g;
 
 export function parseTemplate(source: string): Node[] {
   const root: Node[] = [];
-  const stack: { name: string; children: Node[] }[] = [];
+  const stack: { name: string; children: Node[]; block: Block }[] = [];
   let current = root;
   let last = 0;
   for (const match of source.matchAll(TAG)) {
@@ -21,17 +25,20 @@ export function parseTemplate(source: string): Node[] {
     last = index + match[0].length;
     const keyword = (match[1] ?? "").trim();
     const name = match[2];
-    if (keyword === "/if") {
+    if (keyword === "/if" || keyword === "/unless") {
+      const block = keyword.slice(1) as Block;
       const open = stack.pop();
-      if (!open) throw new TemplateError("There is a {{/if}} without a matching {{#if …}}.");
+      if (!open || open.block !== block)
+        throw new TemplateError(`There is a {{/${block}}} without a matching {{#${block} …}}.`);
       current = stack.length ? stack[stack.length - 1]!.children : root;
       continue;
     }
     if (!name) throw new TemplateError(`"${match[0]}" is not a variable. Write variables like {{customerName}}.`);
-    if (keyword === "#if") {
-      const node: Node = { type: "if", name, children: [] };
+    if (keyword === "#if" || keyword === "#unless") {
+      const block = keyword.slice(1) as Block;
+      const node = { type: "if" as const, name, children: [] as Node[], negated: block === "unless" };
       current.push(node);
-      stack.push(node);
+      stack.push({ name, children: node.children, block });
       current = node.children;
     } else {
       current.push({ type: "var", name });
@@ -39,7 +46,8 @@ export function parseTemplate(source: string): Node[] {
   }
   if (last < source.length) current.push({ type: "text", value: source.slice(last) });
   const unclosed = stack[stack.length - 1];
-  if (unclosed) throw new TemplateError(`{{#if ${unclosed.name}}} is never closed with {{/if}}.`);
+  if (unclosed)
+    throw new TemplateError(`{{#${unclosed.block} ${unclosed.name}}} is never closed with {{/${unclosed.block}}}.`);
   const stray = /\{\{|\}\}/.exec(source.replace(TAG, ""));
   if (stray)
     throw new TemplateError('There is a "{{" or "}}" that is not a variable. Write variables like {{orderName}}.');
@@ -100,7 +108,8 @@ function renderNodes(nodes: Node[], values: Record<string, string>, options: Ren
     if (node.type === "text") {
       out += options.mode === "html" ? escapeHtml(node.value) : node.value;
     } else if (node.type === "if") {
-      if ((values[node.name] ?? "").trim() !== "") out += renderNodes(node.children, values, options);
+      const present = (values[node.name] ?? "").trim() !== "";
+      if (present !== node.negated) out += renderNodes(node.children, values, options);
     } else {
       const value = values[node.name] ?? "";
       if (options.mode === "line") out += value.replace(/[\r\n]+/g, " ");

@@ -165,6 +165,7 @@ export function restOrder(order: Node): JsonObject {
     email: text(order.email),
     phone: text(order.phone),
     customer_locale: text(order.customerLocale),
+    order_status_url: text(order.statusPageUrl),
     currency: text(order.currencyCode),
     total_price: shopMoney(order.totalPriceSet),
     financial_status: lower(order.displayFinancialStatus),

@@ -36,6 +36,16 @@ describe("template language", () => {
     expect(renderHtmlBody("a\n\nb\nc", {}, {})).toContain('<p style="margin:0 0 16px">b<br>\nc</p>');
   });
 
+  it("{{#unless}} keeps its part only when the value is not known, and closes only with {{/unless}}", () => {
+    const source = "{{#unless action}}Nothing to do.{{/unless}}{{#if action}}{{action}}{{/if}}";
+    expect(renderTemplate(source, {}, { mode: "text" })).toBe("Nothing to do.");
+    expect(renderTemplate(source, { action: "Reply." }, { mode: "text" })).toBe("Reply.");
+    expect(renderTemplate(source, { action: "  " }, { mode: "text" })).toBe("Nothing to do.");
+    expect(variablesUsed(source)).toEqual(["action"]);
+    expect(checkTemplate("{{#unless reason}}x{{/if}}", variablesOf("delay"))).toContain("without a matching");
+    expect(checkTemplate("{{#unless reason}}x", variablesOf("delay"))).toContain("{{#unless reason}} is never closed");
+  });
+
   it("line mode flattens line breaks (subjects)", () => {
     expect(renderTemplate("About {{x}}", { x: "a\r\nBcc: b" }, { mode: "line" })).toBe("About a Bcc: b");
   });

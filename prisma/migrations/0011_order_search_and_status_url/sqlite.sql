@@ -1,3 +1,4 @@
 -- AlterTable
 ALTER TABLE "Order" ADD COLUMN "searchText" TEXT;
+ALTER TABLE "Order" ADD COLUMN "statusUrl" TEXT;
 

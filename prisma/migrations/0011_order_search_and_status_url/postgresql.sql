@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Order" ADD COLUMN     "searchText" TEXT,
+ADD COLUMN     "statusUrl" TEXT;
+
