@@ -2,7 +2,7 @@
 // routes use. Embedded auth uses session tokens + token exchange (Shopify
 // managed installation); sessions live in Prisma.
 import "@shopify/shopify-app-remix/adapters/node";
-import { AppDistribution, shopifyApp, type ApiVersion } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp, type ApiVersion } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
@@ -37,6 +37,9 @@ function create() {
     distribution: AppDistribution.AppStore,
     isEmbeddedApp: true,
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
+    // The library logs every request's authentication at info ("Authenticating admin request…"):
+    // warnings and errors only, so the log has one line per problem, not several per request.
+    logger: { level: LogSeverity.Warning },
     hooks: {
       afterAuth: async ({ session }) => {
         await recordInstall(db(), session.shop, session.scope ?? null);

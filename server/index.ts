@@ -44,6 +44,10 @@ function remixPages(build: ServerBuild, mode: string) {
   pages.use(compression());
   pages.use("/assets", express.static(join(CLIENT, "assets"), { immutable: true, maxAge: "1y" }));
   pages.use(express.static(CLIENT, { maxAge: "1h" }));
+  // Browsers ask for /favicon.ico on their own: the icon, not a "no route matches" error in the log.
+  pages.get("/favicon.ico", (_request, response) => {
+    response.type("image/svg+xml").sendFile(join(CLIENT, "favicon.svg"), { maxAge: "1d" });
+  });
   pages.all(
     "*",
     createRequestHandler({
