@@ -2,7 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { formatDate } from "../components/format.ts";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { formatNumber, useFormat, type Formatters } from "../components/format.ts";
+import { formError, requestT } from "../i18n/i18n.server.ts";
 import {
   Badge,
   BlockStack,
@@ -70,17 +73,20 @@ function readSummary(text: string | null): Record<string, number> {
   }
 }
 
-const HomeForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("replay"), eventId: rowId("Event") }),
-  z.object({ intent: z.literal("sync") }),
-]);
+const homeForm = (t: TFunction) =>
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("replay"), eventId: rowId(t("home.eventLabel")) }),
+    z.object({ intent: z.literal("sync") }),
+  ]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
+  const t = await requestT(request, session.shop);
   const form = await readAdminForm(request);
-  if (!form.ok) return data({ ok: false, message: form.message }, { status: form.status });
-  const parsed = HomeForm.safeParse(form.fields);
-  if (!parsed.success) return data({ ok: false, message: firstIssue(parsed.error) }, { status: 400 });
+  if (!form.ok) return data({ ok: false, message: formError(t, form.status) }, { status: form.status });
+  const parsed = homeForm(t).safeParse(form.fields);
+  if (!parsed.success)
+    return data({ ok: false, message: firstIssue(parsed.error, t("errors.notUnderstood")) }, { status: 400 });
   if (parsed.data.intent === "sync") {
     const job = backfillJob(session.shop);
     const queued = await syncQueue()
@@ -88,55 +94,32 @@ export async function action({ request }: ActionFunctionArgs) {
       .then(() => true)
       .catch(() => false);
     return queued
-      ? { ok: true, message: "Kizuna is reading your store again. This page shows the progress." }
-      : data(
-          { ok: false, message: "The sync could not start right now. Please try again in a minute." },
-          { status: 503 },
-        );
+      ? { ok: true, message: t("home.sync.started") }
+      : data({ ok: false, message: t("home.sync.notStarted") }, { status: 503 });
   }
   const replayed = await replayShopEvent(db(), await webhookQueue(), session.shop, parsed.data.eventId);
-  if (!replayed) return data({ ok: false, message: "That event does not exist." }, { status: 404 });
-  return { ok: true, message: "The event is queued again." };
+  if (!replayed) return data({ ok: false, message: t("home.failed.notFound") }, { status: 404 });
+  return { ok: true, message: t("home.failed.replayed") };
 }
 
-const MIRROR_LABELS: Record<string, string> = {
-  customers: "Customers",
-  orders: "Orders",
-  lineItems: "Line items",
-  fulfillmentOrders: "Fulfillment orders",
-  fulfillments: "Fulfillments",
-  fulfillmentEvents: "Carrier events",
-  products: "Products",
-  variants: "Variants",
-  inventoryLevels: "Inventory levels",
-  returns: "Returns",
-  refunds: "Refunds",
-  dataExports: "Customer data exports",
-};
-
-const SYNC_LABEL: Record<string, string> = { idle: "Up to date", running: "Syncing", failed: "Needs attention" };
 const SYNC_TONE: Record<string, "success" | "info" | "critical"> = {
   idle: "success",
   running: "info",
   failed: "critical",
 };
 
-/** {"orders":20,"customers":10} → "20 orders, 10 customers" */
-function describeSummary(summary: Record<string, number>): string {
-  const words: Record<string, string> = {
-    orders: "orders",
-    customers: "customers",
-    products: "products",
-    variants: "variants",
-    inventoryLevels: "stock levels",
-  };
+const SUMMARY_KEYS = ["orders", "customers", "products", "variants", "inventoryLevels"];
+
+/** {"orders":20,"customers":10} → "20 orders, 10 customers" (in the page's language) */
+function describeSummary(t: TFunction, format: Formatters, summary: Record<string, number>): string {
   return Object.entries(summary)
-    .filter(([key]) => key in words)
-    .map(([key, count]) => `${count.toLocaleString("en")} ${words[key]}`)
-    .join(", ");
+    .filter(([key]) => SUMMARY_KEYS.includes(key))
+    .map(([key, count]) => t(`home.sync.summary.${key}`, { count, n: format.number(count) }))
+    .join(t("home.sync.summary.separator"));
 }
 
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "critical" | "success" }) {
+  const { i18n } = useTranslation();
   return (
     <Card>
       <BlockStack gap="100">
@@ -144,7 +127,7 @@ function Stat({ label, value, tone }: { label: string; value: number; tone?: "cr
           {label}
         </Text>
         <Text as="p" variant="heading2xl" tone={tone}>
-          {value.toLocaleString("en")}
+          {formatNumber(value, i18n.language)}
         </Text>
       </BlockStack>
     </Card>
@@ -162,6 +145,9 @@ export default function Home() {
   }, [sync.status, revalidator]);
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const { t } = useTranslation();
+  const format = useFormat(sync.timezone);
+  const summary = describeSummary(t, format, sync.summary);
   const waiting = events.received + events.enqueued;
   const total = waiting + events.processed + events.failed;
   return (
@@ -175,13 +161,17 @@ export default function Home() {
         <Layout.Section>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">
-              Store events
+              {t("home.events.heading")}
             </Text>
             <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-              <Stat label="Received" value={total} />
-              <Stat label="Processed" value={events.processed} tone="success" />
-              <Stat label="Waiting" value={waiting} />
-              <Stat label="Failed" value={events.failed} tone={events.failed > 0 ? "critical" : undefined} />
+              <Stat label={t("home.events.received")} value={total} />
+              <Stat label={t("home.events.processed")} value={events.processed} tone="success" />
+              <Stat label={t("home.events.waiting")} value={waiting} />
+              <Stat
+                label={t("home.events.failed")}
+                value={events.failed}
+                tone={events.failed > 0 ? "critical" : undefined}
+              />
             </InlineGrid>
           </BlockStack>
         </Layout.Section>
@@ -190,15 +180,18 @@ export default function Home() {
             <InlineStack align="space-between" blockAlign="center" gap="300">
               <BlockStack gap="100">
                 <Text as="h2" variant="headingMd">
-                  Delayed orders
+                  {t("home.delays.heading")}
                 </Text>
                 <Text as="p" tone={delays.open > 0 ? undefined : "subdued"}>
                   {delays.open === 0
-                    ? "No order is late or likely late right now."
-                    : `${delays.open.toLocaleString("en")} open, ${delays.notNotified.toLocaleString("en")} of them not told yet.`}
+                    ? t("home.delays.none")
+                    : t("home.delays.open", {
+                        open: format.number(delays.open),
+                        notNotified: format.number(delays.notNotified),
+                      })}
                 </Text>
               </BlockStack>
-              <Button url="/app/delays">Review delays</Button>
+              <Button url="/app/delays">{t("home.delays.review")}</Button>
             </InlineStack>
           </Card>
         </Layout.Section>
@@ -208,23 +201,23 @@ export default function Home() {
               <BlockStack gap="100">
                 <InlineStack gap="200" blockAlign="center">
                   <Text as="h2" variant="headingMd">
-                    Store sync
+                    {t("home.sync.heading")}
                   </Text>
                   <Badge
                     tone={SYNC_TONE[sync.status]}
                     progress={sync.status === "running" ? "partiallyComplete" : undefined}
                   >
-                    {SYNC_LABEL[sync.status] ?? sync.status}
+                    {t(`home.sync.status.${sync.status}`, { defaultValue: sync.status })}
                   </Badge>
                 </InlineStack>
                 <Text as="p" tone="subdued">
                   {sync.status === "running"
-                    ? `Reading your store: ${describeSummary(sync.summary) || "starting"}…`
+                    ? t("home.sync.running", { summary: summary || t("home.sync.starting") })
                     : sync.status === "failed"
-                      ? `The last sync stopped: ${sync.error ?? "unknown error"}. Kizuna tries again daily, or sync now.`
+                      ? t("home.sync.failed", { error: sync.error ?? t("common.unknownError") })
                       : sync.syncedAt
-                        ? `Last synced ${formatDate(sync.syncedAt, sync.timezone)}: ${describeSummary(sync.summary)}. Kizuna checks again every day.`
-                        : "Kizuna reads your orders of the last 60 days, products, stock and customers when it is installed."}
+                        ? t("home.sync.synced", { date: format.date(sync.syncedAt), summary })
+                        : t("home.sync.never")}
                 </Text>
               </BlockStack>
               <Form method="post">
@@ -234,7 +227,7 @@ export default function Home() {
                   disabled={sync.status === "running"}
                   loading={navigation.formData?.get("intent") === "sync"}
                 >
-                  Sync now
+                  {t("home.sync.button")}
                 </Button>
               </Form>
             </InlineStack>
@@ -244,29 +237,29 @@ export default function Home() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Failed events
+                {t("home.failed.heading")}
               </Text>
               {failed.length === 0 ? (
                 <Text as="p" tone="subdued">
-                  No failed events. Every event Shopify sent has been processed or is on its way.
+                  {t("home.failed.none")}
                 </Text>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "numeric", "text"]}
-                  headings={["Topic", "Error", "Tries", ""]}
+                  headings={[t("home.failed.topic"), t("home.failed.error"), t("home.failed.tries"), ""]}
                   rows={failed.map((event) => [
                     <Badge key="t" tone="critical">
                       {event.topic}
                     </Badge>,
                     <Text key="e" as="span" breakWord>
-                      {event.lastError ?? "unknown error"}
+                      {event.lastError ?? t("common.unknownError")}
                     </Text>,
-                    event.attempts,
+                    format.number(event.attempts),
                     <Form key="r" method="post">
                       <input type="hidden" name="intent" value="replay" />
                       <input type="hidden" name="eventId" value={event.id} />
                       <Button submit loading={navigation.formData?.get("eventId") === String(event.id)}>
-                        Replay
+                        {t("home.failed.replay")}
                       </Button>
                     </Form>,
                   ])}
@@ -279,19 +272,19 @@ export default function Home() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                What Kizuna knows about your store
+                {t("home.mirror.heading")}
               </Text>
               {Object.values(mirror).every((count) => count === 0) ? (
-                <EmptyCard heading="Nothing here yet">
-                  <p>Orders, customers and stock appear here as Shopify tells Kizuna about them.</p>
+                <EmptyCard heading={t("home.mirror.empty.heading")}>
+                  <p>{t("home.mirror.empty.body")}</p>
                 </EmptyCard>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "numeric"]}
-                  headings={["", "Count"]}
+                  headings={["", t("home.mirror.count")]}
                   rows={Object.entries(mirror).map(([key, count]) => [
-                    MIRROR_LABELS[key] ?? key,
-                    count.toLocaleString("en"),
+                    t(`home.mirror.rows.${key}`, { defaultValue: key }),
+                    format.number(count),
                   ])}
                 />
               )}
@@ -302,21 +295,17 @@ export default function Home() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Customer data requests
+                {t("home.exports.heading")}
               </Text>
               {exports.length === 0 ? (
                 <Text as="p" tone="subdued">
-                  When a customer asks Shopify for their data, Kizuna prepares an export of everything it holds on them
-                  here.
+                  {t("home.exports.none")}
                 </Text>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text"]}
-                  headings={["Customer", "Prepared"]}
-                  rows={exports.map((item) => [
-                    item.customerId ?? "unknown",
-                    new Date(item.createdAt).toLocaleString("en"),
-                  ])}
+                  headings={[t("home.exports.customer"), t("home.exports.prepared")]}
+                  rows={exports.map((item) => [item.customerId ?? t("common.unknown"), format.date(item.createdAt)])}
                 />
               )}
               <Box />

@@ -17,7 +17,13 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
-import { formatDate } from "../components/format.ts";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { formatDay, useFormat } from "../components/format.ts";
+import { formError, requestLocale } from "../i18n/i18n.server.ts";
+import { createI18n } from "../i18n/locales.ts";
+import { sellerReasonText } from "../i18n/delay-reasons.ts";
+import { detailsOf } from "../delays/sync-cases.server.ts";
 import { db } from "../db.server.ts";
 import {
   DelayCaseNotFound,
@@ -30,7 +36,6 @@ import {
 import { queueNoticeNotifier } from "../delays/notify.server.ts";
 import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
 import { noticeQueue } from "../jobs/queues.server.ts";
-import { RULE_LABELS } from "../delays/reasons.ts";
 import { CASE_STATUSES, RULES } from "../delays/names.ts";
 import { transitStats } from "../delays/transit.server.ts";
 import { authenticate } from "../shopify.server.ts";
@@ -56,8 +61,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     transitStats(database, session.shop, now),
     getShopProfile(database, session.shop),
   ]);
+  // The reason's details, so the page can say it in the admin's language.
+  const rows = await database.delayCase.findMany({
+    where: { shop: session.shop, id: { in: list.cases.map((row) => row.id) } },
+    select: { id: true, details: true },
+  });
+  const details = new Map(rows.map((row) => [row.id, detailsOf(row)]));
   return {
     ...list,
+    cases: list.cases.map((row) => ({ ...row, details: details.get(row.id) ?? {} })),
     counts,
     transit,
     status,
@@ -67,22 +79,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const Action = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("notify"),
-    id: rowId("Delay case"),
-    message: z.string().max(1000, "The message: at most 1,000 characters.").optional(),
-  }),
-  z.object({ intent: z.literal("snooze"), id: rowId("Delay case"), until: calendarDate("Pick a date") }),
-  z.object({ intent: z.literal("resolve"), id: rowId("Delay case") }),
-]);
+const actionForm = (t: TFunction) =>
+  z.discriminatedUnion("intent", [
+    z.object({
+      intent: z.literal("notify"),
+      id: rowId(t("delays.caseLabel")),
+      message: z.string().max(1000, t("delays.actions.messageTooLong")).optional(),
+    }),
+    z.object({
+      intent: z.literal("snooze"),
+      id: rowId(t("delays.caseLabel")),
+      until: calendarDate(t("delays.actions.pickDate")),
+    }),
+    z.object({ intent: z.literal("resolve"), id: rowId(t("delays.caseLabel")) }),
+  ]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
+  const locale = await requestLocale(request, session.shop);
+  const { t } = createI18n(locale);
   const form = await readAdminForm(request);
-  if (!form.ok) return Response.json({ ok: false, message: form.message }, { status: form.status });
-  const parsed = Action.safeParse(form.fields);
-  if (!parsed.success) return Response.json({ ok: false, message: firstIssue(parsed.error) }, { status: 400 });
+  if (!form.ok) return Response.json({ ok: false, message: formError(t, form.status) }, { status: form.status });
+  const parsed = actionForm(t).safeParse(form.fields);
+  if (!parsed.success)
+    return Response.json({ ok: false, message: firstIssue(parsed.error, t("errors.notUnderstood")) }, { status: 400 });
   const input = parsed.data;
   const database = db();
   try {
@@ -92,31 +112,29 @@ export async function action({ request }: ActionFunctionArgs) {
       const told = await notifyCaseNow(database, session.shop, input.id, notifier, input.message);
       return {
         ok: told,
-        message: told ? "The customer will be told." : "This customer cannot be reached (notice off or no contact).",
+        message: told ? t("delays.actions.told") : t("delays.actions.unreachable"),
       };
     }
     if (input.intent === "snooze") {
       const until = new Date(`${input.until}T00:00:00Z`);
       if (until.getTime() <= Date.now())
-        return Response.json({ ok: false, message: "Pick a date in the future" }, { status: 400 });
+        return Response.json({ ok: false, message: t("delays.actions.futureDate") }, { status: 400 });
       await snoozeCase(database, session.shop, input.id, until);
-      return { ok: true, message: `Snoozed until ${input.until}.` };
+      return { ok: true, message: t("delays.actions.snoozed", { date: formatDay(input.until, locale) }) };
     }
     await resolveCase(database, session.shop, input.id);
-    return { ok: true, message: "Resolved." };
+    return { ok: true, message: t("delays.actions.resolved") };
   } catch (error) {
     if (error instanceof DelayCaseNotFound)
-      return Response.json({ ok: false, message: error.message }, { status: 404 });
+      return Response.json({ ok: false, message: t("delays.actions.notFound") }, { status: 404 });
     throw error;
   }
 }
 
-function age(openedAt: string, now: string): string {
+function age(t: TFunction, openedAt: string, now: string): string {
   const hours = Math.max(0, Math.floor((Date.parse(now) - Date.parse(openedAt)) / 3_600_000));
-  return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
+  return hours < 48 ? t("delays.age.hours", { count: hours }) : t("delays.age.days", { count: Math.floor(hours / 24) });
 }
-
-const hoursOf = (minutes: number) => `${Math.round(minutes / 6) / 10} h`;
 
 export default function Delays() {
   const { cases, counts, transit, status, rule, page, hasNext, timezone, now } = useLoaderData<typeof loader>();
@@ -128,6 +146,11 @@ export default function Delays() {
   const [message, setMessage] = useState("");
   const [until, setUntil] = useState("");
   const busy = navigation.state !== "idle";
+  const { t } = useTranslation();
+  const format = useFormat(timezone);
+  const ruleLabel = (value: string) => t(`delays.rules.${value}`, { defaultValue: value });
+  const hoursOf = (minutes: number) =>
+    t("delays.transit.hours", { hours: format.number(Math.round(minutes / 6) / 10) });
 
   const rows = cases.map((row, index) => (
     <IndexTable.Row
@@ -145,25 +168,25 @@ export default function Delays() {
           {row.orderName ?? row.orderId}
         </Text>
       </IndexTable.Cell>
-      <IndexTable.Cell>{row.customer ?? "Guest"}</IndexTable.Cell>
+      <IndexTable.Cell>{row.customer ?? t("common.guest")}</IndexTable.Cell>
       <IndexTable.Cell>
         <BlockStack gap="100">
-          <Badge tone={row.rule === "likely_late" ? "attention" : "warning"}>{row.ruleLabel}</Badge>
+          <Badge tone={row.rule === "likely_late" ? "attention" : "warning"}>{ruleLabel(row.rule)}</Badge>
           <Text as="span" variant="bodySm">
-            {row.explanation}
+            {sellerReasonText(t, format, row.rule, row.reason, row.details)}
           </Text>
         </BlockStack>
       </IndexTable.Cell>
-      <IndexTable.Cell>{age(row.openedAt, now)}</IndexTable.Cell>
+      <IndexTable.Cell>{age(t, row.openedAt, now)}</IndexTable.Cell>
       <IndexTable.Cell>
         {row.notifiedAt ? (
-          <Badge tone="success">{`Told ${formatDate(row.notifiedAt, timezone)}`}</Badge>
+          <Badge tone="success">{t("delays.told", { date: format.date(row.notifiedAt) })}</Badge>
         ) : (
-          <Badge tone="attention">Not told yet</Badge>
+          <Badge tone="attention">{t("delays.notTold")}</Badge>
         )}
         {row.snoozedUntil ? (
           <Text as="p" variant="bodySm" tone="subdued">
-            {`Snoozed until ${formatDate(row.snoozedUntil, timezone)}`}
+            {t("delays.snoozedUntil", { date: format.date(row.snoozedUntil) })}
           </Text>
         ) : null}
       </IndexTable.Cell>
@@ -172,23 +195,33 @@ export default function Delays() {
 
   return (
     <Page
-      title="Delays"
-      subtitle={`${counts.open} open · ${counts.snoozed} snoozed · ${counts.notNotified} customers not told yet`}
+      title={t("delays.title")}
+      subtitle={t("delays.subtitle", {
+        open: format.number(counts.open),
+        snoozed: format.number(counts.snoozed),
+        notNotified: format.number(counts.notNotified),
+      })}
     >
       <BlockStack gap="400">
         {result?.message ? <Banner tone={result.ok ? "success" : "critical"} title={result.message} /> : null}
         <InlineStack gap="300">
           <Select
-            label="Status"
-            options={CASE_STATUSES.map((value) => ({ label: value.charAt(0).toUpperCase() + value.slice(1), value }))}
+            label={t("delays.filters.status")}
+            options={CASE_STATUSES.map((value) => ({ label: t(`delays.statuses.${value}`), value }))}
             value={status}
             onChange={(value) => setFilter("status", value)}
           />
           <Select
-            label="Rule"
+            label={t("delays.filters.rule")}
             options={[
-              { label: "All rules", value: "" },
-              ...RULES.map((value) => ({ label: `${RULE_LABELS[value]} (${counts.byRule[value] ?? 0})`, value })),
+              { label: t("delays.filters.allRules"), value: "" },
+              ...RULES.map((value) => ({
+                label: t("delays.filters.ruleCount", {
+                  rule: ruleLabel(value),
+                  n: format.number(counts.byRule[value] ?? 0),
+                }),
+                value,
+              })),
             ]}
             value={rule}
             onChange={(value) => setFilter("rule", value)}
@@ -196,24 +229,21 @@ export default function Delays() {
         </InlineStack>
         <Card padding="0">
           <IndexTable
-            resourceName={{ singular: "delay", plural: "delays" }}
+            resourceName={{ singular: t("delays.resource.singular"), plural: t("delays.resource.plural") }}
             itemCount={cases.length}
             selectable={false}
             loading={navigation.state === "loading"}
             emptyState={
-              <EmptyCard heading={status === "open" ? "No delays right now" : `No ${status} delays`}>
-                <p>
-                  Kizuna checks every open order when Shopify reports a change and on a schedule, so silent parcels are
-                  found too. Late orders appear here before customers have to ask.
-                </p>
+              <EmptyCard heading={t(`delays.empty.${status}`)}>
+                <p>{t("delays.empty.body")}</p>
               </EmptyCard>
             }
             headings={[
-              { title: "Order" },
-              { title: "Customer" },
-              { title: "Reason" },
-              { title: "Age" },
-              { title: "Customer told" },
+              { title: t("delays.columns.order") },
+              { title: t("delays.columns.customer") },
+              { title: t("delays.columns.reason") },
+              { title: t("delays.columns.age") },
+              { title: t("delays.columns.told") },
             ]}
             pagination={pagination(page, hasNext)}
           >
@@ -224,14 +254,17 @@ export default function Delays() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                {`${current.orderName ?? current.orderId}: ${current.ruleLabel}`}
+                {t("delays.panel.heading", {
+                  order: current.orderName ?? current.orderId,
+                  rule: ruleLabel(current.rule),
+                })}
               </Text>
               <Form method="post">
                 <input type="hidden" name="intent" value="notify" />
                 <input type="hidden" name="id" value={current.id} />
                 <BlockStack gap="200">
                   <TextField
-                    label="What the customer is told (the reason in the delay notice)"
+                    label={t("delays.panel.message")}
                     name="message"
                     value={message}
                     onChange={setMessage}
@@ -241,7 +274,7 @@ export default function Delays() {
                   />
                   <InlineStack>
                     <Button submit variant="primary" loading={busy}>
-                      Notify now
+                      {t("delays.panel.notify")}
                     </Button>
                   </InlineStack>
                 </BlockStack>
@@ -251,7 +284,7 @@ export default function Delays() {
                 <input type="hidden" name="id" value={current.id} />
                 <InlineStack gap="200" blockAlign="end">
                   <TextField
-                    label="Snooze until"
+                    label={t("delays.panel.snoozeUntil")}
                     type="date"
                     name="until"
                     value={until}
@@ -259,7 +292,7 @@ export default function Delays() {
                     autoComplete="off"
                   />
                   <Button submit disabled={!until || busy}>
-                    Snooze
+                    {t("delays.panel.snooze")}
                   </Button>
                 </InlineStack>
               </Form>
@@ -267,7 +300,7 @@ export default function Delays() {
                 <input type="hidden" name="intent" value="resolve" />
                 <input type="hidden" name="id" value={current.id} />
                 <Button submit tone="critical" disabled={busy}>
-                  Resolve
+                  {t("delays.panel.resolve")}
                 </Button>
               </Form>
             </BlockStack>
@@ -276,22 +309,29 @@ export default function Delays() {
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingMd">
-              Transit times learned from delivered parcels
+              {t("delays.transit.heading")}
             </Text>
             <Text as="p" tone="subdued">
-              A parcel still in transit beyond its group&apos;s 90th percentile is flagged as likely late, once the
-              group has at least 20 deliveries.
+              {t("delays.transit.help")}
             </Text>
             {transit.length === 0 ? (
-              <Text as="p">No deliveries recorded yet.</Text>
+              <Text as="p">{t("delays.transit.none")}</Text>
             ) : (
               <DataTable
                 columnContentTypes={["text", "text", "numeric", "numeric", "numeric"]}
-                headings={["Carrier", "Region", "Deliveries", "Median", "90th percentile"]}
+                headings={[
+                  t("delays.transit.carrier"),
+                  t("delays.transit.region"),
+                  t("delays.transit.deliveries"),
+                  t("delays.transit.median"),
+                  t("delays.transit.p90"),
+                ]}
                 rows={transit.map((group) => [
                   group.carrier,
                   group.region,
-                  group.samples < 20 ? `${group.samples} (not used yet)` : String(group.samples),
+                  group.samples < 20
+                    ? t("delays.transit.notUsedYet", { n: format.number(group.samples) })
+                    : format.number(group.samples),
                   hoursOf(group.p50Minutes),
                   hoursOf(group.p90Minutes),
                 ])}

@@ -20,9 +20,11 @@ import {
   type IndexTableProps,
 } from "@shopify/polaris";
 import { z } from "zod";
-import { formatDate, humanize } from "../components/format.ts";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { humanize, useFormat, type Formatters } from "../components/format.ts";
+import { formError, requestT } from "../i18n/i18n.server.ts";
 import { db } from "../db.server.ts";
-import { isNoticeKind, KINDS } from "../notices/kinds.ts";
 import { listNotices, type NoticeRowView } from "../notices/list-notices.server.ts";
 import { noticeQueue } from "../jobs/queues.server.ts";
 import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
@@ -51,25 +53,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...notices, status: status ?? "", timezone: shop.timezone };
 }
 
-const ResendForm = z.object({
-  intent: z.literal("resend", { errorMap: () => ({ message: "That request was not understood." }) }),
-  noticeId: rowId("Notice"),
-});
+const resendForm = (t: TFunction) =>
+  z.object({
+    intent: z.literal("resend", { errorMap: () => ({ message: t("errors.notUnderstood") }) }),
+    noticeId: rowId(t("notices.noticeLabel")),
+  });
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
+  const t = await requestT(request, session.shop);
   const form = await readAdminForm(request);
-  if (!form.ok) return data({ ok: false, message: form.message }, { status: form.status });
-  const parsed = ResendForm.safeParse(form.fields);
-  if (!parsed.success) return data({ ok: false, message: firstIssue(parsed.error) }, { status: 400 });
+  if (!form.ok) return data({ ok: false, message: formError(t, form.status) }, { status: form.status });
+  const parsed = resendForm(t).safeParse(form.fields);
+  if (!parsed.success)
+    return data({ ok: false, message: firstIssue(parsed.error, t("errors.notUnderstood")) }, { status: 400 });
   const result = await resendAndEnqueue(
     db(),
     async (noticeId) => enqueueNoticeDelivery(await noticeQueue(), noticeId),
     session.shop,
     parsed.data.noticeId,
   );
-  if (!result.ok) return data({ ok: false, message: result.message }, { status: result.status });
-  return { ok: true, message: "The notice is queued again." };
+  if (!result.ok) {
+    const message =
+      result.status === 404
+        ? t("notices.resend.notFound")
+        : result.status === 409
+          ? t("notices.resend.notFailed")
+          : t("notices.resend.unavailable");
+    return data({ ok: false, message }, { status: result.status });
+  }
+  return { ok: true, message: t("notices.resend.queued") };
 }
 
 const STATUS_TONE: Record<string, BadgeProps["tone"]> = {
@@ -82,8 +95,15 @@ const STATUS_TONE: Record<string, BadgeProps["tone"]> = {
   dead: "critical",
 };
 
-function kindLabel(kind: string): string {
-  return isNoticeKind(kind) ? KINDS[kind].label : humanize(kind);
+/** A notice's status reason: Kizuna's codes in words ("daily_cap:3", "suppressed:sms_stop"), anything else as it came. */
+function reasonText(t: TFunction, reason: string | null, format: Formatters): string {
+  if (!reason) return "";
+  const match = /^([a-z_]+)(?::([a-z_0-9]+))?$/.exec(reason);
+  if (!match) return reason;
+  const [, code, value = ""] = match;
+  if (code === "daily_cap") return t("notices.reasons.daily_cap", { cap: format.number(Number(value)) });
+  const key = value ? `${code}_${value}` : code;
+  return t(`notices.reasons.${key}`, { defaultValue: reason });
 }
 
 interface NoticeTableProps {
@@ -95,50 +115,55 @@ interface NoticeTableProps {
 
 function NoticeTable({ rows, timezone, resend, pagination }: NoticeTableProps) {
   const navigation = useNavigation();
+  const { t } = useTranslation();
+  const format = useFormat(timezone);
   return (
     <IndexTable
-      resourceName={{ singular: "notice", plural: "notices" }}
+      resourceName={{ singular: t("notices.resource.singular"), plural: t("notices.resource.plural") }}
       itemCount={rows.length}
       selectable={false}
       loading={navigation.state === "loading"}
       pagination={pagination}
       emptyState={
-        <EmptyCard heading="No notices with this status">
-          <p>Choose another status to see more.</p>
+        <EmptyCard heading={t("notices.emptyStatus.heading")}>
+          <p>{t("notices.emptyStatus.body")}</p>
         </EmptyCard>
       }
       headings={[
-        { title: "Created" },
-        { title: "Notice" },
-        { title: "To" },
-        { title: "Status" },
-        { title: "Why" },
-        { title: resend ? "" : "Sent" },
+        { title: t("notices.columns.created") },
+        { title: t("notices.columns.notice") },
+        { title: t("notices.columns.to") },
+        { title: t("notices.columns.status") },
+        { title: t("notices.columns.why") },
+        { title: resend ? "" : t("notices.columns.sent") },
       ]}
     >
       {rows.map((row, index) => (
         <IndexTable.Row id={String(row.id)} key={row.id} position={index}>
-          <IndexTable.Cell>{formatDate(row.createdAt, timezone)}</IndexTable.Cell>
+          <IndexTable.Cell>{format.date(row.createdAt)}</IndexTable.Cell>
           <IndexTable.Cell>
             <BlockStack gap="050">
               <Text as="span" fontWeight="semibold">
-                {kindLabel(row.kind)}
+                {t(`notices.kinds.${row.kind}`, { defaultValue: humanize(row.kind) })}
               </Text>
               <Text as="span" tone="subdued">
-                {row.channel === "sms" ? "SMS" : "Email"} · {row.locale === "ja" ? "日本語" : "English"}
+                {row.channel === "sms" ? t("notices.channels.sms") : t("notices.channels.email")} ·{" "}
+                {row.locale === "ja" ? t("notices.languages.ja") : t("notices.languages.en")}
               </Text>
             </BlockStack>
           </IndexTable.Cell>
           <IndexTable.Cell>{row.recipientName ?? row.recipient ?? "—"}</IndexTable.Cell>
           <IndexTable.Cell>
-            <Badge tone={STATUS_TONE[row.status]}>{humanize(row.status)}</Badge>
+            <Badge tone={STATUS_TONE[row.status]}>
+              {t(`notices.statuses.${row.status}`, { defaultValue: humanize(row.status) })}
+            </Badge>
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" tone="subdued" breakWord>
               {row.status === "deferred" && row.sendAfter
-                ? `Waits until ${formatDate(row.sendAfter, timezone)}`
-                : (row.statusReason ?? "")}
-              {row.attempts > 1 ? ` (${row.attempts} attempts)` : ""}
+                ? t("notices.waitsUntil", { date: format.date(row.sendAfter) })
+                : reasonText(t, row.statusReason, format)}
+              {row.attempts > 1 ? t("notices.attempts", { count: row.attempts }) : ""}
             </Text>
           </IndexTable.Cell>
           <IndexTable.Cell>
@@ -151,11 +176,11 @@ function NoticeTable({ rows, timezone, resend, pagination }: NoticeTableProps) {
                   size="slim"
                   loading={navigation.state === "submitting" && navigation.formData?.get("noticeId") === String(row.id)}
                 >
-                  Resend
+                  {t("notices.resend.button")}
                 </Button>
               </Form>
             ) : row.sentAt ? (
-              formatDate(row.sentAt, timezone)
+              format.date(row.sentAt)
             ) : (
               "—"
             )}
@@ -170,12 +195,18 @@ export default function Notices() {
   const { recent, dead, counts, status, page, hasNext, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { setFilter, pagination } = useListParams();
+  const { t } = useTranslation();
+  const format = useFormat(timezone);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   return (
     <Page
-      title="Notices"
-      subtitle={`${(counts.sent ?? 0).toLocaleString("en")} sent · ${(counts.deferred ?? 0).toLocaleString("en")} waiting for quiet hours to end · ${(counts.suppressed ?? 0).toLocaleString("en")} not sent (consent, unsubscribe or limits)`}
-      secondaryActions={[{ content: "Settings", url: "/app/settings" }]}
+      title={t("notices.title")}
+      subtitle={t("notices.subtitle", {
+        sent: format.number(counts.sent ?? 0),
+        deferred: format.number(counts.deferred ?? 0),
+        suppressed: format.number(counts.suppressed ?? 0),
+      })}
+      secondaryActions={[{ content: t("nav.settings"), url: "/app/settings" }]}
     >
       <Layout>
         <Layout.Section>
@@ -186,11 +217,10 @@ export default function Notices() {
                 <BlockStack gap="200">
                   <div style={{ padding: "16px 16px 0" }}>
                     <Text as="h2" variant="headingMd">
-                      Could not be delivered ({dead.length})
+                      {t("notices.dead.heading", { count: dead.length })}
                     </Text>
                     <Text as="p" tone="subdued">
-                      These failed after every retry. Check the reason, then resend: the customer gets this same notice
-                      once.
+                      {t("notices.dead.body")}
                     </Text>
                   </div>
                   <NoticeTable rows={dead} timezone={timezone} resend />
@@ -200,11 +230,14 @@ export default function Notices() {
             {total > 0 ? (
               <InlineStack>
                 <Select
-                  label="Status"
+                  label={t("notices.columns.status")}
                   options={[
-                    { label: `All (${total.toLocaleString("en")})`, value: "" },
+                    { label: t("notices.filter.all", { total: format.number(total) }), value: "" },
                     ...NOTICE_STATUSES.map((value) => ({
-                      label: `${humanize(value)} (${(counts[value] ?? 0).toLocaleString("en")})`,
+                      label: t("notices.filter.status", {
+                        status: t(`notices.statuses.${value}`),
+                        total: format.number(counts[value] ?? 0),
+                      }),
                       value,
                     })),
                   ]}
@@ -215,8 +248,8 @@ export default function Notices() {
             ) : null}
             <Card padding="0">
               {total === 0 ? (
-                <EmptyCard heading="No notices yet">
-                  <p>Delay alerts, back-in-stock alerts and order updates appear here as Kizuna sends them.</p>
+                <EmptyCard heading={t("notices.empty.heading")}>
+                  <p>{t("notices.empty.body")}</p>
                 </EmptyCard>
               ) : (
                 <NoticeTable rows={recent} timezone={timezone} resend={false} pagination={pagination(page, hasNext)} />

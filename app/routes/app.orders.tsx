@@ -5,8 +5,8 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { Badge, BlockStack, Card, IndexTable, Page, Text, TextField, type BadgeProps } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
-import { formatDate, humanize } from "../components/format.ts";
-import { formatMoney } from "../money/decimal.ts";
+import { useTranslation } from "react-i18next";
+import { humanize, useFormat } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { listOrders } from "../orders/list-orders.server.ts";
 import { authenticate } from "../shopify.server.ts";
@@ -51,6 +51,9 @@ export default function Orders() {
   const { pagination } = useListParams();
   const navigation = useNavigation();
   const [query, setQuery] = useState(search);
+  const { t } = useTranslation();
+  const format = useFormat(timezone);
+  const status = (group: string, value: string) => t(`orders.${group}.${value}`, { defaultValue: humanize(value) });
 
   const rows = orders.map((order, index) => (
     <IndexTable.Row id={order.id} key={order.id} position={index}>
@@ -59,30 +62,30 @@ export default function Orders() {
           {order.name}
         </Text>
       </IndexTable.Cell>
-      <IndexTable.Cell>{formatDate(order.createdAt, timezone)}</IndexTable.Cell>
-      <IndexTable.Cell>{order.customer ?? order.email ?? "Guest"}</IndexTable.Cell>
+      <IndexTable.Cell>{format.date(order.createdAt)}</IndexTable.Cell>
+      <IndexTable.Cell>{order.customer ?? order.email ?? t("common.guest")}</IndexTable.Cell>
       <IndexTable.Cell>
         <Text as="span" alignment="end" numeric>
-          {formatMoney(order.totalPrice, order.currency)}
+          {format.money(order.totalPrice, order.currency)}
         </Text>
       </IndexTable.Cell>
       <IndexTable.Cell>
         {order.cancelled ? (
-          <Badge>Cancelled</Badge>
+          <Badge>{t("orders.cancelled")}</Badge>
         ) : order.financialStatus ? (
-          <Badge tone={FINANCIAL_TONE[order.financialStatus]}>{humanize(order.financialStatus)}</Badge>
+          <Badge tone={FINANCIAL_TONE[order.financialStatus]}>{status("financial", order.financialStatus)}</Badge>
         ) : null}
       </IndexTable.Cell>
       <IndexTable.Cell>
         {order.fulfillmentStatus ? (
           <Badge tone={order.fulfillmentStatus === "FULFILLED" ? undefined : "attention"}>
-            {humanize(order.fulfillmentStatus)}
+            {status("fulfillment", order.fulfillmentStatus)}
           </Badge>
         ) : null}
       </IndexTable.Cell>
       <IndexTable.Cell>
         {order.shipmentStatus ? (
-          <Badge tone={SHIPMENT_TONE[order.shipmentStatus]}>{humanize(order.shipmentStatus)}</Badge>
+          <Badge tone={SHIPMENT_TONE[order.shipmentStatus]}>{status("shipment", order.shipmentStatus)}</Badge>
         ) : (
           <Text as="span" tone="subdued">
             —
@@ -93,16 +96,16 @@ export default function Orders() {
   ));
 
   return (
-    <Page title="Orders" subtitle={`${total.toLocaleString("en")} orders`}>
+    <Page title={t("orders.title")} subtitle={t("orders.subtitle", { count: total, total: format.number(total) })}>
       <BlockStack gap="300">
         <Form method="get">
           <TextField
-            label="Search orders"
+            label={t("orders.search.label")}
             labelHidden
             name="q"
             value={query}
             onChange={setQuery}
-            placeholder="Search by order number or email"
+            placeholder={t("orders.search.placeholder")}
             autoComplete="off"
             clearButton
             onClearButtonClick={() => setQuery("")}
@@ -110,29 +113,27 @@ export default function Orders() {
         </Form>
         <Card padding="0">
           <IndexTable
-            resourceName={{ singular: "order", plural: "orders" }}
+            resourceName={{ singular: t("orders.resource.singular"), plural: t("orders.resource.plural") }}
             itemCount={orders.length}
             selectable={false}
             loading={navigation.state === "loading"}
             emptyState={
               <EmptyCard
-                heading={search ? "No orders match your search" : syncing ? "Reading your orders…" : "No orders yet"}
+                heading={
+                  search ? t("orders.empty.noMatch") : syncing ? t("orders.empty.syncing") : t("orders.empty.none")
+                }
               >
-                <p>
-                  {search
-                    ? "Try another order number or email address."
-                    : "Orders appear here as Shopify sends them; on install Kizuna also reads the last 60 days."}
-                </p>
+                <p>{search ? t("orders.empty.noMatchHelp") : t("orders.empty.noneHelp")}</p>
               </EmptyCard>
             }
             headings={[
-              { title: "Order" },
-              { title: "Date" },
-              { title: "Customer" },
-              { title: "Total", alignment: "end" },
-              { title: "Payment" },
-              { title: "Fulfillment" },
-              { title: "Delivery" },
+              { title: t("orders.columns.order") },
+              { title: t("orders.columns.date") },
+              { title: t("orders.columns.customer") },
+              { title: t("orders.columns.total"), alignment: "end" },
+              { title: t("orders.columns.payment") },
+              { title: t("orders.columns.fulfillment") },
+              { title: t("orders.columns.delivery") },
             ]}
             pagination={pagination(page, hasNext)}
           >

@@ -5,8 +5,8 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Badge, BlockStack, Card, IndexTable, InlineGrid, Layout, Page, Text, type BadgeProps } from "@shopify/polaris";
-import { formatDate, humanize } from "../components/format.ts";
-import { formatMoney } from "../money/decimal.ts";
+import { useTranslation } from "react-i18next";
+import { humanize, useFormat } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { restockReport } from "../restock/restock-report.server.ts";
 import { authenticate } from "../shopify.server.ts";
@@ -47,17 +47,16 @@ function Stat({ label, value }: { label: string; value: string }) {
 
 export default function Restock() {
   const { variants, episodes, totals, timezone, currency } = useLoaderData<typeof loader>();
-  const count = (n: number) => n.toLocaleString("en");
+  const { t } = useTranslation();
+  const format = useFormat(timezone);
+  const count = format.number;
 
   if (variants.length === 0 && episodes.length === 0) {
     return (
-      <Page title="Back in stock">
+      <Page title={t("restock.title")}>
         <Card>
-          <EmptyCard heading="No one is waiting for a sold-out item yet">
-            <p>
-              Add the “Notify me when available” block to your product page in the theme editor. Shoppers who sign up on
-              a sold-out variant appear here, and Kizuna emails them in waves when it is back in stock.
-            </p>
+          <EmptyCard heading={t("restock.empty.heading")}>
+            <p>{t("restock.empty.body")}</p>
           </EmptyCard>
         </Card>
       </Page>
@@ -84,15 +83,17 @@ export default function Restock() {
             —
           </Text>
         ) : variant.available > 0 ? (
-          <Badge tone="success">{`${count(variant.available)} in stock`}</Badge>
+          <Badge tone="success">
+            {t("restock.inStock", { count: variant.available, available: count(variant.available) })}
+          </Badge>
         ) : (
-          <Badge tone="attention">Sold out</Badge>
+          <Badge tone="attention">{t("restock.soldOut")}</Badge>
         )}
       </IndexTable.Cell>
       <NumericCell>{count(variant.waiting)}</NumericCell>
       <NumericCell>{count(variant.sent)}</NumericCell>
       <NumericCell>{count(variant.converted)}</NumericCell>
-      <NumericCell>{formatMoney(variant.revenue, currency)}</NumericCell>
+      <NumericCell>{format.money(variant.revenue, currency)}</NumericCell>
     </IndexTable.Row>
   ));
 
@@ -100,42 +101,41 @@ export default function Restock() {
     <IndexTable.Row id={String(episode.id)} key={episode.id} position={index}>
       <IndexTable.Cell>{episode.title}</IndexTable.Cell>
       <IndexTable.Cell>
-        <Badge tone={EPISODE_TONE[episode.status]}>{humanize(episode.status)}</Badge>
+        <Badge tone={EPISODE_TONE[episode.status]}>
+          {t(`restock.episodeStatus.${episode.status}`, { defaultValue: humanize(episode.status) })}
+        </Badge>
       </IndexTable.Cell>
-      <IndexTable.Cell>{formatDate(episode.startedAt, timezone)}</IndexTable.Cell>
+      <IndexTable.Cell>{format.date(episode.startedAt)}</IndexTable.Cell>
       <NumericCell>{count(episode.availableAtStart)}</NumericCell>
       <NumericCell>{count(episode.notified)}</NumericCell>
-      <IndexTable.Cell>{episode.endedAt ? formatDate(episode.endedAt, timezone) : "—"}</IndexTable.Cell>
+      <IndexTable.Cell>{episode.endedAt ? format.date(episode.endedAt) : "—"}</IndexTable.Cell>
     </IndexTable.Row>
   ));
 
   return (
-    <Page
-      title="Back in stock"
-      subtitle="Shoppers are told oldest first, in waves sized to the stock; purchases within 7 days count as converted."
-    >
+    <Page title={t("restock.title")} subtitle={t("restock.subtitle")}>
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-            <Stat label="Waiting" value={count(totals.waiting)} />
-            <Stat label="Alerts sent" value={count(totals.sent)} />
-            <Stat label="Converted" value={count(totals.converted)} />
-            <Stat label="Revenue attributed" value={formatMoney(totals.revenue, currency)} />
+            <Stat label={t("restock.stats.waiting")} value={count(totals.waiting)} />
+            <Stat label={t("restock.stats.sent")} value={count(totals.sent)} />
+            <Stat label={t("restock.stats.converted")} value={count(totals.converted)} />
+            <Stat label={t("restock.stats.revenue")} value={format.money(totals.revenue, currency)} />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
           <Card padding="0">
             <IndexTable
-              resourceName={{ singular: "variant", plural: "variants" }}
+              resourceName={{ singular: t("restock.variants.singular"), plural: t("restock.variants.plural") }}
               itemCount={variants.length}
               selectable={false}
               headings={[
-                { title: "Most wanted" },
-                { title: "Stock" },
-                { title: "Waiting", alignment: "end" },
-                { title: "Sent", alignment: "end" },
-                { title: "Converted", alignment: "end" },
-                { title: "Revenue", alignment: "end" },
+                { title: t("restock.variants.columns.product") },
+                { title: t("restock.variants.columns.stock") },
+                { title: t("restock.variants.columns.waiting"), alignment: "end" },
+                { title: t("restock.variants.columns.sent"), alignment: "end" },
+                { title: t("restock.variants.columns.converted"), alignment: "end" },
+                { title: t("restock.variants.columns.revenue"), alignment: "end" },
               ]}
             >
               {variantRows}
@@ -145,21 +145,21 @@ export default function Restock() {
         <Layout.Section>
           <Card padding="0">
             <IndexTable
-              resourceName={{ singular: "episode", plural: "episodes" }}
+              resourceName={{ singular: t("restock.episodes.singular"), plural: t("restock.episodes.plural") }}
               itemCount={episodes.length}
               selectable={false}
               emptyState={
-                <EmptyCard heading="No restock yet">
-                  <p>When a wanted variant comes back in stock, its alert waves show here.</p>
+                <EmptyCard heading={t("restock.episodes.empty.heading")}>
+                  <p>{t("restock.episodes.empty.body")}</p>
                 </EmptyCard>
               }
               headings={[
-                { title: "Restock" },
-                { title: "Status" },
-                { title: "Started" },
-                { title: "Units back", alignment: "end" },
-                { title: "Told", alignment: "end" },
-                { title: "Ended" },
+                { title: t("restock.episodes.columns.restock") },
+                { title: t("restock.episodes.columns.status") },
+                { title: t("restock.episodes.columns.started") },
+                { title: t("restock.episodes.columns.unitsBack"), alignment: "end" },
+                { title: t("restock.episodes.columns.told"), alignment: "end" },
+                { title: t("restock.episodes.columns.ended") },
               ]}
             >
               {episodeRows}

@@ -7,29 +7,45 @@ import { authenticate } from "../shopify.server.ts";
 import { env } from "../env.server.ts";
 import { appBridgeUrl } from "../sandbox/sandbox.server.ts";
 import { KizunaAppProvider } from "../components/KizunaAppProvider.tsx";
+import { requestLocale } from "../i18n/i18n.server.ts";
+import { withLocale } from "../i18n/locales.ts";
+import { useTranslation } from "react-i18next";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   // Shopify's CDN script in production, the sandbox's stand-in in sandbox mode.
-  return { apiKey: env().SHOPIFY_API_KEY, appBridgeUrl: appBridgeUrl() };
+  // The language: the admin's `locale` parameter (kept in the app's links), else the shop's, else English.
+  return {
+    apiKey: env().SHOPIFY_API_KEY,
+    appBridgeUrl: appBridgeUrl(),
+    locale: await requestLocale(request, session.shop),
+  };
+}
+
+function AppNav() {
+  const { t, i18n } = useTranslation();
+  const to = (path: string) => withLocale(path, i18n.language === "ja" ? "ja" : "en");
+  return (
+    <NavMenu>
+      <Link to={to("/app")} rel="home">
+        {t("nav.home")}
+      </Link>
+      <Link to={to("/app/orders")}>{t("nav.orders")}</Link>
+      <Link to={to("/app/delays")}>{t("nav.delays")}</Link>
+      <Link to={to("/app/restock")}>{t("nav.restock")}</Link>
+      <Link to={to("/app/notices")}>{t("nav.notices")}</Link>
+      <Link to={to("/app/settings")}>{t("nav.settings")}</Link>
+    </NavMenu>
+  );
 }
 
 export default function AppLayout() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, locale } = useLoaderData<typeof loader>();
   return (
-    <KizunaAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl}>
-      <NavMenu>
-        <Link to="/app" rel="home">
-          Home
-        </Link>
-        <Link to="/app/orders">Orders</Link>
-        <Link to="/app/delays">Delays</Link>
-        <Link to="/app/restock">Restock</Link>
-        <Link to="/app/notices">Notices</Link>
-        <Link to="/app/settings">Settings</Link>
-      </NavMenu>
+    <KizunaAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl} locale={locale}>
+      <AppNav />
       <Outlet />
     </KizunaAppProvider>
   );

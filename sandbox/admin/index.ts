@@ -4,6 +4,7 @@
 //
 //   GET /admin                                   → the demo shop's app page (?shop=, ?path=/app/… optional)
 //   GET /admin/store/<name>/apps/<app>[/<path>]  → admin page framing `${appUrl}/app/<path>`
+//                                                  (?locale=ja: the admin in that language; else the staff member's)
 //   GET /admin/session-token?shop=<shop>         → {"token": "<fresh session token>"} (same-origin use only)
 //   GET /admin/app-bridge.js, /admin/admin.js    → the stand-in scripts (client/)
 //
@@ -30,6 +31,8 @@ export interface AdminHostOptions {
   links?: AdminLink[];
   /** `sub` of the session tokens: the staff member who is logged in (default "1"). */
   staffUserId?: string;
+  /** The logged-in staff member's admin language, passed to the app as `locale` (default "en"). */
+  staffLocale?: string;
 }
 
 // Query parameters the admin adds to the app's URL; never copied from the admin URL.
@@ -53,8 +56,21 @@ export function adminUrl(config: SandboxConfig, options: AdminHostOptions = {}, 
   return `${config.origin}/admin/store/${storeName(shop)}/apps/${options.appHandle ?? "kizuna"}${path}`;
 }
 
-/** The app URL the admin frames: `${appUrl}/app<rest>` with Shopify's embed parameters and a fresh token. */
-export function appFrameUrl(config: SandboxConfig, shop: string, rest: string, token: string, search = ""): string {
+// The admin languages a staff member can pick, as Shopify passes them (`ja`, `en`, `ja-JP`…).
+const LOCALE_PARAM = /^[a-z]{2}(?:-[A-Z]{2})?$/;
+
+/**
+ * The app URL the admin frames: `${appUrl}/app<rest>` with Shopify's embed parameters, a fresh
+ * token and the staff member's `locale` (default "en").
+ */
+export function appFrameUrl(
+  config: SandboxConfig,
+  shop: string,
+  rest: string,
+  token: string,
+  search = "",
+  locale = "en",
+): string {
   const url = new URL(`/app${rest}`, config.appUrl);
   const extra = new URLSearchParams(search);
   for (const name of EMBED_PARAMS) extra.delete(name);
@@ -63,7 +79,7 @@ export function appFrameUrl(config: SandboxConfig, shop: string, rest: string, t
   url.searchParams.set("shop", shop);
   url.searchParams.set("host", hostParam(shop));
   url.searchParams.set("id_token", token);
-  url.searchParams.set("locale", "en");
+  url.searchParams.set("locale", LOCALE_PARAM.test(locale) ? locale : "en");
   return url.toString();
 }
 
@@ -128,7 +144,14 @@ export function createAdminHostHandler(config: SandboxConfig, options: AdminHost
       appName,
       appBase: adminUrl(config, options, "", shop).slice(config.origin.length),
       appOrigin: new URL(config.appUrl).origin,
-      frameSrc: appFrameUrl(config, shop, rest.replace(/\/$/, ""), token(shop), url.search),
+      frameSrc: appFrameUrl(
+        config,
+        shop,
+        rest.replace(/\/$/, ""),
+        token(shop),
+        url.search,
+        url.searchParams.get("locale") ?? options.staffLocale ?? "en",
+      ),
       links: options.links ?? [],
     });
     sendHtml(response, 200, page, { "Cache-Control": "no-store" });
