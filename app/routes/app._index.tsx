@@ -5,6 +5,7 @@ import { useEffect } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { formatNumber, useFormat, type Formatters } from "../components/format.ts";
+import { rowIdField } from "../i18n/form-fields.server.ts";
 import { formError, requestT } from "../i18n/i18n.server.ts";
 import {
   Badge,
@@ -27,7 +28,7 @@ import { listDataExports } from "../compliance/export-customer-data.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { delayCounts } from "../delays/index.server.ts";
 import { eventCounts, failedEvents, getShopProfile, mirrorCounts } from "../shops/shop-overview.server.ts";
-import { firstIssue, readAdminForm, rowId } from "../admin/form-input.server.ts";
+import { firstIssue, readAdminForm } from "../admin/form-input.server.ts";
 import { replayShopEvent } from "../webhooks/sweep-events.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 
@@ -75,7 +76,7 @@ function readSummary(text: string | null): Record<string, number> {
 
 const homeForm = (t: TFunction) =>
   z.discriminatedUnion("intent", [
-    z.object({ intent: z.literal("replay"), eventId: rowId(t("home.eventLabel")) }),
+    z.object({ intent: z.literal("replay"), eventId: rowIdField(t, t("home.eventLabel")) }),
     z.object({ intent: z.literal("sync") }),
   ]);
 

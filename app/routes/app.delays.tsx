@@ -20,6 +20,7 @@ import { z } from "zod";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { formatDay, useFormat } from "../components/format.ts";
+import { rowIdField } from "../i18n/form-fields.server.ts";
 import { formError, requestLocale } from "../i18n/i18n.server.ts";
 import { createI18n } from "../i18n/locales.ts";
 import { sellerReasonText } from "../i18n/delay-reasons.ts";
@@ -39,7 +40,7 @@ import { noticeQueue } from "../jobs/queues.server.ts";
 import { CASE_STATUSES, RULES } from "../delays/names.ts";
 import { transitStats } from "../delays/transit.server.ts";
 import { authenticate } from "../shopify.server.ts";
-import { calendarDate, firstIssue, readAdminForm, rowId } from "../admin/form-input.server.ts";
+import { calendarDate, firstIssue, readAdminForm } from "../admin/form-input.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
 import { useListParams } from "../components/use-list-params.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
@@ -83,15 +84,15 @@ const actionForm = (t: TFunction) =>
   z.discriminatedUnion("intent", [
     z.object({
       intent: z.literal("notify"),
-      id: rowId(t("delays.caseLabel")),
+      id: rowIdField(t, t("delays.caseLabel")),
       message: z.string().max(1000, t("delays.actions.messageTooLong")).optional(),
     }),
     z.object({
       intent: z.literal("snooze"),
-      id: rowId(t("delays.caseLabel")),
+      id: rowIdField(t, t("delays.caseLabel")),
       until: calendarDate(t("delays.actions.pickDate")),
     }),
-    z.object({ intent: z.literal("resolve"), id: rowId(t("delays.caseLabel")) }),
+    z.object({ intent: z.literal("resolve"), id: rowIdField(t, t("delays.caseLabel")) }),
   ]);
 
 export async function action({ request }: ActionFunctionArgs) {

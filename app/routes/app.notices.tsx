@@ -23,6 +23,7 @@ import { z } from "zod";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { humanize, useFormat, type Formatters } from "../components/format.ts";
+import { rowIdField } from "../i18n/form-fields.server.ts";
 import { formError, requestT } from "../i18n/i18n.server.ts";
 import { db } from "../db.server.ts";
 import { listNotices, type NoticeRowView } from "../notices/list-notices.server.ts";
@@ -30,7 +31,7 @@ import { noticeQueue } from "../jobs/queues.server.ts";
 import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
 import { resendAndEnqueue } from "../notices/resend-notice.server.ts";
 import { authenticate } from "../shopify.server.ts";
-import { firstIssue, readAdminForm, rowId } from "../admin/form-input.server.ts";
+import { firstIssue, readAdminForm } from "../admin/form-input.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 import { useListParams } from "../components/use-list-params.ts";
@@ -56,7 +57,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const resendForm = (t: TFunction) =>
   z.object({
     intent: z.literal("resend", { errorMap: () => ({ message: t("errors.notUnderstood") }) }),
-    noticeId: rowId(t("notices.noticeLabel")),
+    noticeId: rowIdField(t, t("notices.noticeLabel")),
   });
 
 export async function action({ request }: ActionFunctionArgs) {
