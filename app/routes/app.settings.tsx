@@ -23,9 +23,12 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useMemo, useState, type ReactNode } from "react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { requestT, formError } from "../i18n/i18n.server.ts";
+import { settingsMessageText, templateProblemText } from "../i18n/settings-messages.ts";
 import { db } from "../db.server.ts";
-import { RULE_LIMITS, RULES, type RuleSettings } from "../delays/names.ts";
-import { CARRIER_EXCEPTION_LABELS, HOLD_REASON_LABELS, RULE_HELP, RULE_LABELS } from "../delays/reasons.ts";
+import { CARRIER_EXCEPTIONS, HOLD_REASONS, RULE_LIMITS, RULES, type RuleSettings } from "../delays/names.ts";
 import { env } from "../env.server.ts";
 import { defaultTemplate } from "../notices/default-templates.ts";
 import { sharedMailer } from "../notices/delivery-deps.server.ts";
@@ -62,16 +65,19 @@ type ActionResult = { ok: boolean; message: string; errors?: string[]; intent: s
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
+  const t = await requestT(request, session.shop);
   const body = await readAdminForm(request);
   if (!body.ok)
-    return data<ActionResult>({ ok: false, intent: "unknown", message: body.message }, { status: body.status });
+    return data<ActionResult>(
+      { ok: false, intent: "unknown", message: formError(t, body.status) },
+      { status: body.status },
+    );
   const parsed = SettingsForm.safeParse(body.fields);
   if (!parsed.success) {
-    return data<ActionResult>(
-      { ok: false, intent: "unknown", message: "That request was not understood." },
-      { status: 400 },
-    );
+    return data<ActionResult>({ ok: false, intent: "unknown", message: t("errors.notUnderstood") }, { status: 400 });
   }
+  // The checks word their findings in English: said again in the request's language.
+  const say = (errors: string[]) => errors.map((error) => settingsMessageText(t, error));
   const form = parsed.data;
   const database = db();
   if (form.intent === "settings") {
@@ -79,34 +85,44 @@ export async function action({ request }: ActionFunctionArgs) {
     const saved = await saveShopSettings(database, session.shop, input);
     if (!saved.ok) {
       return data<ActionResult>(
-        { ok: false, intent: form.intent, message: "The settings were not saved.", errors: saved.errors },
+        { ok: false, intent: form.intent, message: t("settings.results.notSaved"), errors: say(saved.errors) },
         { status: 422 },
       );
     }
-    return data<ActionResult>({ ok: true, intent: form.intent, message: "Settings saved." });
+    return data<ActionResult>({ ok: true, intent: form.intent, message: t("settings.results.saved") });
   }
   if (form.intent === "template-reset") {
     await resetNoticeTemplate(database, session.shop, form);
-    return data<ActionResult>({ ok: true, intent: form.intent, message: "Template reset to Kizuna's default." });
+    return data<ActionResult>({ ok: true, intent: form.intent, message: t("settings.results.templateReset") });
   }
   const template = { ...form, subject: form.channel === "email" ? form.subject : null };
   if (form.intent === "template-save") {
     const saved = await saveNoticeTemplate(database, session.shop, template);
     if (!saved.ok) {
       return data<ActionResult>(
-        { ok: false, intent: form.intent, message: "The template was not saved.", errors: saved.errors },
+        { ok: false, intent: form.intent, message: t("settings.results.templateNotSaved"), errors: say(saved.errors) },
         { status: 422 },
       );
     }
-    return data<ActionResult>({ ok: true, intent: form.intent, message: "Template saved." });
+    return data<ActionResult>({ ok: true, intent: form.intent, message: t("settings.results.templateSaved") });
   }
   const sent = await sendTestNotice(database, sharedMailer(), session.shop, template, {
     publicUrl: env().SHOPIFY_APP_URL,
     senderAddress: env().MAIL_FROM,
   });
   return sent.ok
-    ? data<ActionResult>({ ok: true, intent: form.intent, message: `Test sent to ${sent.to}.` })
-    : data<ActionResult>({ ok: false, intent: form.intent, message: sent.message }, { status: 422 });
+    ? data<ActionResult>({ ok: true, intent: form.intent, message: t("settings.results.testSent", { to: sent.to }) })
+    : data<ActionResult>(
+        {
+          ok: false,
+          intent: form.intent,
+          message: sent.message
+            .split(/(?<=\.) (?=(?:Subject|Message): )/)
+            .map((part) => settingsMessageText(t, part))
+            .join(" "),
+        },
+        { status: 422 },
+      );
 }
 
 const TIMES = Array.from({ length: 48 }, (_, i) => {
@@ -151,6 +167,7 @@ function TemplateEditor({
 }) {
   const submit = useSubmit();
   const navigation = useNavigation();
+  const { t } = useTranslation();
   const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const [kind, setKind] = useState<NoticeKind>("delay");
   const [locale, setLocale] = useState<NoticeLocale>("ja");
@@ -185,58 +202,58 @@ function TemplateEditor({
       <BlockStack gap="400">
         <BlockStack gap="100">
           <Text as="h2" variant="headingMd">
-            Message templates
+            {t("settings.templates.heading")}
           </Text>
           <Text as="p" tone="subdued">
-            Edit what customers read. Variables in double braces are filled in for each customer; parts inside{" "}
-            {"{{#if variable}}…{{/if}}"} appear only when the value is known.
+            {t("settings.templates.help", { block: "{{#if variable}}…{{/if}}" })}
           </Text>
         </BlockStack>
         <Result result={result} intents={["template-save", "template-reset", "template-test"]} />
         <InlineGrid columns={3} gap="300">
           <Select
-            label="Notice"
-            options={NOTICE_KINDS.map((k) => ({ label: KINDS[k].label, value: k }))}
+            label={t("settings.templates.notice")}
+            options={NOTICE_KINDS.map((k) => ({ label: t(`notices.kinds.${k}`), value: k }))}
             value={kind}
             onChange={(value) => setKind(value as NoticeKind)}
           />
           <Select
-            label="Language"
+            label={t("settings.templates.language")}
             options={[
-              { label: "日本語", value: "ja" },
-              { label: "English", value: "en" },
+              { label: t("notices.languages.ja"), value: "ja" },
+              { label: t("notices.languages.en"), value: "en" },
             ]}
             value={locale}
             onChange={(value) => setLocale(value as NoticeLocale)}
           />
           <Select
-            label="Channel"
+            label={t("settings.templates.channel")}
             options={[
-              { label: "Email", value: "email" },
-              { label: "SMS", value: "sms" },
+              { label: t("notices.channels.email"), value: "email" },
+              { label: t("notices.channels.sms"), value: "sms" },
             ]}
             value={channel}
             onChange={(value) => setChannel(value as NoticeChannel)}
           />
         </InlineGrid>
         <Text as="p" tone="subdued">
-          {current.custom ? "Your edited template." : "Kizuna's default template."} Variables you can use:{" "}
-          {Object.keys(allowed)
-            .map((name) => `{{${name}}}`)
-            .join(" ")}
+          {t(current.custom ? "settings.templates.custom" : "settings.templates.default", {
+            variables: Object.keys(allowed)
+              .map((name) => `{{${name}}}`)
+              .join(" "),
+          })}
         </Text>
         <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
           <BlockStack gap="300">
             {channel === "email" ? (
               <TextField
-                label="Subject"
+                label={t("settings.templates.subject")}
                 value={subject}
                 onChange={(value) => edit({ subject: value })}
                 autoComplete="off"
               />
             ) : null}
             <TextField
-              label="Message"
+              label={t("settings.templates.body")}
               value={body}
               onChange={(value) => edit({ body: value })}
               multiline={12}
@@ -245,7 +262,7 @@ function TemplateEditor({
             />
             {problems.map((problem) => (
               <Text as="p" tone="critical" key={problem}>
-                {problem}
+                {templateProblemText(t, problem)}
               </Text>
             ))}
             <InlineStack gap="200">
@@ -255,14 +272,14 @@ function TemplateEditor({
                 loading={busy === "template-save"}
                 disabled={problems.length > 0}
               >
-                Save template
+                {t("settings.templates.save")}
               </Button>
               <Button
                 onClick={() => send("template-test")}
                 loading={busy === "template-test"}
                 disabled={problems.length > 0}
               >
-                Send me a test
+                {t("settings.templates.test")}
               </Button>
               <Button
                 variant="plain"
@@ -273,14 +290,14 @@ function TemplateEditor({
                 }}
                 disabled={!current.custom}
               >
-                Reset to default
+                {t("settings.templates.reset")}
               </Button>
             </InlineStack>
           </BlockStack>
           <Box background="bg-surface-secondary" padding="400" borderRadius="200">
             <BlockStack gap="200">
               <Text as="h3" variant="headingSm">
-                Preview (sample customer)
+                {t("settings.templates.preview")}
               </Text>
               {preview ? (
                 <>
@@ -292,7 +309,7 @@ function TemplateEditor({
                   <Divider />
                   {preview.html ? (
                     <iframe
-                      title="Email preview"
+                      title={t("settings.templates.emailPreview")}
                       sandbox=""
                       srcDoc={preview.html}
                       style={{ width: "100%", minHeight: 360, border: 0, background: "white" }}
@@ -303,7 +320,7 @@ function TemplateEditor({
                 </>
               ) : (
                 <Text as="p" tone="subdued">
-                  Fix the template to see the preview.
+                  {t("settings.templates.fixToPreview")}
                 </Text>
               )}
             </BlockStack>
@@ -348,6 +365,10 @@ interface RuleNumberProps {
 
 /** A rule's number setting, its allowed range in the help text. */
 function RuleNumber({ label, range, unit, help, disabled, value, onChange }: RuleNumberProps) {
+  const { t } = useTranslation();
+  const allowed = unit
+    ? t("settings.rules.rangeUnit", { min: range.min, max: range.max, unit })
+    : t("settings.rules.range", { min: range.min, max: range.max });
   return (
     <TextField
       label={label}
@@ -358,7 +379,7 @@ function RuleNumber({ label, range, unit, help, disabled, value, onChange }: Rul
       value={value}
       onChange={onChange}
       autoComplete="off"
-      helpText={`${range.min} to ${range.max}${unit ? ` ${unit}` : ""}.${help ? ` ${help}` : ""}`}
+      helpText={help ? `${allowed} ${help}` : allowed}
     />
   );
 }
@@ -384,44 +405,50 @@ function RuleChoices(props: {
   );
 }
 
+/** Each code of `codes` with its words under `group` in the message files. */
+function labelsOf(t: TFunction, group: string, codes: readonly string[]): Record<string, string> {
+  return Object.fromEntries(codes.map((code) => [code, t(`${group}.${code}`)]));
+}
+
 function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rules: RulesForm) => void }) {
+  const { t } = useTranslation();
   const edit = <R extends keyof RulesForm>(rule: R, patch: Partial<RulesForm[R]>) =>
     onChange({ ...rules, [rule]: { ...rules[rule], ...patch } });
   const limits = RULE_LIMITS;
   const tunables: Partial<Record<keyof RulesForm, ReactNode>> = {
     on_hold: (
       <RuleChoices
-        title="Hold reasons"
+        title={t("settings.rules.holdReasons")}
         disabled={!rules.on_hold.enabled}
-        labels={HOLD_REASON_LABELS}
+        labels={labelsOf(t, "settings.holdReasons", HOLD_REASONS)}
         selected={rules.on_hold.reasons}
         onChange={(reasons) => edit("on_hold", { reasons })}
       />
     ),
     carrier_exception: (
       <RuleChoices
-        title="Carrier problems"
+        title={t("settings.rules.carrierProblems")}
         disabled={!rules.carrier_exception.enabled}
-        labels={CARRIER_EXCEPTION_LABELS}
+        labels={labelsOf(t, "settings.carrierProblems", CARRIER_EXCEPTIONS)}
         selected={rules.carrier_exception.statuses}
         onChange={(statuses) => edit("carrier_exception", { statuses })}
       />
     ),
     eta_passed: (
       <RuleNumber
-        label="Grace after the estimate (hours)"
+        label={t("settings.rules.grace")}
         range={limits.eta_passed.graceHours}
         disabled={!rules.eta_passed.enabled}
         value={rules.eta_passed.graceHours}
         onChange={(graceHours) => edit("eta_passed", { graceHours })}
-        help="Wait this long after the estimated date before it counts as late."
+        help={t("settings.rules.graceHelp")}
       />
     ),
     stalled: (
       <RuleNumber
-        label="Days without a scan"
+        label={t("settings.rules.stalledDays")}
         range={limits.stalled.days}
-        unit="days"
+        unit={t("settings.rules.unitDays")}
         disabled={!rules.stalled.enabled}
         value={rules.stalled.days}
         onChange={(days) => edit("stalled", { days })}
@@ -430,21 +457,21 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
     likely_late: (
       <FormLayout.Group>
         <RuleNumber
-          label="Slower than (percent of earlier parcels)"
+          label={t("settings.rules.percentile")}
           range={limits.likely_late.percentile}
           disabled={!rules.likely_late.enabled}
           value={rules.likely_late.percentile}
           onChange={(percentile) => edit("likely_late", { percentile })}
-          help="With 90, a parcel is likely late once it takes longer than 9 in 10 earlier ones did."
+          help={t("settings.rules.percentileHelp")}
         />
         <RuleNumber
-          label="Delivered parcels needed first"
+          label={t("settings.rules.minSamples")}
           range={limits.likely_late.minSamples}
-          unit="per carrier and region"
+          unit={t("settings.rules.unitPerGroup")}
           disabled={!rules.likely_late.enabled}
           value={rules.likely_late.minSamples}
           onChange={(minSamples) => edit("likely_late", { minSamples })}
-          help="Until then the rule stays quiet there."
+          help={t("settings.rules.minSamplesHelp")}
         />
       </FormLayout.Group>
     ),
@@ -454,18 +481,17 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
       <BlockStack gap="300">
         <BlockStack gap="100">
           <Text as="h2" variant="headingMd">
-            Delay rules
+            {t("settings.rules.heading")}
           </Text>
           <Text as="p" tone="subdued">
-            Each rule that is on opens a delay case when it finds a late order, and the customer hears about it if delay
-            notices are on.
+            {t("settings.rules.help")}
           </Text>
         </BlockStack>
         {RULES.map((rule) => (
           <BlockStack gap="200" key={rule}>
             <Checkbox
-              label={RULE_LABELS[rule]}
-              helpText={RULE_HELP[rule]}
+              label={t(`delays.rules.${rule}`)}
+              helpText={t(`settings.rules.when.${rule}`)}
               checked={rules[rule].enabled}
               onChange={(enabled) => edit(rule, { enabled })}
             />
@@ -484,6 +510,7 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
 export default function Settings() {
   const { settings, templates, shopName } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t } = useTranslation();
   const submit = useSubmit();
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "settings";
@@ -511,9 +538,9 @@ export default function Settings() {
 
   return (
     <Page
-      title="Settings"
-      primaryAction={{ content: "Save", onAction: save, loading: saving }}
-      secondaryActions={[{ content: "Notices log", url: "/app/notices" }]}
+      title={t("settings.title")}
+      primaryAction={{ content: t("settings.save"), onAction: save, loading: saving }}
+      secondaryActions={[{ content: t("settings.noticesLog"), url: "/app/notices" }]}
     >
       <Layout>
         <Layout.Section>
@@ -522,25 +549,25 @@ export default function Settings() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Sender
+                  {t("settings.sender.heading")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
-                      label="Sender name"
+                      label={t("settings.sender.name")}
                       value={form.senderName}
                       onChange={(value) => set({ senderName: value })}
                       placeholder={shopName}
                       autoComplete="off"
-                      helpText="Customers see this name. Empty: your shop's name."
+                      helpText={t("settings.sender.nameHelp")}
                     />
                     <TextField
-                      label="Sender email"
+                      label={t("settings.sender.email")}
                       type="email"
                       value={form.senderEmail}
                       onChange={(value) => set({ senderEmail: value })}
                       autoComplete="email"
-                      helpText="Replies go here, and so does “Send me a test”."
+                      helpText={t("settings.sender.emailHelp")}
                     />
                   </FormLayout.Group>
                 </FormLayout>
@@ -549,37 +576,37 @@ export default function Settings() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Shipping days
+                  {t("settings.shipping.heading")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
-                      label="Handling time (business days)"
+                      label={t("settings.shipping.handling")}
                       type="number"
                       min={0}
                       max={30}
                       value={form.handlingDays}
                       onChange={(value) => set({ handlingDays: value })}
                       autoComplete="off"
-                      helpText="An order not shipped within this many business days counts as delayed."
+                      helpText={t("settings.shipping.handlingHelp")}
                     />
                     <Select
-                      label="Public holidays"
+                      label={t("settings.shipping.holidays")}
                       options={[
-                        { label: "Japan (国民の祝日)", value: "jp" },
-                        { label: "None", value: "none" },
+                        { label: t("settings.shipping.holidaysJapan"), value: "jp" },
+                        { label: t("settings.shipping.holidaysNone"), value: "none" },
                       ]}
                       value={form.holidayPreset}
                       onChange={(value) => set({ holidayPreset: value as "jp" | "none" })}
                     />
                   </FormLayout.Group>
                   <TextField
-                    label="Your own days off"
+                    label={t("settings.shipping.daysOff")}
                     value={form.holidays}
                     onChange={(value) => set({ holidays: value })}
                     multiline={3}
                     autoComplete="off"
-                    helpText="One date per line, as YYYY-MM-DD (e.g. 2026-12-29). Weekends are always excluded."
+                    helpText={t("settings.shipping.daysOffHelp")}
                   />
                 </FormLayout>
               </BlockStack>
@@ -587,37 +614,37 @@ export default function Settings() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Quiet hours and limits
+                  {t("settings.quiet.heading")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <Select
-                      label="Quiet hours start"
+                      label={t("settings.quiet.start")}
                       options={TIMES}
                       value={form.quietStart}
                       onChange={(value) => set({ quietStart: value })}
                     />
                     <Select
-                      label="Quiet hours end"
+                      label={t("settings.quiet.end")}
                       options={TIMES}
                       value={form.quietEnd}
                       onChange={(value) => set({ quietEnd: value })}
-                      helpText="In your shop's time zone. Notices wait until the end; none are dropped. The same start and end: no quiet hours."
+                      helpText={t("settings.quiet.help")}
                     />
                   </FormLayout.Group>
                   <FormLayout.Group>
                     <TextField
-                      label="Daily limit per customer"
+                      label={t("settings.quiet.dailyCap")}
                       type="number"
                       min={1}
                       max={20}
                       value={form.dailyCap}
                       onChange={(value) => set({ dailyCap: value })}
                       autoComplete="off"
-                      helpText="Proactive notices (delays, back in stock, follow-ups) a customer gets per day at most."
+                      helpText={t("settings.quiet.dailyCapHelp")}
                     />
                     <TextField
-                      label="Follow-up after delivery (days)"
+                      label={t("settings.quiet.followUp")}
                       type="number"
                       min={1}
                       max={60}
@@ -633,14 +660,16 @@ export default function Settings() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Which notices Kizuna sends
+                  {t("settings.kinds.heading")}
                 </Text>
                 {NOTICE_KINDS.map((kind) => (
                   <Checkbox
                     key={kind}
-                    label={KINDS[kind].label}
+                    label={t(`notices.kinds.${kind}`)}
                     helpText={
-                      KINDS[kind].note ? `${KINDS[kind].description} ${KINDS[kind].note}` : KINDS[kind].description
+                      KINDS[kind].note
+                        ? `${t(`settings.kinds.about.${kind}`)} ${t("settings.kinds.shopifyCovers")}`
+                        : t(`settings.kinds.about.${kind}`)
                     }
                     checked={form.noticeKinds[kind]}
                     onChange={(checked) => set({ noticeKinds: { ...form.noticeKinds, [kind]: checked } })}
@@ -650,7 +679,7 @@ export default function Settings() {
             </Card>
             <InlineStack align="end">
               <Button variant="primary" onClick={save} loading={saving}>
-                Save settings
+                {t("settings.saveSettings")}
               </Button>
             </InlineStack>
             <TemplateEditor saved={templates} shopName={shopName} result={result} />

@@ -71,6 +71,27 @@ const PAGES: { path: string; ja: string[]; en: string[] }[] = [
     ja: ["通知", "通知はまだありません", "送信済み 0 件"],
     en: ["Notices", "No notices yet", "0 sent"],
   },
+  {
+    path: "/settings",
+    ja: [
+      "設定",
+      "送信者",
+      "遅延ルール",
+      "配送状況の更新なし",
+      "Kizunaが送信する通知",
+      "メッセージテンプレート",
+      "テストを送信",
+    ],
+    en: [
+      "Settings",
+      "Sender",
+      "Delay rules",
+      "No carrier scan",
+      "Which notices Kizuna sends",
+      "Message templates",
+      "Send me a test",
+    ],
+  },
 ];
 
 // Keys as a page would show them raw ("orders.columns.date"): any message key of the files.
@@ -92,7 +113,8 @@ describe("admin languages", () => {
       expect(html).toContain('<html lang="en"');
       const text = visibleText(html);
       for (const heading of english) expect(text).toContain(heading);
-      expect(text).not.toMatch(/[\u3040-\u30ff]/);
+      // Settings shows Japanese on purpose: "Japan (国民の祝日)", "日本語" and the Japanese template it opens on.
+      if (path !== "/settings") expect(text).not.toMatch(/[\u3040-\u30ff]/);
       expect(KEYS.filter((key) => html.includes(key))).toEqual([]);
     });
   }
@@ -126,6 +148,41 @@ describe("admin languages", () => {
     const english = await post("");
     expect(english.status).toBe(400);
     expect(await english.text()).toContain("Delay case: not a valid id.");
+  });
+
+  it("says the Settings checks in the request's language", async () => {
+    const post = (search: string, settings: Record<string, unknown>) =>
+      fetch(`${config.appUrl}/app/settings.data${search}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          "User-Agent": USER_AGENT,
+          Authorization: `Bearer ${token()}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ intent: "settings", settings: JSON.stringify(settings) }).toString(),
+      });
+    const bad = {
+      senderName: "",
+      senderEmail: "not-an-address",
+      handlingDays: 31,
+      holidayPreset: "jp",
+      holidays: [],
+      quietStart: "21:00",
+      quietEnd: "08:00",
+      dailyCap: 3,
+      followUpDays: 7,
+      noticeKinds: {},
+    };
+    const japanese = await post("?locale=ja", bad);
+    expect(japanese.status).toBe(422);
+    const text = await japanese.text();
+    expect(text).toContain("設定は保存されませんでした。");
+    expect(text).toContain("送信者のメールアドレス：hello@yourshop.jp のような形式で入力してください。");
+    expect(text).toContain("発送までの日数：0〜30営業日で指定してください。");
+    const english = await (await post("", bad)).text();
+    expect(english).toContain("Sender email: enter an address like hello@yourshop.jp.");
+    expect(english).toContain("Handling time: 0 to 30 business days.");
   });
 
   it("the admin stand-in frames the app in the staff member's language, or the one ?locale= asks", async () => {

@@ -8,7 +8,7 @@ import en from "../../app/locales/en.json";
 import ja from "../../app/locales/ja.json";
 import { createI18n, pickLocale, withLocale } from "../../app/i18n/locales.ts";
 import { hasKey, keysUsedIn, messageKeys, missingKeys } from "../../app/i18n/message-keys.ts";
-import { CASE_STATUSES, RULES } from "../../app/delays/names.ts";
+import { CARRIER_EXCEPTIONS, CASE_STATUSES, HOLD_REASONS, RULES } from "../../app/delays/names.ts";
 import { NOTICE_KINDS } from "../../app/notices/kinds.ts";
 
 const FILES = { en, ja } as Record<string, Record<string, unknown>>;
@@ -54,6 +54,8 @@ describe("admin message files", () => {
       "delays.panel.heading",
       "notices.filter.status",
       "home.sync.summary.separator",
+      "settings.rules.range",
+      "settings.rules.rangeUnit",
     ]);
     const japanese = createI18n("ja");
     const english = messageKeys(FILES.ja!)
@@ -89,12 +91,21 @@ describe("admin message files", () => {
 
   it("word every rule, case status, notice kind and notice status", () => {
     for (const messages of Object.values(FILES)) {
-      for (const rule of RULES) expect(hasKey(messages, `delays.rules.${rule}`), rule).toBe(true);
+      for (const rule of RULES) {
+        expect(hasKey(messages, `delays.rules.${rule}`), rule).toBe(true);
+        expect(hasKey(messages, `settings.rules.when.${rule}`), rule).toBe(true);
+      }
+      for (const reason of HOLD_REASONS) expect(hasKey(messages, `settings.holdReasons.${reason}`), reason).toBe(true);
+      for (const status of CARRIER_EXCEPTIONS)
+        expect(hasKey(messages, `settings.carrierProblems.${status}`), status).toBe(true);
       for (const status of CASE_STATUSES) {
         expect(hasKey(messages, `delays.statuses.${status}`), status).toBe(true);
         expect(hasKey(messages, `delays.empty.${status}`), status).toBe(true);
       }
-      for (const kind of NOTICE_KINDS) expect(hasKey(messages, `notices.kinds.${kind}`), kind).toBe(true);
+      for (const kind of NOTICE_KINDS) {
+        expect(hasKey(messages, `notices.kinds.${kind}`), kind).toBe(true);
+        expect(hasKey(messages, `settings.kinds.about.${kind}`), kind).toBe(true);
+      }
       for (const status of ["queued", "deferred", "sending", "sent", "failed", "suppressed", "dead"])
         expect(hasKey(messages, `notices.statuses.${status}`), status).toBe(true);
       for (const status of ["idle", "running", "failed"])
