@@ -99,6 +99,8 @@ export default function Orders() {
     <Page title={t("orders.title")} subtitle={t("orders.subtitle", { count: total, total: format.number(total) })}>
       <BlockStack gap="300">
         <Form method="get">
+          {/* A GET form replaces the query: the admin's language goes along. */}
+          <input type="hidden" name="locale" value={format.locale} />
           <TextField
             label={t("orders.search.label")}
             labelHidden

@@ -128,6 +128,8 @@ describe("admin languages", () => {
     const html = await page("/orders", "ja");
     expect(html).toMatch(/href="\/app\/delays\?locale=ja"[^>]*>配送遅延</);
     expect(html).toMatch(/href="\/app\?locale=ja"[^>]*>ホーム</);
+    // The search form (GET, which replaces the query) sends the language along.
+    expect(html).toMatch(/<input type="hidden" name="locale" value="ja"\/>/);
   });
 
   it("answers an action in the request's language", async () => {
