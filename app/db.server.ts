@@ -1,7 +1,7 @@
 // The one Prisma client. SQLite (the embedded default) or PostgreSQL, chosen
 // by DATABASE_URL. Both clients come from one schema (prisma/schema.prisma);
 // the rest of the app sees one type, `Db`.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { ImmediateTransactionsSQLite } from "./database/sqlite-adapter.server.ts";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/prisma-sqlite/client.ts";
 import { PrismaClient as PgClient } from "./generated/prisma-pg/client.ts";
@@ -30,7 +30,7 @@ export function createDb(url: string): Db {
       ? // The generated PostgreSQL client has the same model API; its type only
         // differs in provider-specific extras the app does not use.
         (new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db)
-      : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 10_000 }) });
+      : new SqliteClient({ adapter: new ImmediateTransactionsSQLite({ url: sqlitePath(url), timeout: 10_000 }) });
   providers.set(client, provider);
   return client;
 }

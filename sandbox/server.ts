@@ -129,7 +129,8 @@ export async function startSandbox(
     adminApi,
     createAdminHostHandler(config, { storeTitle: options.storeTitle ?? "Kizuna Demo Store", links }),
     createMailPagesHandler(mail),
-    createSmsSinkHandler(sms),
+    // A reply typed on the SMS sink's page reaches the app as Twilio would post it (STOP included).
+    createSmsSinkHandler(sms, { inboundUrl: `${config.appUrl.replace(/\/$/, "")}/notices/sms-inbound` }),
     createStockPagesHandler(store, config, emitter),
     createStorefrontHandler(config, {
       products: () => storefrontProducts(store, config.shop),

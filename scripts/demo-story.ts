@@ -16,8 +16,10 @@ export async function demoShopSettings(db: Db, shop: string): Promise<void> {
   console.log("  Quiet hours off for the demo shop, so notices go out now (a new shop waits from 21:00 to 08:00).");
 }
 
-const SHOPPERS = [
+const SHOPPERS: { email: string; locale: string; phone?: string }[] = [
   { email: "aoi.kimura@example.jp", locale: "ja" },
+  // Asked to be texted (the block's phone field and its consent box): told by SMS.
+  { email: "haruto.sato@example.jp", locale: "ja", phone: "090-1234-5678" },
   { email: "noah.smith@example.com", locale: "en" },
   { email: "yui.matsumoto@example.jp", locale: "ja" },
   { email: "mia.jones@example.com", locale: "en" },
@@ -52,6 +54,7 @@ export async function playRestockEpisode(db: Db, sandbox: RunningSandbox, handle
         productId: product.id,
         email: shopper.email,
         locale: shopper.locale,
+        ...(shopper.phone ? { phone: shopper.phone, smsConsent: true } : {}),
       }),
     });
     if (!response.ok)
@@ -86,6 +89,24 @@ export async function playRestockEpisode(db: Db, sandbox: RunningSandbox, handle
       `(${perUnit} per unit); the rest wait for the next wave in a minute, if stock is still there.`,
   );
   return true;
+}
+
+/** The app's SMS settings for the sandbox's Twilio stand-in (sandbox/sms: its default account and number). */
+export function SANDBOX_SMS(origin: string): Record<string, string> {
+  return {
+    SMS_API_URL: `${origin}/sms`,
+    SMS_ACCOUNT_SID: "ACsandbox",
+    SMS_AUTH_TOKEN: "sandbox-token",
+    SMS_FROM: "+15005550006",
+  };
+}
+
+/** The texts in the SMS sink; true when at least one reached a shopper. */
+export async function printTexts(sandbox: RunningSandbox): Promise<boolean> {
+  const texts = sandbox.sms.messages().filter((message) => message.direction === "outbound-api");
+  console.log(`\n  ${texts.length} text message(s) in the SMS sink${texts.length ? ", for example:" : ""}`);
+  for (const text of texts.slice(0, 2)) console.log(`    to ${text.to}: ${text.body.slice(0, 100)}`);
+  return texts.length > 0;
 }
 
 /** The notices in the mail sink: counts by kind and language, and one subject of each language. */

@@ -19,7 +19,7 @@ import { appFrameUrl, issueSessionToken } from "../sandbox/admin/index.ts";
 import { formatSeedSummary, startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { examplePayload } from "../sandbox/webhooks/example-payloads.ts";
 import { sendWebhook } from "../sandbox/webhooks/send-webhook.ts";
-import { demoShopSettings, playRestockEpisode, printNotices } from "./demo-story.ts";
+import { demoShopSettings, playRestockEpisode, printNotices, printTexts, SANDBOX_SMS } from "./demo-story.ts";
 import { baseEnv, buildCommand, ROOT, startProcess, waitForExit, WEB_ENTRY, WORKER_ENTRY } from "./lib/processes.ts";
 import { sleep, until } from "./lib/wait.ts";
 
@@ -190,6 +190,8 @@ async function main(): Promise<void> {
     SHOPIFY_SANDBOX_ORIGIN: sandbox.config.origin,
     SHOPIFY_ADMIN_API_ORIGIN: sandbox.config.origin,
     SMTP_URL: sandbox.mail.url,
+    // The sandbox's Twilio stand-in (its default credentials): shoppers who ask for texts get them.
+    ...SANDBOX_SMS(sandbox.config.origin),
   });
   const tag = (name: string) => (line: string) => console.log(`  [${name}] ${line}`);
   step("Starting web and worker");
@@ -243,6 +245,7 @@ async function main(): Promise<void> {
 
     step("Notices to customers (delays, back in stock), in their language");
     const bothLanguages = await printNotices(db, sandbox, DEMO_SHOP);
+    const texted = await printTexts(sandbox);
 
     step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
     const examplesOk = await sendExamples(db, appUrl);
@@ -258,7 +261,7 @@ Where to look:
     npm run ops -- events          every stored event and its status
     npm run ops -- shops           shops with event counts
     npm run ops -- mirror ${DEMO_SHOP}`);
-    if (!examplesOk || failed > 0 || !restocked || !bothLanguages) process.exitCode = 1;
+    if (!examplesOk || failed > 0 || !restocked || !bothLanguages || !texted) process.exitCode = 1;
     if (keep) {
       console.log("\nEverything keeps running. Press Ctrl-C to stop.");
       return;

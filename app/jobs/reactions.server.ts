@@ -42,6 +42,8 @@ export interface ReactionDeps {
   now(): Date;
   adminApiFor(shop: string): Promise<AdminApi | null>;
   scanOptions: ScanOptions;
+  /** An SMS provider is configured: a shopper who asked for texts gets one. */
+  smsOn?: boolean;
 }
 
 /** Topics that can change whether an order is late: orders, parcels, carrier scans, holds. */
@@ -157,7 +159,7 @@ export async function runRestockWave(deps: ReactionDeps, job: ReactionJobs["rest
     deps.db,
     job.shop,
     job.episodeId,
-    restockNotices(deps.db, deps.notices).notify,
+    restockNotices(deps.db, deps.notices, deps.smsOn ?? false).notify,
     deps.now(),
   );
   if (!wave.due) return;

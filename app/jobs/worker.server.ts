@@ -142,6 +142,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     now: () => new Date(),
     adminApiFor: options.adminApiFor,
     scanOptions: options.scanOptions ?? {},
+    smsOn: options.delivery?.sms != null,
   };
   const reactionWorker = new Worker(QUEUE.reactions, reactionProcessor(reactionDeps), {
     connection: options.connection,

@@ -14,6 +14,8 @@ export interface RestockNoticeRequest {
   customerId?: string;
   email?: string;
   phone?: string;
+  /** By text message: the shopper gave a number and ticked the box, and SMS is configured. */
+  channel?: "sms";
   locale?: string;
   variables: Record<string, string | number | boolean | null>;
 }
@@ -42,7 +44,7 @@ export interface RestockNotices {
 }
 
 /** The notice request for a subscriber (an alert in `episode`, or the signup's confirmation when null); product facts read once per variant. */
-function noticeRequests(db: Db) {
+function noticeRequests(db: Db, smsOn: boolean) {
   const facts = new Map<string, Promise<Record<string, string | null>>>();
   const variablesOf = (shop: string, variantId: string) => {
     const key = `${shop}|${variantId}`;
@@ -72,6 +74,8 @@ function noticeRequests(db: Db) {
     ...(subscription.customerId ? { customerId: subscription.customerId } : {}),
     ...(subscription.email ? { email: subscription.email } : {}),
     ...(subscription.phone && subscription.smsConsent ? { phone: subscription.phone } : {}),
+    // A shopper who asked to be texted gets a text; without an SMS provider, the email they also gave.
+    ...(subscription.phone && subscription.smsConsent && smsOn ? { channel: "sms" as const } : {}),
     locale: subscription.locale,
     variables: {
       ...(await variablesOf(subscription.shop, subscription.variantId)),
@@ -82,8 +86,9 @@ function noticeRequests(db: Db) {
 }
 
 /** notify/confirm that queue notices one by one through `queueNotice`. */
-export function noticeNotifier(db: Db, queueNotice: QueueNotice): RestockNotices {
-  const requestFor = noticeRequests(db);
+/** `smsOn`: an SMS provider is configured (else every notice goes by email). */
+export function noticeNotifier(db: Db, queueNotice: QueueNotice, smsOn = false): RestockNotices {
+  const requestFor = noticeRequests(db, smsOn);
   const send = async (subscription: RestockSubscription, episode: RestockEpisode | null) => {
     await queueNotice(db, await requestFor(subscription, episode));
   };
@@ -101,8 +106,8 @@ const BATCH = 1_000;
  * of subscribers at once) into one `queueNotices` call; each call settles
  * with its batch.
  */
-export function batchedNoticeNotifier(db: Db, queueNotices: QueueNotices): RestockNotices {
-  const requestFor = noticeRequests(db);
+export function batchedNoticeNotifier(db: Db, queueNotices: QueueNotices, smsOn = false): RestockNotices {
+  const requestFor = noticeRequests(db, smsOn);
   let pending: { request: RestockNoticeRequest; done: () => void; fail: (error: unknown) => void }[] = [];
   let scheduled = false;
   const flush = async () => {
@@ -139,6 +144,10 @@ export function batchedNoticeNotifier(db: Db, queueNotices: QueueNotices): Resto
  * for the signup route (confirmation) and the worker (waves). A wave's notices
  * are queued together and delivered in batches ("send-notices" jobs).
  */
-export function restockNotices(db: Db, queue: Queue | Promise<Queue> = noticeQueue()): RestockNotices {
-  return batchedNoticeNotifier(db, async (database, notices) => queueAndEnqueueNotices(database, await queue, notices));
+export function restockNotices(db: Db, queue: Queue | Promise<Queue> = noticeQueue(), smsOn = false): RestockNotices {
+  return batchedNoticeNotifier(
+    db,
+    async (database, notices) => queueAndEnqueueNotices(database, await queue, notices),
+    smsOn,
+  );
 }

@@ -3,7 +3,7 @@
 // signature; see app/restock/signup-request.server.ts for the answers.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server.ts";
-import { env } from "../env.server.ts";
+import { env, smsSettings } from "../env.server.ts";
 import { restockNotices } from "../restock/notifier.server.ts";
 import { defaultSignupLimiters } from "../restock/rate-limit.server.ts";
 import { handleRestockSignup } from "../restock/signup-request.server.ts";
@@ -14,7 +14,12 @@ const limiters = defaultSignupLimiters();
 export const action = ({ request, context }: ActionFunctionArgs) =>
   handleRestockSignup(
     request,
-    { db: db(), limiters, confirm: restockNotices(db()).confirm, trustedProxyHops: env().TRUSTED_PROXY_HOPS },
+    {
+      db: db(),
+      limiters,
+      confirm: restockNotices(db(), undefined, smsSettings() !== null).confirm,
+      trustedProxyHops: env().TRUSTED_PROXY_HOPS,
+    },
     // server/index.ts puts the socket's address in the load context.
     { socketAddress: typeof context.socketAddress === "string" ? context.socketAddress : null },
   );
