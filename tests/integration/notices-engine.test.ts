@@ -564,4 +564,41 @@ describeEachDatabase("notice engine", (provider) => {
     expect(mail.text).toContain("Linen apron（Indigo）");
     expect(mail.headers["list-unsubscribe"]).toContain("/notices/unsubscribe?token=");
   });
+
+  it("a shopper who gave a phone and consented is texted when SMS is configured, else emailed", async () => {
+    const texted = await db.restockSubscription.create({
+      data: {
+        shop: SHOP,
+        variantId: "v1",
+        productId: "p1",
+        email: "texted@example.com",
+        phone: "+819012345678",
+        smsConsent: true,
+        locale: "ja",
+      },
+    });
+    const channelOf = async (email: string) =>
+      (await db.notice.findFirstOrThrow({ where: { shop: SHOP, kind: "restock_confirmation", recipient: email } }))
+        .channel;
+    await noticeNotifier(db, queueNotice, true).confirm(texted);
+    const sms = await db.notice.findFirstOrThrow({
+      where: { shop: SHOP, kind: "restock_confirmation", recipient: "+819012345678" },
+    });
+    expect(sms.channel).toBe("sms");
+    expect(sms.bodyText).toContain("STOP");
+
+    const emailed = await db.restockSubscription.create({
+      data: {
+        shop: SHOP,
+        variantId: "v1",
+        productId: "p1",
+        email: "no-sms-provider@example.com",
+        phone: "+819012345679",
+        smsConsent: true,
+        locale: "ja",
+      },
+    });
+    await noticeNotifier(db, queueNotice, false).confirm(emailed);
+    expect(await channelOf("no-sms-provider@example.com")).toBe("email");
+  });
 });
