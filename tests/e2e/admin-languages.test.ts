@@ -84,9 +84,14 @@ describe("the admin's languages in the browser", () => {
       expect(new URL(frame.url()).searchParams.get("locale")).toBe("ja");
       expect(await frame.evaluate(() => document.documentElement.lang)).toBe("ja");
     }
-    // A link inside a page (Polaris's) keeps it too: Home's "遅延を確認する".
-    await page.locator("#app-nav a", { hasText: "注文管理" }).click();
-    await appFrame(page, "/app/orders");
+    // A link inside a page (Polaris's Button url) keeps it too: Home's "遅延を確認する".
+    await page.locator("#app-home").click();
+    const back = await appFrame(page, "/app");
+    await back.getByRole("heading", { level: 1, name: "Kizuna" }).waitFor();
+    await back.getByRole("link", { name: "遅延を確認する" }).click();
+    const delays = await appFrame(page, "/app/delays");
+    await delays.getByRole("heading", { level: 1, name: "配送遅延" }).waitFor();
+    expect(new URL(delays.url()).searchParams.get("locale")).toBe("ja");
     await page.close();
   });
 
