@@ -5,6 +5,7 @@
 // retried) and its running restock episodes end; delivery, queueing and
 // waves also refuse an uninstalled shop (installed-shops.server.ts), for what
 // comes in later.
+import { WAITING_FOR_ORDERS } from "../restock/held-orders.server.ts";
 import { textOf } from "../mirror/read-payload.server.ts";
 import type { Tx } from "../mirror/write.server.ts";
 import type { ProjectableEvent, ProjectionResult } from "../mirror/project-event.server.ts";
@@ -52,5 +53,8 @@ async function cancelPendingWork(tx: Tx, shop: string, at: Date): Promise<void> 
       });
     }
   }
-  await tx.restockEpisode.updateMany({ where: { shop, status: "running" }, data: { status: "done", endedAt: at } });
+  await tx.restockEpisode.updateMany({
+    where: { shop, status: { in: ["running", WAITING_FOR_ORDERS] } },
+    data: { status: "done", endedAt: at },
+  });
 }

@@ -24,6 +24,7 @@ import type { ScanOptions } from "../delays/scan-delays.server.ts";
 import { restockNotices } from "../restock/notifier.server.ts";
 import { runWave } from "../restock/episodes.server.ts";
 import { reconcileInventory } from "../restock/reconcile-inventory.server.ts";
+import { resumeWaitingEpisodes, variantsOfOrder } from "../restock/held-orders.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
 import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
 import { installedShops } from "../sync/sync-shop.server.ts";
@@ -144,11 +145,33 @@ async function react(deps: ReactionDeps, event: ReactingEvent): Promise<void> {
         ]);
     }
   }
-  for (const subject of stockSubjects(topic, body)) {
-    for (const episode of await startEpisodeIfRestocked(db, event.shop, subject, now)) {
-      const job = restockWaveJob(event.shop, episode.id, 0);
-      await deps.reactions.add(job.name, job.data, job.opts);
-    }
+  for (const subject of stockSubjects(topic, body))
+    await queueFirstWaves(deps, event.shop, await startEpisodeIfRestocked(db, event.shop, subject, now));
+  // A hold released or its order cancelled or fulfilled: a restock waiting for that order may go on.
+  if (orderId && FREES_HELD_STOCK.has(topic)) {
+    const variantIds = await variantsOfOrder(db, event.shop, orderId);
+    if (variantIds.length > 0)
+      await queueFirstWaves(deps, event.shop, await resumeWaitingEpisodes(db, event.shop, { variantIds, now }));
+  }
+}
+
+const FREES_HELD_STOCK = new Set<Topic>([
+  "fulfillment_orders/hold_released",
+  "orders/cancelled",
+  "orders/fulfilled",
+  "orders/updated",
+]);
+
+/** The first wave of each episode that runs now (one waiting for held orders gets its wave when it resumes). */
+export async function queueFirstWaves(
+  deps: Pick<ReactionDeps, "reactions">,
+  shop: string,
+  episodes: { id: number; status: string }[],
+): Promise<void> {
+  for (const episode of episodes) {
+    if (episode.status !== "running") continue;
+    const job = restockWaveJob(shop, episode.id, 0);
+    await deps.reactions.add(job.name, job.data, job.opts);
   }
 }
 
@@ -180,10 +203,7 @@ export async function scanAllDelays(deps: ReactionDeps, shop: string | null = nu
 export async function reconcileAllInventory(deps: ReactionDeps): Promise<void> {
   for (const shop of await installedShops(deps.db)) {
     const summary = await reconcileInventory(deps.db, shop, await deps.adminApiFor(shop), deps.now());
-    for (const episode of summary.started) {
-      const job = restockWaveJob(shop, episode.id, 0);
-      await deps.reactions.add(job.name, job.data, job.opts);
-    }
+    await queueFirstWaves(deps, shop, summary.started);
   }
 }
 

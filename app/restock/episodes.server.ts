@@ -8,6 +8,7 @@ import { chunks } from "../database/chunks.ts";
 import { jsonRows, timeValue } from "../database/sql-json.server.ts";
 import { dialectOf, type Db } from "../db.server.ts";
 import { Prisma } from "../generated/prisma-sqlite/client.ts";
+import { ordersHeldFor, WAITING_FOR_ORDERS } from "./held-orders.server.ts";
 import { variantStock, variantsFor } from "./stock.server.ts";
 import type { RestockEpisode, RestockNotify, RestockSubscription } from "./types.ts";
 
@@ -106,7 +107,8 @@ export async function perUnitOf(db: Db, shop: string): Promise<number> {
  * running episode, starts one. Waiting subscribers only exist for variants
  * that were sold out when they signed up, so "in stock + waiting" is the
  * 0 → >0 transition even when the webhook that carried it was missed.
- * Returns the episodes started: the caller schedules runWave for each.
+ * Returns the episodes started: the caller schedules runWave for each that is
+ * running (one waiting for held orders gets its wave when it resumes).
  */
 export async function startEpisodeIfRestocked(
   db: Db,
@@ -119,15 +121,19 @@ export async function startEpisodeIfRestocked(
     const stock = await variantStock(db, shop, variantId);
     if (!stock || stock.available <= 0) continue;
     if ((await waitingSubscribers(db, shop, variantId, 1)).length === 0) continue;
+    // Orders on hold for this variant come first: the episode waits for the seller (held-orders.server.ts).
+    const status = (await ordersHeldFor(db, shop, variantId)).length > 0 ? WAITING_FOR_ORDERS : "running";
     const episode = await db.$transaction(async (tx) => {
       // A no-op write on the variant row: PostgreSQL holds its row lock and
       // SQLite its write lock until commit, so two workers cannot both see
       // "no running episode" and start one each.
       await tx.variant.updateMany({ where: { shop, id: variantId }, data: { shop } });
-      const running = await tx.restockEpisode.findFirst({ where: { shop, variantId, status: "running" } });
+      const running = await tx.restockEpisode.findFirst({
+        where: { shop, variantId, status: { in: ["running", WAITING_FOR_ORDERS] } },
+      });
       if (running) return null;
       return tx.restockEpisode.create({
-        data: { shop, variantId, status: "running", availableAtStart: stock.available, startedAt: now },
+        data: { shop, variantId, status, availableAtStart: stock.available, startedAt: now },
       });
     });
     if (episode) started.push(episode);
