@@ -253,6 +253,7 @@ async function main(): Promise<void> {
     console.log(`
 Where to look:
   Shopify admin (sandbox), with Kizuna embedded:  ${sandbox.adminUrl}
+  Shopify admin in Japanese (admin locale=ja):    ${sandbox.adminUrl}?locale=ja
   Storefront (Notify me block, app proxy):        ${sandbox.config.origin}/store
   Mail sink:                                      ${sandbox.config.origin}/mail
   SMS sink:                                       ${sandbox.config.origin}/sms

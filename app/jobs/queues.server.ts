@@ -285,6 +285,8 @@ function sharedQueue(name: QueueName): Promise<Queue> {
 export const webhookQueue = () => sharedQueue(QUEUE.webhooks);
 /** The web process's producer handle on the sync queue. */
 export const syncQueue = () => sharedQueue(QUEUE.sync);
+/** The web process's producer handle on the reactions queue (a restock wave the seller starts). */
+export const reactionQueue = () => sharedQueue(QUEUE.reactions);
 /** The web process's producer handle on the notices queue. */
 export const noticeQueue = () => sharedQueue(QUEUE.notices);
 

@@ -1,5 +1,6 @@
 // What the Restock page shows: the most-wanted variants (waiting, sent,
 // converted, revenue attributed) and the latest episodes.
+import { ordersHeldFor, WAITING_FOR_ORDERS, type HeldOrder } from "./held-orders.server.ts";
 import type { Db } from "../db.server.ts";
 import { sumDecimals } from "../money/decimal.ts";
 
@@ -24,6 +25,8 @@ export interface EpisodeRow {
   notified: number;
   startedAt: string;
   endedAt: string | null;
+  /** While the episode waits for them: the orders on hold for this variant (served before subscribers). */
+  heldOrders: HeldOrder[];
 }
 
 export interface RestockReport {
@@ -50,6 +53,9 @@ export async function restockReport(db: Db, shop: string): Promise<RestockReport
       GROUP BY s."variantId"`,
     db.restockEpisode.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take: 20 }),
   ]);
+  const held = new Map<number, HeldOrder[]>();
+  for (const episode of episodes)
+    if (episode.status === WAITING_FOR_ORDERS) held.set(episode.id, await ordersHeldFor(db, shop, episode.variantId));
   const revenueRows = await db.restockAlert.findMany({
     where: { shop, revenue: { not: null } },
     select: { variantId: true, revenue: true },
@@ -105,6 +111,7 @@ export async function restockReport(db: Db, shop: string): Promise<RestockReport
         notified: e.notified,
         startedAt: e.startedAt.toISOString(),
         endedAt: e.endedAt?.toISOString() ?? null,
+        heldOrders: held.get(e.id) ?? [],
       };
     }),
     totals: {

@@ -1,11 +1,32 @@
 // /app/restock — back-in-stock demand: the most-wanted sold-out variants
 // (waiting, alerts sent, purchases within 7 days, revenue attributed) and the
-// restock episodes, newest first.
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+// restock episodes, newest first. A restock that orders on hold are waiting
+// for is shown first, with "tell subscribers now" for the seller.
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { Badge, BlockStack, Card, IndexTable, InlineGrid, Layout, Page, Text, type BadgeProps } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  IndexTable,
+  InlineGrid,
+  Layout,
+  List,
+  Page,
+  Text,
+  type BadgeProps,
+} from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { firstIssue, readAdminForm } from "../admin/form-input.server.ts";
+import { rowIdField } from "../i18n/form-fields.server.ts";
+import { formError, requestT } from "../i18n/i18n.server.ts";
+import { queueFirstWaves } from "../jobs/reactions.server.ts";
+import { reactionQueue } from "../jobs/queues.server.ts";
+import { resumeWaitingEpisodes } from "../restock/held-orders.server.ts";
 import { humanize, useFormat } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { restockReport } from "../restock/restock-report.server.ts";
@@ -24,7 +45,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...report, timezone: shop.timezone, currency: shop.currency ?? "JPY" };
 }
 
+/** "Tell subscribers now": the seller goes on without waiting for the held orders. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const t = await requestT(request, session.shop);
+  const form = await readAdminForm(request);
+  if (!form.ok) return Response.json({ ok: false, message: formError(t, form.status) }, { status: form.status });
+  const parsed = z
+    .object({ intent: z.literal("tell-subscribers"), episodeId: rowIdField(t, t("restock.episodes.singular")) })
+    .safeParse(form.fields);
+  if (!parsed.success)
+    return Response.json({ ok: false, message: firstIssue(parsed.error, t("errors.notUnderstood")) }, { status: 400 });
+  const resumed = await resumeWaitingEpisodes(db(), session.shop, { episodeId: parsed.data.episodeId, force: true });
+  if (resumed.length === 0) return Response.json({ ok: false, message: t("restock.held.notWaiting") }, { status: 409 });
+  await queueFirstWaves({ reactions: await reactionQueue() }, session.shop, resumed);
+  return { ok: true, message: t("restock.held.told", { units: resumed[0]!.availableAtStart }) };
+}
+
 const EPISODE_TONE: Record<string, BadgeProps["tone"]> = {
+  waiting_for_orders: "attention",
   running: "info",
   done: "success",
   sold_out: "warning",
@@ -47,6 +86,8 @@ function Stat({ label, value }: { label: string; value: string }) {
 
 export default function Restock() {
   const { variants, episodes, totals, timezone, currency } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
   const { t } = useTranslation();
   const format = useFormat(timezone);
   const count = format.number;
@@ -115,6 +156,36 @@ export default function Restock() {
   return (
     <Page title={t("restock.title")} subtitle={t("restock.subtitle")}>
       <Layout>
+        {result?.message ? (
+          <Layout.Section>
+            <Banner tone={result.ok ? "success" : "critical"} title={result.message} />
+          </Layout.Section>
+        ) : null}
+        {episodes
+          .filter((episode) => episode.status === "waiting_for_orders")
+          .map((episode) => (
+            <Layout.Section key={episode.id}>
+              <Banner tone="warning" title={t("restock.held.heading", { product: episode.title })}>
+                <BlockStack gap="200">
+                  <p>{t("restock.held.body")}</p>
+                  <List>
+                    {episode.heldOrders.map((order) => (
+                      <List.Item key={order.orderId}>
+                        {t("restock.held.order", { order: order.name, count: order.quantity })}
+                      </List.Item>
+                    ))}
+                  </List>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="tell-subscribers" />
+                    <input type="hidden" name="episodeId" value={episode.id} />
+                    <Button submit loading={busy}>
+                      {t("restock.held.tellNow")}
+                    </Button>
+                  </Form>
+                </BlockStack>
+              </Banner>
+            </Layout.Section>
+          ))}
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
             <Stat label={t("restock.stats.waiting")} value={count(totals.waiting)} />
