@@ -10,6 +10,7 @@ import {
   DataTable,
   IndexTable,
   InlineStack,
+  Link,
   Page,
   Select,
   Text,
@@ -171,12 +172,16 @@ export default function Delays() {
       </IndexTable.Cell>
       <IndexTable.Cell>{row.customer ?? t("common.guest")}</IndexTable.Cell>
       <IndexTable.Cell>
-        <BlockStack gap="100">
-          <Badge tone={row.rule === "likely_late" ? "attention" : "warning"}>{ruleLabel(row.rule)}</Badge>
-          <Text as="span" variant="bodySm">
-            {sellerReasonText(t, format, row.rule, row.reason, row.details)}
-          </Text>
-        </BlockStack>
+        {/* Table cells do not wrap: the reason wraps within a bounded width, so every column fits
+            the embedded frame at 1024 px; the badge keeps the width of its text. */}
+        <div style={{ whiteSpace: "normal", minWidth: "14rem", maxWidth: "26rem" }}>
+          <BlockStack gap="100" inlineAlign="start">
+            <Badge tone={row.rule === "likely_late" ? "attention" : "warning"}>{ruleLabel(row.rule)}</Badge>
+            <Text as="span" variant="bodySm" breakWord>
+              {sellerReasonText(t, format, row.rule, row.reason, row.details)}
+            </Text>
+          </BlockStack>
+        </div>
       </IndexTable.Cell>
       <IndexTable.Cell>{age(t, row.openedAt, now)}</IndexTable.Cell>
       <IndexTable.Cell>
@@ -260,6 +265,7 @@ export default function Delays() {
                   rule: ruleLabel(current.rule),
                 })}
               </Text>
+              <Link url={`/app/orders/${encodeURIComponent(current.orderId)}`}>{t("delays.panel.openOrder")}</Link>
               <Form method="post">
                 <input type="hidden" name="intent" value="notify" />
                 <input type="hidden" name="id" value={current.id} />

@@ -1,9 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useListParams } from "../components/use-list-params.ts";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { Badge, BlockStack, Card, IndexTable, Page, Text, TextField, type BadgeProps } from "@shopify/polaris";
-import { useState } from "react";
+import { Badge, BlockStack, Card, IndexTable, Link, Page, Text, TextField, type BadgeProps } from "@shopify/polaris";
+import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import { humanize, useFormat } from "../components/format.ts";
@@ -51,6 +51,16 @@ export default function Orders() {
   const { pagination } = useListParams();
   const navigation = useNavigation();
   const [query, setQuery] = useState(search);
+  const submit = useSubmit();
+  const form = useRef<HTMLFormElement>(null);
+  // Search as you type: the list follows the box a moment after the seller stops typing.
+  useEffect(() => {
+    if (query.trim() === search.trim()) return;
+    const timer = setTimeout(() => {
+      if (form.current) submit(form.current, { replace: true });
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [query, search, submit]);
   const { t } = useTranslation();
   const format = useFormat(timezone);
   const status = (group: string, value: string) => t(`orders.${group}.${value}`, { defaultValue: humanize(value) });
@@ -58,9 +68,12 @@ export default function Orders() {
   const rows = orders.map((order, index) => (
     <IndexTable.Row id={order.id} key={order.id} position={index}>
       <IndexTable.Cell>
-        <Text as="span" variant="bodyMd" fontWeight="semibold">
-          {order.name}
-        </Text>
+        {/* The row's primary link: clicking anywhere on the row opens the order. */}
+        <Link dataPrimaryLink url={`/app/orders/${encodeURIComponent(order.id)}`} removeUnderline monochrome>
+          <Text as="span" variant="bodyMd" fontWeight="semibold">
+            {order.name}
+          </Text>
+        </Link>
       </IndexTable.Cell>
       <IndexTable.Cell>{format.date(order.createdAt)}</IndexTable.Cell>
       <IndexTable.Cell>{order.customer ?? order.email ?? t("common.guest")}</IndexTable.Cell>
@@ -98,7 +111,7 @@ export default function Orders() {
   return (
     <Page title={t("orders.title")} subtitle={t("orders.subtitle", { count: total, total: format.number(total) })}>
       <BlockStack gap="300">
-        <Form method="get">
+        <Form method="get" ref={form}>
           {/* A GET form replaces the query: the admin's language goes along. */}
           <input type="hidden" name="locale" value={format.locale} />
           <TextField

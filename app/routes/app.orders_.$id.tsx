@@ -1,0 +1,215 @@
+// /app/orders/<id> — one order: the customer, what was bought, and one
+// timeline (ordered, shipped, carrier scans, delay cases, every notice sent),
+// with a link to the order in Shopify's admin. Another shop's id is a 404.
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { Badge, BlockStack, Card, InlineStack, Layout, Link, Page, Text, type BadgeProps } from "@shopify/polaris";
+import { useTranslation } from "react-i18next";
+import { humanize, useFormat } from "../components/format.ts";
+import { db } from "../db.server.ts";
+import { getOrderDetail, type TimelineEntry } from "../orders/order-detail.server.ts";
+import { authenticate } from "../shopify.server.ts";
+import { getShopProfile } from "../shops/shop-overview.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { session } = await authenticate.admin(request);
+  const id = params.id ?? "";
+  // An id is digits (Shopify) or a short token: anything else cannot be an order of this shop.
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new Response("Not found", { status: 404 });
+  const database = db();
+  const [order, shop] = await Promise.all([
+    getOrderDetail(database, session.shop, id),
+    getShopProfile(database, session.shop),
+  ]);
+  if (!order) throw new Response("Not found", { status: 404 });
+  return { order, timezone: shop.timezone };
+}
+
+const NOTICE_TONE: Record<string, BadgeProps["tone"]> = {
+  sent: "success",
+  failed: "critical",
+  dead: "critical",
+  suppressed: undefined,
+  queued: "info",
+  deferred: "info",
+  sending: "info",
+};
+
+export default function OrderDetailPage() {
+  const { order, timezone } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const format = useFormat(timezone);
+  const label = (group: string, value: string) => t(group + "." + value, { defaultValue: humanize(value) });
+
+  const describe = (entry: TimelineEntry) => {
+    switch (entry.kind) {
+      case "ordered":
+        return <Text as="span">{t("orders.detail.timeline.ordered")}</Text>;
+      case "cancelled":
+        return <Text as="span">{t("orders.detail.timeline.cancelled")}</Text>;
+      case "shipped":
+        return (
+          <BlockStack gap="050">
+            <Text as="span">
+              {entry.carrier
+                ? t("orders.detail.timeline.shippedWith", { carrier: entry.carrier })
+                : t("orders.detail.timeline.shipped")}
+            </Text>
+            {entry.trackingUrl ? (
+              <Link url={entry.trackingUrl} target="_blank">
+                {entry.trackingNumber ?? t("orders.detail.timeline.track")}
+              </Link>
+            ) : entry.trackingNumber ? (
+              <Text as="span" tone="subdued">
+                {entry.trackingNumber}
+              </Text>
+            ) : null}
+          </BlockStack>
+        );
+      case "scan":
+        return (
+          <BlockStack gap="050">
+            <Text as="span">{label("orders.shipment", entry.status)}</Text>
+            {entry.message || entry.place ? (
+              <Text as="span" tone="subdued">
+                {[entry.message, entry.place].filter(Boolean).join(" · ")}
+              </Text>
+            ) : null}
+          </BlockStack>
+        );
+      case "delay_opened":
+        return (
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span">{t("orders.detail.timeline.delayOpened")}</Text>
+            <Badge tone="warning">{label("delays.rules", entry.rule)}</Badge>
+          </InlineStack>
+        );
+      case "delay_resolved":
+        return (
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span">{t("orders.detail.timeline.delayResolved")}</Text>
+            <Badge>{label("delays.rules", entry.rule)}</Badge>
+          </InlineStack>
+        );
+      case "notice":
+        return (
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span">
+              {t("orders.detail.timeline.notice", {
+                kind: label("notices.kinds", entry.noticeKind),
+                channel: label("notices.channels", entry.channel),
+              })}
+            </Text>
+            <Badge tone={NOTICE_TONE[entry.status]}>{label("notices.statuses", entry.status)}</Badge>
+          </InlineStack>
+        );
+    }
+  };
+
+  return (
+    <Page
+      title={order.name}
+      subtitle={format.date(order.createdAt)}
+      backAction={{ content: t("orders.title"), url: "/app/orders" }}
+      secondaryActions={[
+        { content: t("orders.detail.openInShopify"), url: `shopify://admin/orders/${order.id}`, target: "_top" },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("orders.detail.items")}
+                </Text>
+                {order.items.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {t("orders.detail.noItems")}
+                  </Text>
+                ) : (
+                  order.items.map((item, index) => (
+                    <InlineStack key={index} align="space-between" gap="200" wrap={false}>
+                      <Text as="span">
+                        {item.variantTitle && item.variantTitle !== "Default Title"
+                          ? `${item.title} (${item.variantTitle})`
+                          : item.title}{" "}
+                        × {format.number(item.quantity)}
+                      </Text>
+                      <Text as="span" numeric>
+                        {format.money(item.price, order.currency)}
+                      </Text>
+                    </InlineStack>
+                  ))
+                )}
+                <InlineStack align="space-between">
+                  <Text as="span" fontWeight="semibold">
+                    {t("orders.columns.total")}
+                  </Text>
+                  <Text as="span" fontWeight="semibold" numeric>
+                    {format.money(order.totalPrice, order.currency)}
+                  </Text>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("orders.detail.timeline.heading")}
+                </Text>
+                {order.timeline.map((entry, index) => (
+                  <InlineStack key={index} gap="400" wrap={false} blockAlign="start">
+                    <div style={{ minWidth: "9rem" }}>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {format.date(entry.at)}
+                      </Text>
+                    </div>
+                    {describe(entry)}
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("orders.columns.customer")}
+                </Text>
+                <Text as="p">{order.customer ?? t("common.guest")}</Text>
+                {order.email ? <Text as="p">{order.email}</Text> : null}
+                {order.phone ? <Text as="p">{order.phone}</Text> : null}
+                {order.statusUrl ? (
+                  <Link url={order.statusUrl} target="_blank">
+                    {t("orders.detail.statusPage")}
+                  </Link>
+                ) : null}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("orders.detail.status")}
+                </Text>
+                <InlineStack gap="200">
+                  {order.financialStatus ? <Badge>{label("orders.financial", order.financialStatus)}</Badge> : null}
+                  {order.fulfillmentStatus ? (
+                    <Badge>{label("orders.fulfillment", order.fulfillmentStatus)}</Badge>
+                  ) : null}
+                </InlineStack>
+                {order.openDelays > 0 ? (
+                  <Link url={`/app/delays`}>{t("orders.detail.openDelays", { count: order.openDelays })}</Link>
+                ) : null}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
