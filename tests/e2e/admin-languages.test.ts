@@ -59,10 +59,17 @@ async function newPage(width: number): Promise<Page> {
 
 const appFrame = (page: Page, path: string): Promise<Frame> => appFrameOf(page, config, path);
 
-/** Nothing in the frame is wider than the frame (no columns off-screen). */
+/** Nothing in the frame is wider than the frame, and no table hides columns in its own scroll. */
 async function expectFits(frame: Frame, where: string): Promise<void> {
   const overflow = await frame.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `${where}: wider than the frame by ${overflow}px`).toBeLessThanOrEqual(1);
+  const hidden = await frame.evaluate(() =>
+    [...document.querySelectorAll(".Polaris-IndexTable__ScrollContainer")].map(
+      (table) => table.scrollWidth - table.clientWidth,
+    ),
+  );
+  for (const columns of hidden)
+    expect(columns, `${where}: a table's columns go ${columns}px past its edge`).toBeLessThanOrEqual(1);
 }
 
 describe("the admin's languages in the browser", () => {
