@@ -37,6 +37,7 @@ function AppNav() {
       <Link to={to("/app/restock")}>{t("nav.restock")}</Link>
       <Link to={to("/app/notices")}>{t("nav.notices")}</Link>
       <Link to={to("/app/settings")}>{t("nav.settings")}</Link>
+      <Link to={to("/app/activity")}>{t("nav.activity")}</Link>
     </NavMenu>
   );
 }

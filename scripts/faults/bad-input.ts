@@ -251,7 +251,15 @@ function corpus(input: {
     ["session token with dest not a URL", signJwt({ ...claims, dest: "not a url" }, SECRET)],
     ["session token, garbage", "a.b.c"],
   ];
-  for (const path of ["/app", "/app/delays", "/app/notices", "/app/orders", "/app/restock", "/app/settings"]) {
+  for (const path of [
+    "/app",
+    "/app/activity",
+    "/app/delays",
+    "/app/notices",
+    "/app/orders",
+    "/app/restock",
+    "/app/settings",
+  ]) {
     for (const [name, token] of tokens) {
       add({ group: "admin: session tokens", name: `GET ${path}, ${name}`, path, headers: token ? bearer(token) : {} });
     }

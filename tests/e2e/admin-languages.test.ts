@@ -39,6 +39,7 @@ const PAGES = {
     { path: "/app/restock", nav: "再入荷", title: "再入荷" },
     { path: "/app/notices", nav: "通知", title: "通知" },
     { path: "/app/settings", nav: "設定", title: "設定" },
+    { path: "/app/activity", nav: "アクティビティ", title: "アクティビティ" },
   ],
   en: [
     { path: "/app", nav: "Home", title: "Kizuna" },
@@ -47,6 +48,7 @@ const PAGES = {
     { path: "/app/restock", nav: "Restock", title: "Back in stock" },
     { path: "/app/notices", nav: "Notices", title: "Notices" },
     { path: "/app/settings", nav: "Settings", title: "Settings" },
+    { path: "/app/activity", nav: "Activity", title: "Activity" },
   ],
 };
 
@@ -79,7 +81,7 @@ describe("the admin's languages in the browser", () => {
     const home = await appFrame(page, "/app");
     await expectPolarisPage(home, "Kizuna");
     expect(await home.evaluate(() => document.documentElement.lang)).toBe("ja");
-    expect(await home.locator("body").innerText()).toContain("ストアのイベント");
+    expect(await home.locator("body").innerText()).toContain("今すぐ対応が必要なこと");
     // The admin's nav shows the app's NavMenu in Japanese.
     await page.locator("#app-nav a", { hasText: "配送遅延" }).waitFor();
 
@@ -91,11 +93,9 @@ describe("the admin's languages in the browser", () => {
       expect(new URL(frame.url()).searchParams.get("locale")).toBe("ja");
       expect(await frame.evaluate(() => document.documentElement.lang)).toBe("ja");
     }
-    // A link inside a page (Polaris's Button url) keeps it too: Home's "遅延を確認する".
-    await page.locator("#app-home").click();
-    const back = await appFrame(page, "/app");
-    await back.getByRole("heading", { level: 1, name: "Kizuna" }).waitFor();
-    await back.getByRole("link", { name: "遅延を確認する" }).click();
+    // A link inside a page (Polaris's Button url) keeps it too: Activity's "遅延を確認する".
+    const activity = await appFrame(page, "/app/activity");
+    await activity.getByRole("link", { name: "遅延を確認する" }).click();
     const delays = await appFrame(page, "/app/delays");
     await delays.getByRole("heading", { level: 1, name: "配送遅延" }).waitFor();
     expect(new URL(delays.url()).searchParams.get("locale")).toBe("ja");

@@ -57,19 +57,24 @@ describe("the app embedded in the admin stand-in", () => {
     await page.goto(adminUrl(config));
     const frame = await appFrame(page);
     await expectPolarisPage(frame, "Kizuna");
+    expect(await frame.locator("body").innerText()).toContain("Needs you now");
+    await screenshot(page, "home");
 
-    // What the webhooks above put in the mirror (the install's backfill may add the emulator's store to it).
-    const text = await frame.locator("body").innerText();
+    // What the webhooks above put in the mirror (the install's backfill may add the emulator's store to it): Activity.
+    await page.goto(adminUrl(config, {}, "/activity"));
+    const activity = await appFrame(page, "/app/activity");
+    await expectPolarisPage(activity, "Activity");
+    const text = await activity.locator("body").innerText();
     expect(text).toContain(config.shop);
     expect(countIn(text, "Received")).toBeGreaterThanOrEqual(SHOP_DATA.length);
     for (const label of ["Orders", "Products", "Customers"]) expect(countIn(text, label)).toBeGreaterThanOrEqual(1);
     // The admin frames it: store in the top bar, the app in the nav, App Bridge's nav menu not shown in the app.
     await expect(page.getByTestId("store-name").innerText()).resolves.toContain("Kizuna E2E Store");
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Kizuna", exact: true }).waitFor();
-    await expect(frame.locator("ui-nav-menu").isHidden()).resolves.toBe(true);
-    expect(new URL(page.url()).pathname).toBe("/admin/store/kizuna-e2e/apps/kizuna");
+    await expect(activity.locator("ui-nav-menu").isHidden()).resolves.toBe(true);
+    expect(new URL(page.url()).pathname).toBe("/admin/store/kizuna-e2e/apps/kizuna/activity");
 
-    await screenshot(page, "home");
+    await screenshot(page, "activity");
     await page.close();
   });
 
@@ -80,7 +85,7 @@ describe("the app embedded in the admin stand-in", () => {
 
     const ok = await documentRequest(appFrameUrl(config, config.shop, "", valid));
     expect(ok.status).toBe(200);
-    expect(await ok.text()).toContain("What Kizuna knows about your store");
+    expect(await ok.text()).toContain("Needs you now");
 
     for (const token of [expired, forged]) {
       const refused = await documentRequest(appFrameUrl(config, config.shop, "", token));
@@ -89,7 +94,7 @@ describe("the app embedded in the admin stand-in", () => {
       const location = new URL(refused.headers.get("location") ?? "", config.appUrl);
       expect(location.pathname).toBe("/auth/session-token");
       expect(location.searchParams.has("id_token")).toBe(false);
-      expect(await refused.text()).not.toContain("Kizuna knows");
+      expect(await refused.text()).not.toContain("Needs you now");
       // The bounce page loads the App Bridge stand-in, and the admin stand-in may frame it.
       const bounce = await documentRequest(location.toString());
       expect(await bounce.text()).toContain(`src="${config.origin}/admin/app-bridge.js"`);
@@ -104,7 +109,7 @@ describe("the app embedded in the admin stand-in", () => {
 
     const missing = await documentRequest(`${config.appUrl}/app?embedded=1&shop=${config.shop}`);
     expect([302, 303]).toContain(missing.status);
-    expect(await missing.text()).not.toContain("Kizuna knows");
+    expect(await missing.text()).not.toContain("Needs you now");
   });
 
   it("sends a refused token through the bounce page to a fresh one, as App Bridge does", async () => {
@@ -216,7 +221,7 @@ describe("the app embedded in the admin stand-in", () => {
     // A form submission to the home page's action is authenticated by the Bearer token App Bridge adds.
     const result = await frame.evaluate(async () => {
       const body = new URLSearchParams({ intent: "replay", eventId: "999999" });
-      const response = await fetch("/app.data?index", { method: "POST", body });
+      const response = await fetch("/app/activity.data", { method: "POST", body });
       return { status: response.status, text: await response.text() };
     });
     expect(result.status).toBe(404);

@@ -94,7 +94,7 @@ describe("admin ids are parsed strictly", () => {
         "Notice: not a valid id.",
       );
       await expectRefused(
-        await post("/app.data?index", { intent: "replay", eventId: id }),
+        await post("/app/activity.data", { intent: "replay", eventId: id }),
         400,
         "Event: not a valid id.",
       );
@@ -106,13 +106,13 @@ describe("admin ids are parsed strictly", () => {
     const before = await written();
     await expectRefused(await post("/app/delays.data", { intent: "resolve", id: "2147483647" }), 404, "");
     await expectRefused(await post("/app/notices.data", { intent: "resend", noticeId: "2147483647" }), 404, "");
-    await expectRefused(await post("/app.data?index", { intent: "replay", eventId: "2147483647" }), 404, "");
+    await expectRefused(await post("/app/activity.data", { intent: "replay", eventId: "2147483647" }), 404, "");
     expect(await written()).toBe(before);
   });
 
   it("refuses unknown intents and impossible dates", async () => {
     const before = await written();
-    for (const path of ["/app.data?index", "/app/delays.data", "/app/notices.data", "/app/settings.data"])
+    for (const path of ["/app/activity.data", "/app/delays.data", "/app/notices.data", "/app/settings.data"])
       await expectRefused(await post(path, { intent: "drop-tables" }), 400, "That request was not understood.");
     for (const until of ["2026-02-30", "2026-13-01", "tomorrow", ""])
       await expectRefused(await post("/app/delays.data", { intent: "snooze", id: "1", until }), 400, "Pick a date");
@@ -121,7 +121,7 @@ describe("admin ids are parsed strictly", () => {
 });
 
 describe("admin bodies that are not a form", () => {
-  const paths = ["/app.data?index", "/app/delays.data", "/app/notices.data", "/app/settings.data"];
+  const paths = ["/app/activity.data", "/app/delays.data", "/app/notices.data", "/app/settings.data"];
 
   it("answers 415 to a JSON or other non-form body on every admin action, writing nothing", async () => {
     const before = await written();

@@ -48,8 +48,30 @@ function visibleText(html: string): string {
 const PAGES: { path: string; ja: string[]; en: string[] }[] = [
   {
     path: "",
-    ja: ["ストアのイベント", "遅延している注文", "ストアの同期", "Kizunaが把握しているストアの情報", "今すぐ同期"],
-    en: ["Store events", "Delayed orders", "Store sync", "What Kizuna knows about your store", "Sync now"],
+    ja: [
+      "今すぐ対応が必要なこと",
+      "Kizunaがお客様のために行ったこと",
+      "今週送信した通知",
+      "今週はまだ通知を送信していません",
+    ],
+    en: [
+      "Needs you now",
+      "What Kizuna did for your customers",
+      "Notices sent this week",
+      "No notices sent this week yet",
+    ],
+  },
+  {
+    path: "/activity",
+    ja: [
+      "アクティビティ",
+      "ストアのイベント",
+      "遅延している注文",
+      "ストアの同期",
+      "Kizunaが把握しているストアの情報",
+      "今すぐ同期",
+    ],
+    en: ["Activity", "Store events", "Delayed orders", "Store sync", "What Kizuna knows about your store", "Sync now"],
   },
   {
     path: "/orders",
