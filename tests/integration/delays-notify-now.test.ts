@@ -3,7 +3,7 @@
 // the sink at once — not at the worker's once-a-minute notice sweep.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { evaluateOrder } from "../../app/delays/index.server.ts";
-import { issueSessionToken } from "../../sandbox/admin/index.ts";
+import { adminPost } from "../support/admin-http.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { startStack, type TestStack } from "../e2e/support/stack.ts";
 
@@ -18,9 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,14 +55,10 @@ it("sends the seller's notice at once, before the next notice sweep", async () =
   const posted = new Date();
   const nextSweep = new Date(posted);
   nextSweep.setSeconds(60, 0);
-  const response = await fetch(`${config.appUrl}/app/delays.data`, {
-    method: "POST",
-    headers: {
-      "User-Agent": USER_AGENT,
-      Authorization: `Bearer ${issueSessionToken(config, { shop })}`,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ intent: "notify", id: String(delay.id), message: "we are re-packing it 4711" }),
+  const response = await adminPost(config, "/app/delays.data", {
+    intent: "notify",
+    id: String(delay.id),
+    message: "we are re-packing it 4711",
   });
   expect(response.status).toBe(200);
   expect(await response.text()).toContain("The customer will be told.");

@@ -3,7 +3,7 @@
 // its link — figures from seeded rows, counted by hand here.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { careSummary } from "../../app/shops/care-summary.server.ts";
-import { appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
+import { adminPage } from "../support/admin-http.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { startStack, type TestStack } from "../e2e/support/stack.ts";
 
@@ -11,12 +11,7 @@ let stack: TestStack | undefined;
 let config: SandboxConfig;
 const DAY = 86_400_000;
 
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-const home = (locale = "en") =>
-  fetch(appFrameUrl(config, config.shop, "", issueSessionToken(config, { shop: config.shop }), "", locale), {
-    headers: { "User-Agent": USER_AGENT },
-  });
+const home = (locale = "en") => adminPage(config, "", locale);
 
 beforeAll(async () => {
   stack = await startStack("kizuna-home.myshopify.com");

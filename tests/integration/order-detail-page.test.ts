@@ -3,19 +3,14 @@
 // notice sent), in English and Japanese; the Orders list links to it; another
 // shop's order and a malformed id are 404s. Customer text is escaped.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
+import { adminPage } from "../support/admin-http.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { startStack, type TestStack } from "../e2e/support/stack.ts";
 
 let stack: TestStack | undefined;
 let config: SandboxConfig;
 
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-const page = (path: string, locale = "en") =>
-  fetch(appFrameUrl(config, config.shop, path, issueSessionToken(config, { shop: config.shop }), "", locale), {
-    headers: { "User-Agent": USER_AGENT },
-  });
+const page = (path: string, locale = "en") => adminPage(config, path, locale);
 
 beforeAll(async () => {
   stack = await startStack("kizuna-order-page.myshopify.com");

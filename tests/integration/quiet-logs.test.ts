@@ -2,7 +2,7 @@
 // each print the library's "Authenticating…" lines, and a browser's own
 // /favicon.ico gets the icon, not a "no route matches" error with its stack.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
+import { adminPage, BROWSER_UA } from "../support/admin-http.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { startStack, type TestStack } from "../e2e/support/stack.ts";
 
@@ -18,19 +18,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-
 it("serves the icon and logs nothing for ordinary admin requests", async () => {
   const logged = stack!.app.output.length;
-  const icon = await fetch(`${config.appUrl}/favicon.ico`, { headers: { "User-Agent": USER_AGENT } });
+  const icon = await fetch(`${config.appUrl}/favicon.ico`, { headers: { "User-Agent": BROWSER_UA } });
   expect(icon.status).toBe(200);
   expect(icon.headers.get("Content-Type")).toContain("image/svg+xml");
   expect(await icon.text()).toContain("<svg");
   for (const path of ["", "/orders", "/delays", "/orders"]) {
-    const page = await fetch(appFrameUrl(config, config.shop, path, issueSessionToken(config, { shop: config.shop })), {
-      headers: { "User-Agent": USER_AGENT },
-    });
+    const page = await adminPage(config, path);
     expect(page.status).toBe(200);
   }
   const lines = stack!.app.output.slice(logged).filter((line) => line.startsWith("[web]"));

@@ -3,7 +3,7 @@
 // subscribers now" starts the wave in the request — the worker then tells them.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEpisodeIfRestocked } from "../../app/restock/episodes.server.ts";
-import { appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
+import { adminPage, adminPost } from "../support/admin-http.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { startStack, type TestStack } from "../e2e/support/stack.ts";
 
@@ -18,10 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-const token = () => issueSessionToken(config, { shop: config.shop });
 
 it("shows the held order before the wave, and the seller can tell subscribers now", async () => {
   const db = stack!.app.db;
@@ -76,23 +72,16 @@ it("shows the held order before the wave, and the seller can tell subscribers no
     ["en", "Stock is back for Indigo mug: orders on hold are waiting for it", "#1015: 1 unit"],
     ["ja", "Indigo mug が再入荷しました：保留中の注文がこの商品を待っています", "#1015：1点"],
   ] as const) {
-    const page = await fetch(appFrameUrl(config, shop, "/restock", token(), "", locale), {
-      headers: { "User-Agent": USER_AGENT },
-    });
+    const page = await adminPage(config, "/restock", locale);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(heading);
     expect(html).toContain(order);
   }
 
-  const told = await fetch(`${config.appUrl}/app/restock.data`, {
-    method: "POST",
-    headers: {
-      "User-Agent": USER_AGENT,
-      Authorization: `Bearer ${token()}`,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ intent: "tell-subscribers", episodeId: String(episode!.id) }).toString(),
+  const told = await adminPost(config, "/app/restock.data", {
+    intent: "tell-subscribers",
+    episodeId: String(episode!.id),
   });
   expect(told.status).toBe(200);
   expect(await told.text()).toContain("Subscribers are being told, for 2 units in stock.");
@@ -102,14 +91,9 @@ it("shows the held order before the wave, and the seller can tell subscribers no
   );
 
   // Again: it is not waiting any more.
-  const again = await fetch(`${config.appUrl}/app/restock.data`, {
-    method: "POST",
-    headers: {
-      "User-Agent": USER_AGENT,
-      Authorization: `Bearer ${token()}`,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ intent: "tell-subscribers", episodeId: String(episode!.id) }).toString(),
+  const again = await adminPost(config, "/app/restock.data", {
+    intent: "tell-subscribers",
+    episodeId: String(episode!.id),
   });
   expect(again.status).toBe(409);
 }, 120_000);
