@@ -224,12 +224,12 @@ const CHANNELS: Record<NoticeChannel, ChannelAdapter> = {
       let html = notice.bodyHtml ?? "";
       const headers: Record<string, string> = {};
       if (!KINDS[kind].transactional) {
-        const link = unsubscribeUrl(deps.publicUrl, deps.secret, {
-          shop: notice.shop,
-          channel: "email",
-          address: notice.recipient ?? "",
-          kindClass: "marketing",
-        });
+        const link = unsubscribeUrl(
+          deps.publicUrl,
+          deps.secret,
+          { shop: notice.shop, channel: "email", address: notice.recipient ?? "", kindClass: "marketing" },
+          notice.locale,
+        );
         ({ text, html } = withUnsubscribeFooter(outgoing, link));
         if (outgoing.resubscribe) ({ text, html } = withResubscribeLink(outgoing, text, html));
         headers["List-Unsubscribe"] = `<${link}>`;

@@ -101,9 +101,11 @@ export function verifyUnsubscribeToken(secret: string, token: string): Unsubscri
   }
 }
 
-export function unsubscribeUrl(publicUrl: string, secret: string, claim: UnsubscribeClaim): string {
+/** `locale`: the language of the mail, which the page then speaks (not signed: it only chooses words). */
+export function unsubscribeUrl(publicUrl: string, secret: string, claim: UnsubscribeClaim, locale?: string): string {
   const url = new URL("/notices/unsubscribe", publicUrl);
   url.searchParams.set("token", signUnsubscribeToken(secret, claim));
+  if (locale === "ja" || locale === "en") url.searchParams.set("lang", locale);
   return url.toString();
 }
 

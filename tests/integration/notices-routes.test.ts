@@ -91,6 +91,28 @@ describe("notice routes [sqlite]", () => {
     ]);
   });
 
+  it("the page speaks the mail's language with the shop's name, and says when the address is already unsubscribed", async () => {
+    await db.shop.upsert({
+      where: { domain: SHOP },
+      create: { domain: SHOP, name: "Tsumugi" },
+      update: { name: "Tsumugi" },
+    });
+    const page = async (query: string) =>
+      ((await unsubscribe.loader(args(new Request(`${url(token)}${query}`)))) as unknown as DataResult).data;
+    // Emma unsubscribed in the test above.
+    expect(await page("&lang=ja")).toMatchObject({ valid: true, lang: "ja", shopName: "Tsumugi", already: true });
+    const other = signUnsubscribeToken(SECRET, {
+      shop: SHOP,
+      channel: "email",
+      address: "ken@example.jp",
+      kindClass: "marketing",
+    });
+    const fresh = (await unsubscribe.loader(args(new Request(`${url(other)}&lang=en`)))) as unknown as DataResult;
+    expect(fresh.data).toMatchObject({ valid: true, lang: "en", shopName: "Tsumugi", already: false });
+    // A made-up language is ignored, not echoed.
+    expect(await page("&lang=xx")).toMatchObject({ lang: null });
+  });
+
   it("inbound SMS: a bad signature is 401; a signed 停止 suppresses the number and replies in Japanese", async () => {
     const target = `${APP_URL}/notices/sms-inbound?shop=${SHOP}`;
     const params = { From: "+819011112222", To: "+15005550006", Body: "停止", MessageSid: "SM1" };
