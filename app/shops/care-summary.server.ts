@@ -3,6 +3,7 @@
 // asked, back-in-stock sales) and what needs them now (delays not told yet,
 // notices that could not be sent, restocks waiting for held orders). Days
 // are the shop's days (its time zone).
+import { inChunks } from "../database/chunks.ts";
 import type { Db } from "../db.server.ts";
 import { sumDecimals } from "../money/decimal.ts";
 import { startOfShopDay } from "../notices/shop-time.ts";
@@ -11,7 +12,7 @@ import { WAITING_FOR_ORDERS } from "../restock/held-orders.server.ts";
 export interface CareSummary {
   /** Notices sent, by kind: since the start of the shop's day and over the last 7 days. */
   sent: { kind: string; today: number; week: number }[];
-  /** Delay cases found this week whose customer was told. */
+  /** Delay cases found this week whose notice was sent to the customer. */
   delaysTold: number;
   /** Purchases attributed to back-in-stock alerts sent this week, and their revenue (decimal string). */
   restockSales: { orders: number; revenue: string };
@@ -34,7 +35,16 @@ export async function careSummary(db: Db, shop: string, now: Date, timeZone: str
       where: { shop, status: "sent", sentAt: { gte: today } },
       _count: { _all: true },
     }),
-    db.delayCase.count({ where: { shop, openedAt: { gte: weekAgo }, notifiedAt: { not: null } } }),
+    // Told means the notice went out, not only that it was queued.
+    db.delayCase
+      .findMany({ where: { shop, openedAt: { gte: weekAgo }, noticeId: { not: null } }, select: { noticeId: true } })
+      .then((cases) =>
+        inChunks(
+          cases.map((row) => row.noticeId!),
+          (ids) => db.notice.findMany({ where: { shop, id: { in: ids }, status: "sent" }, select: { id: true } }),
+        ),
+      )
+      .then((sent) => sent.length),
     db.restockAlert.findMany({
       where: { shop, orderId: { not: null }, sentAt: { gte: weekAgo } },
       select: { revenue: true },

@@ -43,6 +43,7 @@ it("counts this week's notices by kind, delays told, restock sales, and what nee
   await notice("restock", "sent", new Date(now - 2 * DAY));
   await notice("restock", "sent", new Date(now - 10 * DAY)); // before this week: not counted
   await notice("delay", "dead", null);
+  const told = await notice("delay", "sent", new Date(now - DAY));
   await db.delayCase.create({
     data: {
       shop,
@@ -52,6 +53,21 @@ it("counts this week's notices by kind, delays told, restock sales, and what nee
       reason: "UNFULFILLED",
       openedAt: new Date(now - DAY),
       notifiedAt: new Date(now - DAY),
+      noticeId: told.id,
+    },
+  });
+  // Queued but not sent (no mail server answered yet): not "told".
+  const queued = await notice("delay", "queued", null);
+  await db.delayCase.create({
+    data: {
+      shop,
+      orderId: "o3",
+      subject: "order",
+      rule: "handling_time",
+      reason: "UNFULFILLED",
+      openedAt: new Date(now - DAY),
+      notifiedAt: new Date(now - DAY),
+      noticeId: queued.id,
     },
   });
   await db.delayCase.create({
@@ -82,7 +98,7 @@ it("counts this week's notices by kind, delays told, restock sales, and what nee
 
   const summary = await careSummary(db, shop, new Date(now), "Asia/Tokyo");
   expect(summary.sent).toEqual([
-    { kind: "delay", today: 1, week: 2 },
+    { kind: "delay", today: 1, week: 3 },
     { kind: "restock", today: 0, week: 1 },
   ]);
   expect(summary.delaysTold).toBe(1);
