@@ -1,5 +1,6 @@
 // Resend from the dead-letter list: the same notice (same dedupe key) goes back
 // to `queued`; the caller enqueues its delivery again. Never a second notice.
+import { isUniqueViolation } from "../database/errors.ts";
 import type { Db } from "../db.server.ts";
 
 export type ResendResult = { ok: true; noticeId: number } | { ok: false; status: 404 | 409; message: string };
@@ -49,5 +50,56 @@ export async function resendAndEnqueue(
       status: 503,
       message: "The notice could not be queued right now. Please try again in a minute.",
     };
+  }
+}
+
+export type SendAgainResult =
+  { ok: true; noticeId: number; created: boolean } | { ok: false; status: 404 | 409; reason: "not_found" | "not_sent" };
+
+/**
+ * "Send again" for a notice that went out: a new notice with the same content
+ * and recipient (consent and unsubscribes are checked again when it is sent).
+ * `attempt` identifies the seller's click (the page the button was on): the
+ * same attempt twice — a double click, a retried request — finds the copy it
+ * already made and sends nothing more.
+ */
+export async function sendAgain(db: Db, shop: string, noticeId: number, attempt: string): Promise<SendAgainResult> {
+  const original = await db.notice.findFirst({ where: { id: noticeId, shop } });
+  if (!original) return { ok: false, status: 404, reason: "not_found" };
+  if (original.status !== "sent") return { ok: false, status: 409, reason: "not_sent" };
+  const dedupeKey = `${original.dedupeKey.slice(0, 200)}:again:${attempt}`;
+  const existing = await db.notice.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey } }, select: { id: true } });
+  if (existing) return { ok: true, noticeId: existing.id, created: false };
+  try {
+    const copy = await db.$transaction(async (tx) => {
+      const created = await tx.notice.create({
+        data: {
+          shop,
+          dedupeKey,
+          kind: original.kind,
+          customerId: original.customerId,
+          orderId: original.orderId,
+          channel: original.channel,
+          locale: original.locale,
+          recipient: original.recipient,
+          recipientName: original.recipientName,
+          subject: original.subject,
+          bodyText: original.bodyText,
+          bodyHtml: original.bodyHtml,
+          variables: original.variables,
+          contentId: original.contentId,
+          statusReason: `sent_again:${original.id}`,
+        },
+      });
+      await tx.noticeEvent.create({
+        data: { shop, noticeId: created.id, status: "queued", reason: `sent_again:${original.id}` },
+      });
+      return created;
+    });
+    return { ok: true, noticeId: copy.id, created: true };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await db.notice.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey } }, select: { id: true } });
+    return { ok: true, noticeId: winner!.id, created: false };
   }
 }

@@ -19,6 +19,8 @@ import {
   type BadgeProps,
   type IndexTableProps,
 } from "@shopify/polaris";
+import { randomBytes } from "node:crypto";
+import { useState } from "react";
 import { z } from "zod";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
@@ -29,7 +31,7 @@ import { db } from "../db.server.ts";
 import { listNotices, type NoticeRowView } from "../notices/list-notices.server.ts";
 import { noticeQueue } from "../jobs/queues.server.ts";
 import { enqueueNoticeDelivery } from "../notices/notice-queue.server.ts";
-import { resendAndEnqueue } from "../notices/resend-notice.server.ts";
+import { resendAndEnqueue, sendAgain } from "../notices/resend-notice.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { firstIssue, readAdminForm } from "../admin/form-input.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
@@ -51,14 +53,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listNotices(database, session.shop, { status, page }),
     getShopProfile(database, session.shop),
   ]);
-  return { ...notices, status: status ?? "", timezone: shop.timezone };
+  // Names this page load for "Send again" (a double click from it sends once).
+  const attempt = `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+  return { ...notices, status: status ?? "", timezone: shop.timezone, attempt };
 }
 
 const resendForm = (t: TFunction) =>
-  z.object({
-    intent: z.literal("resend", { errorMap: () => ({ message: t("errors.notUnderstood") }) }),
-    noticeId: rowIdField(t, t("notices.noticeLabel")),
-  });
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("resend"), noticeId: rowIdField(t, t("notices.noticeLabel")) }),
+    // A sent notice sent again: `attempt` names the page the seller clicked on, so a double click sends once.
+    z.object({
+      intent: z.literal("send-again"),
+      noticeId: rowIdField(t, t("notices.noticeLabel")),
+      attempt: z.string().regex(/^[0-9a-z]{1,40}$/, t("errors.notUnderstood")),
+    }),
+  ]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -68,6 +77,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = resendForm(t).safeParse(form.fields);
   if (!parsed.success)
     return data({ ok: false, message: firstIssue(parsed.error, t("errors.notUnderstood")) }, { status: 400 });
+  if (parsed.data.intent === "send-again") {
+    const again = await sendAgain(db(), session.shop, parsed.data.noticeId, parsed.data.attempt);
+    if (!again.ok)
+      return data(
+        { ok: false, message: again.status === 404 ? t("notices.resend.notFound") : t("notices.again.notSent") },
+        { status: again.status },
+      );
+    if (!again.created) return { ok: true, message: t("notices.again.already") };
+    // Redis away: the copy is stored as queued, and the notice sweep sends it.
+    await enqueueNoticeDelivery(await noticeQueue(), again.noticeId).catch(() => undefined);
+    return { ok: true, message: t("notices.again.queued") };
+  }
   const result = await resendAndEnqueue(
     db(),
     async (noticeId) => enqueueNoticeDelivery(await noticeQueue(), noticeId),
@@ -112,9 +133,44 @@ interface NoticeTableProps {
   timezone: string | null;
   resend: boolean;
   pagination?: IndexTableProps["pagination"];
+  /** Names this page load: "Send again" clicks from it count once. */
+  attempt?: string;
 }
 
-function NoticeTable({ rows, timezone, resend, pagination }: NoticeTableProps) {
+/** "Send again" for a sent notice: asks first, then posts once. */
+function SendAgain({ row, attempt }: { row: NoticeRowView; attempt: string }) {
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <Button size="slim" variant="plain" onClick={() => setAsking(true)}>
+        {t("notices.again.button")}
+      </Button>
+    );
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="send-again" />
+      <input type="hidden" name="noticeId" value={row.id} />
+      <input type="hidden" name="attempt" value={attempt} />
+      <BlockStack gap="100">
+        <Text as="span" variant="bodySm">
+          {t("notices.again.confirm", { to: row.recipientName ?? row.recipient ?? "—" })}
+        </Text>
+        <InlineStack gap="100">
+          <Button submit size="slim" variant="primary" loading={navigation.state === "submitting"}>
+            {t("notices.again.yes")}
+          </Button>
+          <Button size="slim" onClick={() => setAsking(false)}>
+            {t("notices.again.cancel")}
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Form>
+  );
+}
+
+function NoticeTable({ rows, timezone, resend, pagination, attempt }: NoticeTableProps) {
   const navigation = useNavigation();
   const { t } = useTranslation();
   const format = useFormat(timezone);
@@ -181,7 +237,10 @@ function NoticeTable({ rows, timezone, resend, pagination }: NoticeTableProps) {
                 </Button>
               </Form>
             ) : row.sentAt ? (
-              format.date(row.sentAt)
+              <BlockStack gap="100" inlineAlign="start">
+                <span>{format.date(row.sentAt)}</span>
+                {row.status === "sent" && attempt ? <SendAgain row={row} attempt={attempt} /> : null}
+              </BlockStack>
             ) : (
               "—"
             )}
@@ -193,7 +252,7 @@ function NoticeTable({ rows, timezone, resend, pagination }: NoticeTableProps) {
 }
 
 export default function Notices() {
-  const { recent, dead, counts, status, page, hasNext, timezone } = useLoaderData<typeof loader>();
+  const { recent, dead, counts, status, page, hasNext, timezone, attempt } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { setFilter, pagination } = useListParams();
   const { t } = useTranslation();
@@ -253,7 +312,13 @@ export default function Notices() {
                   <p>{t("notices.empty.body")}</p>
                 </EmptyCard>
               ) : (
-                <NoticeTable rows={recent} timezone={timezone} resend={false} pagination={pagination(page, hasNext)} />
+                <NoticeTable
+                  rows={recent}
+                  timezone={timezone}
+                  resend={false}
+                  pagination={pagination(page, hasNext)}
+                  attempt={attempt}
+                />
               )}
             </Card>
           </BlockStack>
