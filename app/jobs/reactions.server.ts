@@ -24,7 +24,7 @@ import type { ScanOptions } from "../delays/scan-delays.server.ts";
 import { restockNotices } from "../restock/notifier.server.ts";
 import { runWave } from "../restock/episodes.server.ts";
 import { reconcileInventory } from "../restock/reconcile-inventory.server.ts";
-import { resumeWaitingEpisodes, variantsOfOrder } from "../restock/held-orders.server.ts";
+import { resumeWaitingEpisodes } from "../restock/held-orders.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
 import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
 import { installedShops } from "../sync/sync-shop.server.ts";
@@ -148,11 +148,8 @@ async function react(deps: ReactionDeps, event: ReactingEvent): Promise<void> {
   for (const subject of stockSubjects(topic, body))
     await queueFirstWaves(deps, event.shop, await startEpisodeIfRestocked(db, event.shop, subject, now));
   // A hold released or its order cancelled or fulfilled: a restock waiting for that order may go on.
-  if (orderId && FREES_HELD_STOCK.has(topic)) {
-    const variantIds = await variantsOfOrder(db, event.shop, orderId);
-    if (variantIds.length > 0)
-      await queueFirstWaves(deps, event.shop, await resumeWaitingEpisodes(db, event.shop, { variantIds, now }));
-  }
+  if (orderId && FREES_HELD_STOCK.has(topic))
+    await queueFirstWaves(deps, event.shop, await resumeWaitingEpisodes(db, event.shop, { orderId, now }));
 }
 
 const FREES_HELD_STOCK = new Set<Topic>([

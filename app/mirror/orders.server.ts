@@ -161,8 +161,8 @@ export async function projectOrder(tx: Tx, event: ProjectableEvent): Promise<Pro
   const redacted = order.customer !== null && (await forgetIfRedacted(tx, shop, order.customer.id));
   const written = await writeOrderRow(tx, shop, order, redacted ? withoutContact(order.data) : order.data);
   if (written && order.lineItems) await replaceLineItems(tx, shop, order.id, order.lineItems);
-  await refreshOrderSearch(tx, shop, [order.id]);
-  // The customer in the payload may have a new name or address: their other orders too.
+  // With a customer: all their orders (this one among them, its customer's name may have changed); a guest's: this one.
   if (order.customer) await refreshCustomerOrdersSearch(tx, shop, order.customer.id);
+  else await refreshOrderSearch(tx, shop, [order.id]);
   return { orderId: order.id, customerId: order.data.customerId };
 }

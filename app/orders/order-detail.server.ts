@@ -5,6 +5,7 @@
 // order id of another shop is "not found", never its data.
 import { customerName } from "../customers/names.ts";
 import type { Db } from "../db.server.ts";
+import { trackingVariables } from "../notices/order-updates.server.ts";
 
 export type TimelineEntry =
   | { at: string; kind: "ordered" }
@@ -33,15 +34,6 @@ export interface OrderDetail {
   timeline: TimelineEntry[];
 }
 
-function textList(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
 const iso = (date: Date) => date.toISOString();
 
 export async function getOrderDetail(db: Db, shop: string, orderId: string): Promise<OrderDetail | null> {
@@ -63,13 +55,11 @@ export async function getOrderDetail(db: Db, shop: string, orderId: string): Pro
   if (order.cancelledAt) timeline.push({ at: iso(order.cancelledAt), kind: "cancelled", reason: order.cancelReason });
   for (const parcel of fulfillments) {
     if (!parcel.shopifyCreatedAt) continue;
-    timeline.push({
-      at: iso(parcel.shopifyCreatedAt),
-      kind: "shipped",
-      carrier: parcel.trackingCompany,
-      trackingNumber: textList(parcel.trackingNumbers)[0] ?? null,
-      trackingUrl: textList(parcel.trackingUrls).find((url) => /^https?:\/\//i.test(url)) ?? null,
-    });
+    const tracking = trackingVariables(parcel);
+    // The page links it: an http(s) URL only.
+    const trackingUrl =
+      tracking.trackingUrl && /^https?:\/\//i.test(tracking.trackingUrl) ? tracking.trackingUrl : null;
+    timeline.push({ at: iso(parcel.shopifyCreatedAt), kind: "shipped", ...tracking, trackingUrl });
   }
   for (const scan of scans) {
     if (!scan.happenedAt) continue;

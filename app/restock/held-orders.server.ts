@@ -57,25 +57,25 @@ export async function ordersHeldFor(db: Db, shop: string, variantId: string): Pr
 }
 
 /**
- * Episodes of the shop waiting for held orders that may go on now (`variantIds`: the variants an event
- * touched; all of the shop's when omitted): none of their orders is held any more, or `force` (the
- * seller said so). Each goes on with the stock that is left, or ends sold out. Returns those that
+ * Episodes of the shop waiting for held orders that may go on now (`orderId`: those of that order's
+ * variants, after an event about it; all of the shop's when omitted): none of their orders is held any
+ * more, or `force` (the seller said so). Each goes on with the stock that is left, or ends sold out. Returns those that
  * run: the caller schedules their first wave.
  */
 export async function resumeWaitingEpisodes(
   db: Db,
   shop: string,
-  options: { variantIds?: string[]; episodeId?: number; force?: boolean; now?: Date } = {},
+  options: { orderId?: string; episodeId?: number; force?: boolean; now?: Date } = {},
 ): Promise<RestockEpisode[]> {
   const now = options.now ?? new Date();
-  const waiting = await db.restockEpisode.findMany({
-    where: {
-      shop,
-      status: WAITING_FOR_ORDERS,
-      ...(options.variantIds ? { variantId: { in: options.variantIds } } : {}),
-      ...(options.episodeId !== undefined ? { id: options.episodeId } : {}),
-    },
+  let waiting = await db.restockEpisode.findMany({
+    where: { shop, status: WAITING_FOR_ORDERS, ...(options.episodeId !== undefined ? { id: options.episodeId } : {}) },
   });
+  // An event about an order frees only the episodes of its variants (read only when some episode waits).
+  if (options.orderId !== undefined && waiting.length > 0) {
+    const variants = new Set(await variantsOfOrder(db, shop, options.orderId));
+    waiting = waiting.filter((episode) => variants.has(episode.variantId));
+  }
   const resumed: RestockEpisode[] = [];
   for (const episode of waiting) {
     if (!options.force && (await ordersHeldFor(db, shop, episode.variantId)).length > 0) continue;
@@ -92,7 +92,7 @@ export async function resumeWaitingEpisodes(
 }
 
 /** The variants of an order's line items (an event about the order may free episodes of these). */
-export async function variantsOfOrder(db: Db, shop: string, orderId: string): Promise<string[]> {
+async function variantsOfOrder(db: Db, shop: string, orderId: string): Promise<string[]> {
   const items = await db.lineItem.findMany({
     where: { shop, orderId, variantId: { not: null } },
     select: { variantId: true },

@@ -12,14 +12,14 @@ import { EmptyCard } from "../components/EmptyCard.tsx";
 import { db } from "../db.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { careSummary } from "../shops/care-summary.server.ts";
+import { safeTimeZone } from "../notices/shop-time.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const database = db();
   const shop = await getShopProfile(database, session.shop);
-  const timezone = shop.timezone ?? "Asia/Tokyo";
-  const summary = await careSummary(database, session.shop, new Date(), timezone);
+  const summary = await careSummary(database, session.shop, new Date(), safeTimeZone(shop.timezone));
   return { summary, shop: shop.name ?? session.shop, timezone: shop.timezone, currency: shop.currency ?? "JPY" };
 }
 

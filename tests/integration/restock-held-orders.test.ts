@@ -98,12 +98,12 @@ describeEachDatabase("restock serves held orders first", (provider) => {
     expect(told).toEqual([]);
     expect(await startEpisodeIfRestocked(db, SHOP, mug.item, NOW)).toEqual([]);
     // Still held: nothing resumes.
-    expect(await resumeWaitingEpisodes(db, SHOP, { variantIds: [mug.variantId], now: NOW })).toEqual([]);
+    expect(await resumeWaitingEpisodes(db, SHOP, { orderId: mug.orderId, now: NOW })).toEqual([]);
 
     // The seller releases the hold and ships the order: 1 unit is left for subscribers.
     await mug.releaseHold();
     await mug.setStock(1);
-    const [resumed] = await resumeWaitingEpisodes(db, SHOP, { variantIds: [mug.variantId], now: NOW });
+    const [resumed] = await resumeWaitingEpisodes(db, SHOP, { orderId: mug.orderId, now: NOW });
     expect(resumed).toMatchObject({ id: episode!.id, status: "running", availableAtStart: 1 });
     await runWave(db, SHOP, episode!.id, notify, NOW);
     expect(told).toEqual([`waiting${seq}-0@example.com`]);
@@ -115,7 +115,7 @@ describeEachDatabase("restock serves held orders first", (provider) => {
     const [episode] = await startEpisodeIfRestocked(db, SHOP, mug.item, NOW);
     await mug.releaseHold();
     await mug.setStock(0);
-    expect(await resumeWaitingEpisodes(db, SHOP, { variantIds: [mug.variantId], now: NOW })).toEqual([]);
+    expect(await resumeWaitingEpisodes(db, SHOP, { orderId: mug.orderId, now: NOW })).toEqual([]);
     expect(await db.restockEpisode.findUniqueOrThrow({ where: { id: episode!.id } })).toMatchObject({
       status: "sold_out",
     });
