@@ -79,6 +79,14 @@ it("shows the held order before the wave, and the seller can tell subscribers no
     expect(html).toContain(order);
   }
 
+  // Bad input: a malformed id or an unknown intent is a 400 and changes nothing.
+  for (const fields of [
+    { intent: "tell-subscribers", episodeId: "1e5" },
+    { intent: "tell-everyone", episodeId: String(episode!.id) },
+  ])
+    expect((await adminPost(config, "/app/restock.data", fields)).status).toBe(400);
+  expect((await db.restockEpisode.findUniqueOrThrow({ where: { id: episode!.id } })).status).toBe("waiting_for_orders");
+
   const told = await adminPost(config, "/app/restock.data", {
     intent: "tell-subscribers",
     episodeId: String(episode!.id),
