@@ -56,3 +56,55 @@ export function formatMoney(amount: string, currency: string, locale = "en"): st
     return `${amount} ${currency}`;
   }
 }
+
+/** a − b, at the larger scale of the two. */
+export function subtractDecimal(a: string, b: string): string {
+  return sumDecimals([a, negate(b)]);
+}
+
+function negate(amount: string): string {
+  const { units, scale } = parse(amount);
+  return format(-units, scale);
+}
+
+/** -1, 0 or 1. */
+export function compareDecimal(a: string, b: string): number {
+  const difference = parse(subtractDecimal(a, b)).units;
+  return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+}
+
+/** The larger of the amount and zero ("-5" → "0"). */
+export function atLeastZero(amount: string): string {
+  return compareDecimal(amount, "0") < 0 ? "0" : amount;
+}
+
+/** Digits after the point in `currency` (JPY 0, USD 2, KWD 3); 2 when Intl does not know it. */
+export function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * `percent` % of `amount`, rounded half up to the currency's minor unit: 10 % of "3333" JPY →
+ * "333"; 15 % of "19.99" USD → "3.00". Whole percentages only, so the result is exact before rounding.
+ */
+export function percentOfDecimal(amount: string, percent: number, currency: string): string {
+  if (!Number.isSafeInteger(percent)) throw new DecimalError(`not a whole percentage: ${percent}`);
+  const digits = currencyDigits(currency);
+  const { units, scale } = parse(amount);
+  // units × percent / 100 at `scale`, brought to `digits`: numerator over 10^(scale + 2 − digits).
+  const numerator = units * BigInt(percent) * 10n ** BigInt(Math.max(0, digits - scale));
+  const denominator = 100n * 10n ** BigInt(Math.max(0, scale - digits));
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const rounded = (magnitude * 2n + denominator) / (2n * denominator);
+  return format(negative ? -rounded : rounded, digits);
+}
+
+/** The amount written at the currency's minor unit ("3300.0" JPY → "3300", "5" USD → "5.00"); rounds half up. */
+export function inCurrencyUnits(amount: string, currency: string): string {
+  return percentOfDecimal(amount, 100, currency);
+}
