@@ -138,3 +138,166 @@ export function ordersSinceFilter(days: number, now: Date = new Date()): string 
   const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
   return `created_at:>='${since.toISOString()}'`;
 }
+
+/**
+ * What Shopify suggests to refund on an order without a return: lines
+ * (\`refundLineItems\`: lineItemId, quantity, restockType, locationId) and
+ * shipping (\`refundShipping: true\` for all of it, or \`shippingAmount\`). The
+ * suggested transactions (gateway, amount, parent) are what refundCreate's
+ * \`transactions\` take.
+ */
+export const OrderSuggestedRefundQuery = `#graphql
+  query OrderSuggestedRefund(
+    $id: ID!
+    $refundLineItems: [RefundLineItemInput!]
+    $refundShipping: Boolean
+    $shippingAmount: Money
+    $suggestFullRefund: Boolean
+    $refundMethodAllocation: RefundMethodAllocation = ORIGINAL_PAYMENT_METHODS
+  ) {
+    order(id: $id) {
+      id
+      currencyCode
+      totalRefundedSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      suggestedRefund(
+        refundLineItems: $refundLineItems
+        refundShipping: $refundShipping
+        shippingAmount: $shippingAmount
+        suggestFullRefund: $suggestFullRefund
+        refundMethodAllocation: $refundMethodAllocation
+      ) {
+        amountSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        subtotalSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        totalTaxSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        maximumRefundableSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        shipping {
+          amountSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          maximumRefundableSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+        }
+        refundLineItems {
+          quantity
+          restockType
+          lineItem {
+            id
+          }
+          subtotalSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+        }
+        suggestedRefundMethods {
+          __typename
+          amount {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+        }
+        suggestedTransactions {
+          gateway
+          kind
+          amountSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          maximumRefundableSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          parentTransaction {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * Cancels an order, asynchronously: the answer is a Job (poll JobQuery until
+ * \`done\`). Refused while a return is in progress or when the order has
+ * fulfillments that cannot be cancelled. \`refundMethod\` is
+ * \`{ originalPaymentMethodsRefund: true }\` or \`{ storeCreditRefund: { expiresAt } }\`;
+ * \`staffNote\` is at most 255 characters.
+ */
+export const OrderCancelMutation = `#graphql
+  mutation OrderCancel(
+    $orderId: ID!
+    $reason: OrderCancelReason!
+    $restock: Boolean!
+    $notifyCustomer: Boolean = false
+    $refundMethod: OrderCancelRefundMethodInput
+    $staffNote: String
+  ) {
+    orderCancel(
+      orderId: $orderId
+      reason: $reason
+      restock: $restock
+      notifyCustomer: $notifyCustomer
+      refundMethod: $refundMethod
+      staffNote: $staffNote
+    ) {
+      job {
+        id
+        done
+      }
+      orderCancelUserErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/** An asynchronous job (e.g. orderCancel's): done once Shopify has finished it. */
+export const JobQuery = `#graphql
+  query Job($id: ID!) {
+    job(id: $id) {
+      id
+      done
+    }
+  }
+`;
