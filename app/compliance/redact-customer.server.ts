@@ -38,6 +38,28 @@ async function redactOrders(tx: Tx, shop: string, orderIds: string[]): Promise<v
     if (lineItems !== row.lineItems)
       await tx.return.update({ where: { shop_id: { shop, id: row.id } }, data: { lineItems } });
   }
+  // Kizuna's side of their returns: their note, their words per line, their photos.
+  for (const row of await tx.return.findMany({ where: scope, select: { id: true, requestedLines: true } })) {
+    await tx.return.update({
+      where: { shop_id: { shop, id: row.id } },
+      data: { customerNote: null, photoId: null, requestedLines: withoutLineNotes(row.requestedLines) },
+    });
+  }
+  await tx.returnPhoto.deleteMany({ where: scope });
+  await tx.returnEvent.updateMany({ where: { ...scope, actor: "customer" }, data: { detail: null } });
+}
+
+/** The lines a customer asked to return, without what they wrote about each. */
+function withoutLineNotes(requestedLines: string | null): string | null {
+  if (!requestedLines) return requestedLines;
+  try {
+    const lines = parsePayload(requestedLines);
+    return Array.isArray(lines)
+      ? JSON.stringify(lines.map((line) => (isObject(line) ? { ...line, note: null } : line)))
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A return line item's `customer_note` is the customer's own words. */

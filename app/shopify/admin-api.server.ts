@@ -301,8 +301,12 @@ function readCost(body: Record<string, unknown>): QueryCost | undefined {
 function collectUserErrors(data: Record<string, unknown>): AdminUserError[] {
   const found: AdminUserError[] = [];
   for (const payload of Object.values(data)) {
-    if (!isRecord(payload) || !Array.isArray(payload.userErrors)) continue;
-    for (const e of payload.userErrors) {
+    if (!isRecord(payload)) continue;
+    // Most payloads name the list userErrors; some their own (orderCancel: orderCancelUserErrors).
+    const lists = Object.entries(payload).filter(
+      ([key, value]) => /^(\w+U|u)serErrors$/.test(key) && Array.isArray(value),
+    );
+    for (const e of lists.flatMap(([, value]) => value as unknown[])) {
       if (!isRecord(e)) continue;
       found.push({
         message: typeof e.message === "string" ? e.message : "Unknown user error",

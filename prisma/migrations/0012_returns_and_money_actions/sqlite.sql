@@ -106,6 +106,7 @@ CREATE TABLE "new_Return" (
     "customerNote" TEXT,
     "photoId" INTEGER,
     "locale" TEXT,
+    "replacedBy" TEXT,
     "updatedAt" DATETIME NOT NULL,
 
     PRIMARY KEY ("shop", "id")
