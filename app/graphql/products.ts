@@ -2,7 +2,8 @@
 // `productVariants` rather than nested under `products`: a nested variants
 // connection multiplies the query cost by the products page size.
 // Inventory webhooks carry an inventory item id, not a variant id, hence the
-// inventoryItem ids here.
+// inventoryItem ids here. The product's featured image is shown in back-in-stock
+// mails (Product.imageUrl).
 
 export const PRODUCT_VARIANTS_PAGE_SIZE = 100;
 /** Ids per InventoryLevelsQuery: 25 items x 10 locations stays under 1,000 points. */
@@ -25,6 +26,13 @@ export const ProductVariantsQuery = `#graphql
           handle
           status
           updatedAt
+          featuredMedia {
+            preview {
+              image {
+                url
+              }
+            }
+          }
         }
         inventoryItem {
           id

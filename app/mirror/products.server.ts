@@ -6,6 +6,7 @@ import {
   arrayOf,
   dateOf,
   enumOf,
+  fieldOf,
   idAt,
   intOf,
   moneyOf,
@@ -74,6 +75,31 @@ function writeVariant(tx: Tx, shop: string, productId: string, variant: VariantR
   });
 }
 
+/**
+ * The featured image's URL: `image`, else the first of `images`, else the first
+ * medium's preview. Null when the product has none; undefined when the payload
+ * says nothing about images (the stored one stays). Only http(s) URLs are kept.
+ */
+export function productImageOf(product: JsonObject): Read<string> {
+  const image = fieldOf(product, "image");
+  const images = fieldOf(product, "images");
+  const media = fieldOf(product, "media");
+  if (image === undefined && images === undefined && media === undefined) return undefined;
+  const candidates: Json[] = [
+    isObject(image) ? (image.src ?? null) : null,
+    ...(Array.isArray(images) ? images.filter(isObject).map((item) => item.src ?? null) : []),
+    ...(Array.isArray(media)
+      ? media.filter(isObject).map((item) => (isObject(item.preview_image) ? (item.preview_image.src ?? null) : null))
+      : []),
+  ];
+  for (const candidate of candidates) {
+    if (typeof candidate !== "string") continue;
+    const url = candidate.startsWith("//") ? `https:${candidate}` : candidate;
+    if (/^https?:\/\/[^\s"<>]+$/i.test(url)) return url;
+  }
+  return null;
+}
+
 export async function projectProduct(tx: Tx, event: ProjectableEvent): Promise<ProjectionResult> {
   const product = event.payload;
   const id = requireId(ownIdOf(product), "product id");
@@ -82,6 +108,7 @@ export async function projectProduct(tx: Tx, event: ProjectableEvent): Promise<P
     title: requireValue(textOf(product, "title"), "product title"),
     handle: textOf(product, "handle"),
     status: enumOf(product, "status"),
+    imageUrl: productImageOf(product),
     shopifyUpdatedAt: version,
   };
   const variants = objectsOf(product, "variants").map(readVariant);

@@ -106,9 +106,12 @@ Thank you for your patience.
         subject: "{{productTitle}} is back in stock",
         body: `Hi {{customerName}},
 
-You asked us to let you know: {{productTitle}}{{#if variantTitle}} ({{variantTitle}}){{/if}} is back in stock{{#if price}} at {{price}}{{/if}}.
+You asked us to let you know: {{productTitle}}{{#if variantTitle}} ({{variantTitle}}){{/if}} is back in stock.
 
-{{productUrl}}
+{{#image productImageUrl}}{{productTitle}}{{/image}}
+{{productTitle}}{{#if variantTitle}} — {{variantTitle}}{{/if}}
+{{#if price}}{{price}}
+{{/if}}{{#button productUrl}}Buy now{{/button}}
 
 We only have a few, so it may sell out again.
 
@@ -121,9 +124,12 @@ We only have a few, so it may sell out again.
         subject: "{{productTitle}} が再入荷しました",
         body: `{{customerName}}様
 
-{{shopName}}です。お待ちいただいていた {{productTitle}}{{#if variantTitle}}（{{variantTitle}}）{{/if}} が再入荷しました{{#if price}}（{{price}}）{{/if}}。
+{{shopName}}です。お待ちいただいていた {{productTitle}}{{#if variantTitle}}（{{variantTitle}}）{{/if}} が再入荷しました。
 
-{{productUrl}}
+{{#image productImageUrl}}{{productTitle}}{{/image}}
+{{productTitle}}{{#if variantTitle}}（{{variantTitle}}）{{/if}}
+{{#if price}}{{price}}
+{{/if}}{{#button productUrl}}今すぐ購入{{/button}}
 
 数に限りがあり、再び売り切れる場合がございます。お早めにどうぞ。
 

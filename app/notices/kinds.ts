@@ -83,7 +83,14 @@ export const KINDS: Record<NoticeKind, KindDefinition> = {
     defaultOn: true,
     proactive: true,
     respectsQuietHours: true,
-    variables: { productTitle: "text", variantTitle: "text", price: "money", productUrl: "url" },
+    // productUrl: the product page on the shop's storefront, this variant chosen; productImageUrl: its image (may be unknown).
+    variables: {
+      productTitle: "text",
+      variantTitle: "text",
+      price: "money",
+      productUrl: "url",
+      productImageUrl: "url",
+    },
   },
   restock_confirmation: {
     label: "Back-in-stock signup confirmation",
@@ -92,7 +99,7 @@ export const KINDS: Record<NoticeKind, KindDefinition> = {
     defaultOn: true,
     proactive: false,
     respectsQuietHours: false,
-    variables: { productTitle: "text", variantTitle: "text", productUrl: "url" },
+    variables: { productTitle: "text", variantTitle: "text", productUrl: "url", productImageUrl: "url" },
   },
   order_shipped: {
     label: "Order shipped",

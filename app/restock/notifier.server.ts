@@ -5,6 +5,7 @@ import type { Queue } from "bullmq";
 import type { Db } from "../db.server.ts";
 import { noticeQueue } from "../jobs/queues.server.ts";
 import { queueAndEnqueueNotices } from "../notices/notice-queue.server.ts";
+import { sandboxOf, type Sandbox } from "../sandbox/sandbox.server.ts";
 import type { RestockConfirm, RestockEpisode, RestockNotify, RestockSubscription } from "./types.ts";
 
 export interface RestockNoticeRequest {
@@ -43,8 +44,45 @@ export interface RestockNotices {
   confirm: RestockConfirm;
 }
 
+export interface NotifierOptions {
+  /**
+   * The origin of the shop's storefront, e.g. "https://tsumugi.example" (no
+   * trailing slash). Default: the sandbox's storefront in sandbox mode, else
+   * the shop's own domain (Shopify redirects it to the primary domain).
+   */
+  storefrontOrigin?: (shop: string) => string;
+}
+
+/** The sandbox this process runs against, or null (also when the environment is not set: a script, a test). */
+function currentSandbox(): Sandbox | null {
+  try {
+    return sandboxOf();
+  } catch {
+    return null;
+  }
+}
+
+/** Where shoppers see the shop's products: see NotifierOptions.storefrontOrigin. */
+export function defaultStorefrontOrigin(shop: string, sandbox: Sandbox | null = currentSandbox()): string {
+  // The sandbox's storefront answers /products/<handle> for its shop, as the shop's domain does.
+  return sandbox ? sandbox.origin : `https://${shop}`;
+}
+
+/** The product page with this variant chosen: <storefront>/products/<handle>?variant=<numeric id>. */
+export function productPageUrl(origin: string, handle: string, variantId: string): string {
+  const numeric = variantId.replace(/^gid:\/\/shopify\/ProductVariant\//, "");
+  return `${origin.replace(/\/+$/, "")}/products/${encodeURIComponent(handle)}?variant=${encodeURIComponent(numeric)}`;
+}
+
+/** The product's featured image (the mirror's Product.imageUrl), when it is an http(s) URL. */
+function imageOf(product: { imageUrl: string | null } | null): string | null {
+  const value = product?.imageUrl;
+  return value && /^https?:\/\//i.test(value) ? value : null;
+}
+
 /** The notice request for a subscriber (an alert in `episode`, or the signup's confirmation when null); product facts read once per variant. */
-function noticeRequests(db: Db, smsOn: boolean) {
+function noticeRequests(db: Db, smsOn: boolean, options: NotifierOptions) {
+  const storefrontOrigin = options.storefrontOrigin ?? ((shop: string) => defaultStorefrontOrigin(shop));
   const facts = new Map<string, Promise<Record<string, string | null>>>();
   const variablesOf = (shop: string, variantId: string) => {
     const key = `${shop}|${variantId}`;
@@ -59,7 +97,8 @@ function noticeRequests(db: Db, smsOn: boolean) {
           productTitle: product?.title ?? null,
           variantTitle: variant?.title && variant.title !== "Default Title" ? variant.title : null,
           price: variant?.price ?? null,
-          productUrl: product?.handle ? `https://${shop}/products/${product.handle}?variant=${variantId}` : null,
+          productUrl: product?.handle ? productPageUrl(storefrontOrigin(shop), product.handle, variantId) : null,
+          productImageUrl: imageOf(product),
         };
       })();
       if (facts.size > 1000) facts.clear();
@@ -87,8 +126,13 @@ function noticeRequests(db: Db, smsOn: boolean) {
 
 /** notify/confirm that queue notices one by one through `queueNotice`. */
 /** `smsOn`: an SMS provider is configured (else every notice goes by email). */
-export function noticeNotifier(db: Db, queueNotice: QueueNotice, smsOn = false): RestockNotices {
-  const requestFor = noticeRequests(db, smsOn);
+export function noticeNotifier(
+  db: Db,
+  queueNotice: QueueNotice,
+  smsOn = false,
+  options: NotifierOptions = {},
+): RestockNotices {
+  const requestFor = noticeRequests(db, smsOn, options);
   const send = async (subscription: RestockSubscription, episode: RestockEpisode | null) => {
     await queueNotice(db, await requestFor(subscription, episode));
   };
@@ -106,8 +150,13 @@ const BATCH = 1_000;
  * of subscribers at once) into one `queueNotices` call; each call settles
  * with its batch.
  */
-export function batchedNoticeNotifier(db: Db, queueNotices: QueueNotices, smsOn = false): RestockNotices {
-  const requestFor = noticeRequests(db, smsOn);
+export function batchedNoticeNotifier(
+  db: Db,
+  queueNotices: QueueNotices,
+  smsOn = false,
+  options: NotifierOptions = {},
+): RestockNotices {
+  const requestFor = noticeRequests(db, smsOn, options);
   let pending: { request: RestockNoticeRequest; done: () => void; fail: (error: unknown) => void }[] = [];
   let scheduled = false;
   const flush = async () => {
@@ -144,10 +193,16 @@ export function batchedNoticeNotifier(db: Db, queueNotices: QueueNotices, smsOn 
  * for the signup route (confirmation) and the worker (waves). A wave's notices
  * are queued together and delivered in batches ("send-notices" jobs).
  */
-export function restockNotices(db: Db, queue: Queue | Promise<Queue> = noticeQueue(), smsOn = false): RestockNotices {
+export function restockNotices(
+  db: Db,
+  queue: Queue | Promise<Queue> = noticeQueue(),
+  smsOn = false,
+  options: NotifierOptions = {},
+): RestockNotices {
   return batchedNoticeNotifier(
     db,
     async (database, notices) => queueAndEnqueueNotices(database, await queue, notices),
     smsOn,
+    options,
   );
 }

@@ -2,6 +2,8 @@
 // the storefront parts of the app without a Shopify store:
 //   GET  /store                                   home: every product
 //   GET  /store/products/<handle>[?variant=&locale=]  product page with the theme app extension's blocks
+//   GET  /products/<handle>[?variant=&locale=]    the same page where a shop's domain serves it: the
+//                                                  links in the app's notices (the sandbox stands in for the shop's domain)
 //   GET  /store/extensions/<ext>/assets/<file>    the extensions' assets (asset_url)
 //   GET  /store/assets/theme.js                   the theme's own script
 //   *    /<prefix>/<subpath>/<path>               the app proxy, signed like Shopify's
@@ -95,14 +97,18 @@ export function createStorefrontHandler(config: SandboxConfig, options: Storefro
       await proxy(store, request, response, url);
       return true;
     }
-    if (path !== "/store" && !path.startsWith("/store/")) return false;
+    if (path !== "/store" && !path.startsWith("/store/") && !SHOP_DOMAIN_PRODUCT.test(path)) return false;
     await storePage(store, request, response, url);
     return true;
   };
 }
 
+/** A product page at the path a shop's own domain serves it (/products/<handle>). */
+const SHOP_DOMAIN_PRODUCT = /^\/products\/[^/]+\/?$/;
+
 async function storePage(store: Storefront, request: IncomingMessage, response: ServerResponse, url: URL) {
-  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const trimmed = url.pathname.replace(/\/+$/, "") || "/";
+  const path = SHOP_DOMAIN_PRODUCT.test(trimmed) ? `/store${trimmed}` : trimmed;
   const locale = pickLocale(url, store.defaultLocale);
   if (request.method === "POST" && path === "/store/cart/add") {
     return page(response, 200, store, url, locale, "Cart", noCartBody(locale));
