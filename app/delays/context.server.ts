@@ -2,6 +2,7 @@
 // evaluated order): handling time, business calendar, rule switches and the
 // learned transit times.
 import type { Db } from "../db.server.ts";
+import { holidayPresetOf } from "../settings/holiday-preset.ts";
 import type { BusinessCalendar } from "./calendar.ts";
 import { parseRuleSettings, type RuleContext } from "./rules.server.ts";
 import { transitGroups, transitStats } from "./transit.server.ts";
@@ -22,14 +23,15 @@ const isWeekday = (value: unknown): value is number =>
 export async function loadRuleContext(db: Db, shop: string, now: Date): Promise<RuleContext> {
   const [settings, shopRow] = await Promise.all([
     db.shopSettings.findUnique({ where: { shop } }),
-    db.shop.findUnique({ where: { domain: shop }, select: { timezone: true } }),
+    db.shop.findUnique({ where: { domain: shop }, select: { timezone: true, currency: true } }),
   ]);
   const rules = parseRuleSettings(settings?.delayRules);
   const calendar: BusinessCalendar = {
     timeZone: shopRow?.timezone ?? "UTC",
     weekendDays: new Set(settings ? jsonList(settings.weekendDays, isWeekday) : [0, 6]),
     holidays: new Set(jsonList(settings?.holidays, isDateText)),
-    preset: settings?.holidayPreset === "jp" ? "jp" : null,
+    // As the Settings page shows it: the seller's choice, else the shop's country's default.
+    preset: holidayPresetOf(settings?.holidayPreset, shopRow),
   };
   const transit = rules.likely_late.enabled
     ? transitGroups(await transitStats(db, shop, now, rules.likely_late.percentile))

@@ -5,6 +5,7 @@
 // A finding no pattern knows is shown as it came in English, and as a general
 // sentence in any other language (never English on a Japanese page).
 import type { TFunction } from "i18next";
+import { FORM_LEVEL, inPageOrder, SETTINGS_FIELD_LABELS } from "../settings/settings-fields.ts";
 
 type Values = Record<string, string | number>;
 type Pattern = [RegExp, string, (match: RegExpExecArray, t: TFunction) => Values];
@@ -155,4 +156,31 @@ export function settingsMessageText(t: TFunction, message: string): string {
 
 function fallback(t: TFunction, message: string): string {
   return t("settings.errors.other", { message });
+}
+
+/** What a refused settings save says, in the page's language: each field's findings as one text. */
+export interface SettingsFieldFindings {
+  /** Field path → its findings ("senderEmail" → "Sender email: enter an address like …"). */
+  fieldErrors: Record<string, string>;
+  /** The labels of the fields with findings, as the page shows them, in the page's order. */
+  fields: string[];
+  /** Findings that belong to no field (the payload itself not understood). */
+  formErrors: string[];
+}
+
+export function settingsFieldFindings(t: TFunction, found: Record<string, string[]>): SettingsFieldFindings {
+  const fieldErrors: Record<string, string> = {};
+  const fields: string[] = [];
+  let formErrors: string[] = [];
+  for (const path of inPageOrder(Object.keys(found))) {
+    const said = [...new Set((found[path] ?? []).map((message) => settingsMessageText(t, message)))];
+    if (path === FORM_LEVEL) {
+      formErrors = said;
+      continue;
+    }
+    fieldErrors[path] = said.join(" ");
+    const label = t(SETTINGS_FIELD_LABELS[path] ?? "settings.fields.unknown");
+    if (!fields.includes(label)) fields.push(label);
+  }
+  return { fieldErrors, fields, formErrors };
 }

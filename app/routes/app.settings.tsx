@@ -1,6 +1,9 @@
 // /app/settings — sender, handling time and holidays, quiet hours, the daily
 // cap, which delay rules (and their tuning) and notices are on, and the
 // template editor with a live preview and "Send me a test". Thin: parse with zod, call one domain function, render.
+// A refused save answers 422 with each finding on its field (by path, see
+// app/settings/settings-fields.ts) in the admin's language; the page's one
+// Save button saves the settings, and the template editor saves templates.
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -14,6 +17,7 @@ import {
   ChoiceList,
   Divider,
   FormLayout,
+  InlineError,
   InlineGrid,
   InlineStack,
   Layout,
@@ -22,11 +26,12 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useMemo, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { requestT, formError } from "../i18n/i18n.server.ts";
-import { settingsMessageText, templateProblemText } from "../i18n/settings-messages.ts";
+import { requestLocale, formError } from "../i18n/i18n.server.ts";
+import { createI18n, intlLocale } from "../i18n/locales.ts";
+import { settingsFieldFindings, settingsMessageText, templateProblemText } from "../i18n/settings-messages.ts";
 import { db } from "../db.server.ts";
 import { CARRIER_EXCEPTIONS, HOLD_REASONS, RULE_LIMITS, RULES, type RuleSettings } from "../delays/names.ts";
 import { env } from "../env.server.ts";
@@ -44,8 +49,9 @@ import {
 import { listNoticeTemplates, resetNoticeTemplate, saveNoticeTemplate } from "../notices/notice-templates.server.ts";
 import { sendTestNotice } from "../notices/send-test-notice.server.ts";
 import { checkTemplate, renderHtmlBody, renderTemplate } from "../notices/template-language.ts";
-import { getShopSettings, saveShopSettings, type ShopSettingsInput } from "../settings/shop-settings.server.ts";
+import { getShopSettings, saveShopSettingsByField, type ShopSettingsInput } from "../settings/shop-settings.server.ts";
 import { parseJsonField, SettingsForm } from "../settings/settings-form.ts";
+import { previewDocument } from "../settings/preview-document.ts";
 import { authenticate } from "../shopify.server.ts";
 import { readAdminForm } from "../admin/form-input.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
@@ -61,11 +67,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { settings, templates, shopName: settings.senderName ?? shop.name ?? session.shop };
 }
 
-type ActionResult = { ok: boolean; message: string; errors?: string[]; intent: string };
+type ActionResult = {
+  ok: boolean;
+  message: string;
+  /** Shown in the result's banner. */
+  errors?: string[];
+  /** A refused settings save: each field's findings, by the field's path ("delayRules.stalled.days"). */
+  fieldErrors?: Record<string, string>;
+  intent: string;
+};
 
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const t = await requestT(request, session.shop);
+  const locale = await requestLocale(request, session.shop);
+  const t = createI18n(locale).t;
   const body = await readAdminForm(request);
   if (!body.ok)
     return data<ActionResult>(
@@ -82,10 +97,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const database = db();
   if (form.intent === "settings") {
     const input = parseJsonField(form.settings) as ShopSettingsInput;
-    const saved = await saveShopSettings(database, session.shop, input);
+    const saved = await saveShopSettingsByField(database, session.shop, input);
     if (!saved.ok) {
+      const { fieldErrors, fields, formErrors } = settingsFieldFindings(t, saved.fieldErrors);
+      const names = new Intl.ListFormat(intlLocale(locale), { type: "conjunction" }).format(fields);
       return data<ActionResult>(
-        { ok: false, intent: form.intent, message: t("settings.results.notSaved"), errors: say(saved.errors) },
+        {
+          ok: false,
+          intent: form.intent,
+          message: fields.length
+            ? t("settings.results.fieldsNeedAttention", { count: fields.length })
+            : t("settings.results.notSaved"),
+          errors: [...formErrors, ...(fields.length ? [t("settings.results.fieldsToCheck", { fields: names })] : [])],
+          fieldErrors,
+        },
         { status: 422 },
       );
     }
@@ -156,6 +181,42 @@ function Result({ result, intents }: { result: ActionResult | undefined; intents
   );
 }
 
+/**
+ * The mail as the customer's mail program shows it. The document has no script (the template
+ * language escapes every value) and the sandbox allows none, so the page may read the document
+ * (allow-same-origin, without allow-scripts) to make the frame as tall as the mail: nothing is
+ * cut off, and the page scrolls, not the frame.
+ */
+function MailPreview({ title, html }: { title: string; html: string }) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const watcher = useRef<ResizeObserver | null>(null);
+  const [height, setHeight] = useState(360);
+  const measure = useCallback(() => {
+    const body = frame.current?.contentDocument?.body;
+    if (body) setHeight(Math.max(120, Math.ceil(body.getBoundingClientRect().height)));
+  }, []);
+  const loaded = useCallback(() => {
+    measure();
+    watcher.current?.disconnect();
+    const body = frame.current?.contentDocument?.body;
+    if (body && typeof ResizeObserver !== "undefined") {
+      watcher.current = new ResizeObserver(measure);
+      watcher.current.observe(body);
+    }
+  }, [measure]);
+  useEffect(() => () => watcher.current?.disconnect(), []);
+  return (
+    <iframe
+      ref={frame}
+      title={title}
+      sandbox="allow-same-origin"
+      srcDoc={previewDocument(html)}
+      onLoad={loaded}
+      style={{ display: "block", width: "100%", maxWidth: "100%", height, border: 0, background: "white" }}
+    />
+  );
+}
+
 function TemplateEditor({
   saved,
   shopName,
@@ -206,6 +267,9 @@ function TemplateEditor({
           </Text>
           <Text as="p" tone="subdued">
             {t("settings.templates.help", { block: "{{#if variable}}…{{/if}}" })}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("settings.templates.savedSeparately")}
           </Text>
         </BlockStack>
         <Result result={result} intents={["template-save", "template-reset", "template-test"]} />
@@ -302,20 +366,17 @@ function TemplateEditor({
               {preview ? (
                 <>
                   {preview.subject !== null ? (
-                    <Text as="p" fontWeight="semibold">
+                    <Text as="p" fontWeight="semibold" breakWord>
                       {preview.subject}
                     </Text>
                   ) : null}
                   <Divider />
                   {preview.html ? (
-                    <iframe
-                      title={t("settings.templates.emailPreview")}
-                      sandbox=""
-                      srcDoc={preview.html}
-                      style={{ width: "100%", minHeight: 360, border: 0, background: "white" }}
-                    />
+                    <MailPreview title={t("settings.templates.emailPreview")} html={preview.html} />
                   ) : (
-                    <Text as="p">{preview.text}</Text>
+                    <Text as="p" breakWord>
+                      {preview.text}
+                    </Text>
                   )}
                 </>
               ) : (
@@ -360,11 +421,12 @@ interface RuleNumberProps {
   help?: string;
   disabled: boolean;
   value: string;
+  error?: string;
   onChange(value: string): void;
 }
 
 /** A rule's number setting, its allowed range in the help text. */
-function RuleNumber({ label, range, unit, help, disabled, value, onChange }: RuleNumberProps) {
+function RuleNumber({ label, range, unit, help, disabled, value, error, onChange }: RuleNumberProps) {
   const { t } = useTranslation();
   const allowed = unit
     ? t("settings.rules.rangeUnit", { min: range.min, max: range.max, unit })
@@ -379,6 +441,7 @@ function RuleNumber({ label, range, unit, help, disabled, value, onChange }: Rul
       value={value}
       onChange={onChange}
       autoComplete="off"
+      error={error}
       helpText={help ? `${allowed} ${help}` : allowed}
     />
   );
@@ -390,6 +453,7 @@ function RuleChoices(props: {
   labels: Record<string, string>;
   disabled: boolean;
   selected: string[];
+  error?: string;
   onChange(selected: string[]): void;
 }) {
   return (
@@ -400,6 +464,7 @@ function RuleChoices(props: {
       disabled={props.disabled}
       choices={Object.entries(props.labels).map(([value, label]) => ({ label, value }))}
       selected={props.selected}
+      error={props.error}
       onChange={props.onChange}
     />
   );
@@ -410,10 +475,22 @@ function labelsOf(t: TFunction, group: string, codes: readonly string[]): Record
   return Object.fromEntries(codes.map((code) => [code, t(`${group}.${code}`)]));
 }
 
-function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rules: RulesForm) => void }) {
+function DelayRulesCard({
+  rules,
+  onChange,
+  errorOf,
+}: {
+  rules: RulesForm;
+  /** The new rules and the fields edited ("delayRules.stalled.days"). */
+  onChange: (rules: RulesForm, edited: string[]) => void;
+  errorOf: (path: string) => string | undefined;
+}) {
   const { t } = useTranslation();
   const edit = <R extends keyof RulesForm>(rule: R, patch: Partial<RulesForm[R]>) =>
-    onChange({ ...rules, [rule]: { ...rules[rule], ...patch } });
+    onChange({ ...rules, [rule]: { ...rules[rule], ...patch } }, [
+      `delayRules.${rule}`,
+      ...Object.keys(patch).map((key) => `delayRules.${rule}.${key}`),
+    ]);
   const limits = RULE_LIMITS;
   const tunables: Partial<Record<keyof RulesForm, ReactNode>> = {
     on_hold: (
@@ -422,6 +499,7 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
         disabled={!rules.on_hold.enabled}
         labels={labelsOf(t, "settings.holdReasons", HOLD_REASONS)}
         selected={rules.on_hold.reasons}
+        error={errorOf("delayRules.on_hold.reasons")}
         onChange={(reasons) => edit("on_hold", { reasons })}
       />
     ),
@@ -431,6 +509,7 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
         disabled={!rules.carrier_exception.enabled}
         labels={labelsOf(t, "settings.carrierProblems", CARRIER_EXCEPTIONS)}
         selected={rules.carrier_exception.statuses}
+        error={errorOf("delayRules.carrier_exception.statuses")}
         onChange={(statuses) => edit("carrier_exception", { statuses })}
       />
     ),
@@ -440,6 +519,7 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
         range={limits.eta_passed.graceHours}
         disabled={!rules.eta_passed.enabled}
         value={rules.eta_passed.graceHours}
+        error={errorOf("delayRules.eta_passed.graceHours")}
         onChange={(graceHours) => edit("eta_passed", { graceHours })}
         help={t("settings.rules.graceHelp")}
       />
@@ -451,6 +531,7 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
         unit={t("settings.rules.unitDays")}
         disabled={!rules.stalled.enabled}
         value={rules.stalled.days}
+        error={errorOf("delayRules.stalled.days")}
         onChange={(days) => edit("stalled", { days })}
       />
     ),
@@ -461,6 +542,7 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
           range={limits.likely_late.percentile}
           disabled={!rules.likely_late.enabled}
           value={rules.likely_late.percentile}
+          error={errorOf("delayRules.likely_late.percentile")}
           onChange={(percentile) => edit("likely_late", { percentile })}
           help={t("settings.rules.percentileHelp")}
         />
@@ -470,6 +552,7 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
           unit={t("settings.rules.unitPerGroup")}
           disabled={!rules.likely_late.enabled}
           value={rules.likely_late.minSamples}
+          error={errorOf("delayRules.likely_late.minSamples")}
           onChange={(minSamples) => edit("likely_late", { minSamples })}
           help={t("settings.rules.minSamplesHelp")}
         />
@@ -486,6 +569,9 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
           <Text as="p" tone="subdued">
             {t("settings.rules.help")}
           </Text>
+          {errorOf("delayRules") ? (
+            <InlineError message={errorOf("delayRules")!} fieldID="settings-delayRules" />
+          ) : null}
         </BlockStack>
         {RULES.map((rule) => (
           <BlockStack gap="200" key={rule}>
@@ -494,6 +580,10 @@ function DelayRulesCard({ rules, onChange }: { rules: RulesForm; onChange: (rule
               helpText={t(`settings.rules.when.${rule}`)}
               checked={rules[rule].enabled}
               onChange={(enabled) => edit(rule, { enabled })}
+              error={
+                [errorOf(`delayRules.${rule}`), errorOf(`delayRules.${rule}.enabled`)].filter(Boolean).join(" ") ||
+                undefined
+              }
             />
             {tunables[rule] ? (
               <Box paddingInlineStart="600">
@@ -527,7 +617,28 @@ export default function Settings() {
     noticeKinds: settings.noticeKinds,
     delayRules: rulesForm(settings.delayRules),
   });
-  const set = (patch: Partial<typeof form>) => setForm((previous) => ({ ...previous, ...patch }));
+  // A refused save's findings stay on their fields until the seller edits the field (or saves again).
+  // (The fields edited since `result` came; a new result starts with none.)
+  const [edited, setEdited] = useState<{ since: unknown; paths: ReadonlySet<string> }>({
+    since: result,
+    paths: new Set(),
+  });
+  const editedPaths = edited.since === result ? edited.paths : null;
+  const fieldErrors = result?.intent === "settings" && !result.ok ? result.fieldErrors : undefined;
+  const errorOf = (path: string) => (editedPaths?.has(path) ? undefined : fieldErrors?.[path]);
+  const markEdited = (paths: string[]) => {
+    if (!fieldErrors) return;
+    setEdited((previous) => {
+      const known = previous.since === result ? previous.paths : new Set<string>();
+      return paths.every((path) => known.has(path))
+        ? previous
+        : { since: result, paths: new Set([...known, ...paths]) };
+    });
+  };
+  const set = (patch: Partial<typeof form>) => {
+    setForm((previous) => ({ ...previous, ...patch }));
+    markEdited(Object.keys(patch));
+  };
   const save = () => {
     const payload = {
       ...form,
@@ -554,7 +665,9 @@ export default function Settings() {
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
+                      id="settings-senderName"
                       label={t("settings.sender.name")}
+                      error={errorOf("senderName")}
                       value={form.senderName}
                       onChange={(value) => set({ senderName: value })}
                       placeholder={shopName}
@@ -562,7 +675,9 @@ export default function Settings() {
                       helpText={t("settings.sender.nameHelp")}
                     />
                     <TextField
+                      id="settings-senderEmail"
                       label={t("settings.sender.email")}
+                      error={errorOf("senderEmail")}
                       type="email"
                       value={form.senderEmail}
                       onChange={(value) => set({ senderEmail: value })}
@@ -581,7 +696,9 @@ export default function Settings() {
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
+                      id="settings-handlingDays"
                       label={t("settings.shipping.handling")}
+                      error={errorOf("handlingDays")}
                       type="number"
                       min={0}
                       max={30}
@@ -591,7 +708,9 @@ export default function Settings() {
                       helpText={t("settings.shipping.handlingHelp")}
                     />
                     <Select
+                      id="settings-holidayPreset"
                       label={t("settings.shipping.holidays")}
+                      error={errorOf("holidayPreset")}
                       options={[
                         { label: t("settings.shipping.holidaysJapan"), value: "jp" },
                         { label: t("settings.shipping.holidaysNone"), value: "none" },
@@ -601,7 +720,9 @@ export default function Settings() {
                     />
                   </FormLayout.Group>
                   <TextField
+                    id="settings-holidays"
                     label={t("settings.shipping.daysOff")}
+                    error={errorOf("holidays")}
                     value={form.holidays}
                     onChange={(value) => set({ holidays: value })}
                     multiline={3}
@@ -619,13 +740,17 @@ export default function Settings() {
                 <FormLayout>
                   <FormLayout.Group>
                     <Select
+                      id="settings-quietStart"
                       label={t("settings.quiet.start")}
+                      error={errorOf("quietStart")}
                       options={TIMES}
                       value={form.quietStart}
                       onChange={(value) => set({ quietStart: value })}
                     />
                     <Select
+                      id="settings-quietEnd"
                       label={t("settings.quiet.end")}
+                      error={errorOf("quietEnd")}
                       options={TIMES}
                       value={form.quietEnd}
                       onChange={(value) => set({ quietEnd: value })}
@@ -634,7 +759,9 @@ export default function Settings() {
                   </FormLayout.Group>
                   <FormLayout.Group>
                     <TextField
+                      id="settings-dailyCap"
                       label={t("settings.quiet.dailyCap")}
+                      error={errorOf("dailyCap")}
                       type="number"
                       min={1}
                       max={20}
@@ -644,7 +771,9 @@ export default function Settings() {
                       helpText={t("settings.quiet.dailyCapHelp")}
                     />
                     <TextField
+                      id="settings-followUpDays"
                       label={t("settings.quiet.followUp")}
+                      error={errorOf("followUpDays")}
                       type="number"
                       min={1}
                       max={60}
@@ -656,12 +785,22 @@ export default function Settings() {
                 </FormLayout>
               </BlockStack>
             </Card>
-            <DelayRulesCard rules={form.delayRules} onChange={(delayRules) => set({ delayRules })} />
+            <DelayRulesCard
+              rules={form.delayRules}
+              onChange={(delayRules, paths) => {
+                set({ delayRules });
+                markEdited(paths);
+              }}
+              errorOf={errorOf}
+            />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
                   {t("settings.kinds.heading")}
                 </Text>
+                {errorOf("noticeKinds") ? (
+                  <InlineError message={errorOf("noticeKinds")!} fieldID="settings-noticeKinds" />
+                ) : null}
                 {NOTICE_KINDS.map((kind) => (
                   <Checkbox
                     key={kind}
@@ -677,11 +816,6 @@ export default function Settings() {
                 ))}
               </BlockStack>
             </Card>
-            <InlineStack align="end">
-              <Button variant="primary" onClick={save} loading={saving}>
-                {t("settings.saveSettings")}
-              </Button>
-            </InlineStack>
             <TemplateEditor saved={templates} shopName={shopName} result={result} />
           </BlockStack>
         </Layout.Section>

@@ -1,16 +1,20 @@
 // A shop's settings for notices and delay rules: defaults when the seller has
-// saved nothing, and a validated save (a bad value is a clear message, no write).
+// saved nothing, and a validated save (a bad value is a clear message on its
+// field, and nothing is written).
 import { z } from "zod";
 import type { Db } from "../db.server.ts";
 import { CARRIER_EXCEPTIONS, HOLD_REASONS, RULE_LIMITS, RULES, type Range } from "../delays/names.ts";
 import { parseRuleSettings, type RuleSettings } from "../delays/rules.server.ts";
 import { KINDS, NOTICE_KINDS, type NoticeKind } from "../notices/kinds.ts";
+import { holidayPresetChosen, holidayPresetOf } from "./holiday-preset.ts";
+import { settingsFieldOf } from "./settings-fields.ts";
 
 export interface ShopSettingsView {
   shop: string;
   senderName: string | null;
   senderEmail: string | null;
   handlingDays: number;
+  /** The seller's choice, else the shop's default (Japan's holidays for a shop in Japan). */
   holidayPreset: "jp" | null;
   holidays: string[];
   weekendDays: number[];
@@ -44,6 +48,10 @@ export function resolveNoticeKinds(saved: Record<string, unknown>): Record<Notic
 
 export async function getShopSettings(db: Db, shop: string): Promise<ShopSettingsView> {
   const row = await db.shopSettings.findUnique({ where: { shop } });
+  // The shop's facts only matter while the seller has not chosen the holidays.
+  const shopRow = holidayPresetChosen(row?.holidayPreset)
+    ? null
+    : await db.shop.findUnique({ where: { domain: shop }, select: { timezone: true, currency: true } });
   const holidays = parseJson<unknown>(row?.holidays, []);
   const weekend = parseJson<unknown>(row?.weekendDays, [0, 6]);
   return {
@@ -51,7 +59,7 @@ export async function getShopSettings(db: Db, shop: string): Promise<ShopSetting
     senderName: row?.senderName ?? null,
     senderEmail: row?.senderEmail ?? null,
     handlingDays: row?.handlingDays ?? 2,
-    holidayPreset: row?.holidayPreset === "jp" ? "jp" : null,
+    holidayPreset: holidayPresetOf(row?.holidayPreset, shopRow),
     holidays: Array.isArray(holidays) ? holidays.filter((d): d is string => typeof d === "string") : [],
     weekendDays: Array.isArray(weekend) ? weekend.filter((d): d is number => typeof d === "number") : [0, 6],
     quietStart: row?.quietStart ?? "21:00",
@@ -108,7 +116,7 @@ const RuleSwitch = z.boolean({ invalid_type_error: "Delay rules: each rule is ei
 const notEmptyWhenOn =
   (key: "reasons" | "statuses", message: string) =>
   (rule: { enabled?: boolean; reasons?: string[]; statuses?: string[] }, ctx: z.RefinementCtx) => {
-    if (rule.enabled !== false && rule[key]?.length === 0) ctx.addIssue({ code: "custom", message });
+    if (rule.enabled !== false && rule[key]?.length === 0) ctx.addIssue({ code: "custom", message, path: [key] });
   };
 
 /** Delay rules: every rule and every field may be left out (it then keeps what is saved). */
@@ -200,7 +208,8 @@ export const ShopSettingsInput = z.object({
     )
     .transform((v) => v || null),
   handlingDays: wholeNumber("Handling time", { min: 0, max: 30 }, () => "Handling time: 0 to 30 business days."),
-  holidayPreset: z.enum(["jp", "none"]).transform((v) => (v === "jp" ? "jp" : null)),
+  // Stored as chosen: "none" too, so that a shop in Japan that chose no holidays keeps none.
+  holidayPreset: z.enum(["jp", "none"]),
   holidays: z
     .array(z.string().trim())
     .transform((list) => [...new Set(list.filter(Boolean))].sort())
@@ -215,12 +224,34 @@ export const ShopSettingsInput = z.object({
 });
 export type ShopSettingsInput = z.input<typeof ShopSettingsInput>;
 
+/**
+ * The checks' findings by the field they are about ("senderEmail", "delayRules.stalled.days"; ""
+ * when the payload itself is not understood), in English (see app/i18n/settings-messages.ts), each
+ * field's findings in the order found, without repeats.
+ */
+export type SettingsFieldErrors = Record<string, string[]>;
+
+export type FieldSaveResult =
+  { ok: true; settings: ShopSettingsView } | { ok: false; fieldErrors: SettingsFieldErrors };
 export type SaveResult = { ok: true; settings: ShopSettingsView } | { ok: false; errors: string[] };
 
-/** Validates and saves; nothing is written when any field is wrong. */
-export async function saveShopSettings(db: Db, shop: string, input: ShopSettingsInput): Promise<SaveResult> {
+export function settingsFieldErrors(error: z.ZodError): SettingsFieldErrors {
+  const out: SettingsFieldErrors = {};
+  for (const issue of error.issues) {
+    const list = (out[settingsFieldOf(issue.path)] ??= []);
+    if (!list.includes(issue.message)) list.push(issue.message);
+  }
+  return out;
+}
+
+/** Validates and saves; nothing is written when any field is wrong, and each finding names its field. */
+export async function saveShopSettingsByField(
+  db: Db,
+  shop: string,
+  input: ShopSettingsInput,
+): Promise<FieldSaveResult> {
   const parsed = ShopSettingsInput.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: [...new Set(parsed.error.issues.map((issue) => issue.message))] };
+  if (!parsed.success) return { ok: false, fieldErrors: settingsFieldErrors(parsed.error) };
   const value = parsed.data;
   // Left out: the saved rules stay as they are (Prisma skips an undefined field).
   let delayRules: string | undefined;
@@ -243,4 +274,11 @@ export async function saveShopSettings(db: Db, shop: string, input: ShopSettings
   };
   await db.shopSettings.upsert({ where: { shop }, create: { shop, ...data }, update: data });
   return { ok: true, settings: await getShopSettings(db, shop) };
+}
+
+/** saveShopSettingsByField with the findings as one list (the order found, without repeats). */
+export async function saveShopSettings(db: Db, shop: string, input: ShopSettingsInput): Promise<SaveResult> {
+  const saved = await saveShopSettingsByField(db, shop, input);
+  if (saved.ok) return saved;
+  return { ok: false, errors: [...new Set(Object.values(saved.fieldErrors).flat())] };
 }
