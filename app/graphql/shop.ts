@@ -22,3 +22,16 @@ export const ShopQuery = `#graphql
     }
   }
 `;
+
+// The shop's languages: the primary one is the language customers get when
+// Kizuna knows none of theirs (Shop.locale). Shopify asks for the read_locales
+// (or read_markets_home) scope; without it the API refuses the field.
+export const ShopLocalesQuery = `#graphql
+  query ShopLocales {
+    shopLocales {
+      locale
+      primary
+      published
+    }
+  }
+`;

@@ -1,7 +1,7 @@
-// The shop itself and its API-created webhook subscriptions.
+// The shop itself, its languages and its API-created webhook subscriptions.
 import { gid, type Shop, type WebhookSubscription } from "../../store/index.ts";
 import type { ListSpec } from "./connection.ts";
-import { typed, type FieldMap } from "./define.ts";
+import { typed, type FieldMap, type RootField } from "./define.ts";
 
 /** The zone's offset from UTC in minutes at `date`. */
 function offsetMinutes(timeZone: string, date: Date): number {
@@ -76,6 +76,27 @@ export const shopFields: FieldMap<Shop> = {
   shipsToCountries: () => ["JP", "US"],
   alerts: () => [],
 };
+
+const LOCALE_NAMES: Record<string, string> = { ja: "Japanese", en: "English" };
+
+/**
+ * The shop's languages (ShopLocale): a shop in Japan (the seeded demo shop) writes Japanese first
+ * and also publishes English; any other shop has English only.
+ */
+export function shopLocalesOf(shop: Shop) {
+  const codes = shop.address.countryCode === "JP" ? ["ja", "en"] : ["en"];
+  return codes.map((locale, index) => ({
+    locale,
+    name: LOCALE_NAMES[locale] ?? locale,
+    primary: index === 0,
+    published: true,
+    marketWebPresences: [],
+  }));
+}
+
+/** QueryRoot.shopLocales(published: Boolean = false): every enabled locale, or only published ones. */
+export const shopLocalesField: RootField = (args, ctx) =>
+  shopLocalesOf(ctx.data.shop).filter((entry) => args.published !== true || entry.published);
 
 export const WEBHOOK_SUBSCRIPTION_LIST: ListSpec<WebhookSubscription> = {
   id: (subscription) => subscription.id,
