@@ -43,6 +43,20 @@ export function currentTotal(data: ShopData, order: Order): Decimal {
   return subtract(orderTotal(order), totalRefunded(data, order));
 }
 
+/**
+ * What can still be refunded: the money captured (sales and captures) less
+ * what was refunded (to the card or as store credit). Never above what was paid.
+ */
+export function refundableAmount(data: ShopData, order: Order): Decimal {
+  const paid = sum(
+    order.transactions
+      .filter((t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS")
+      .map((t) => t.amount),
+  );
+  const left = subtract(paid, totalRefunded(data, order));
+  return compare(left, "0") > 0 ? left : "0";
+}
+
 export type FinancialStatus = Order["paymentStatus"] | "PARTIALLY_REFUNDED" | "REFUNDED";
 
 export function financialStatus(data: ShopData, order: Order): FinancialStatus {

@@ -26,7 +26,17 @@ export type IdKind =
   | "refund"
   | "refundLine"
   | "adjustmentGroup"
-  | "webhookSubscription";
+  | "webhookSubscription"
+  | "exchangeLine"
+  | "returnShippingFee"
+  | "reverseFulfillmentOrder"
+  | "reverseFulfillmentOrderLine"
+  | "reverseDelivery"
+  | "reverseDeliveryLine"
+  | "disposition"
+  | "storeCreditAccount"
+  | "storeCreditTransaction"
+  | "job";
 
 const BASES: Record<IdKind, bigint> = {
   shop: 548_380_000n,
@@ -51,13 +61,47 @@ const BASES: Record<IdKind, bigint> = {
   refundLine: 866_550_000n,
   adjustmentGroup: 301_966_000_000n,
   webhookSubscription: 1_500_000_000n,
+  exchangeLine: 987_654_321_280_000n,
+  returnShippingFee: 987_654_321_540_000n,
+  reverseFulfillmentOrder: 11_110_000n,
+  reverseFulfillmentOrderLine: 22_220_000n,
+  reverseDelivery: 9_080_907_650_000n,
+  reverseDeliveryLine: 9_080_907_750_000n,
+  disposition: 33_330_000n,
+  storeCreditAccount: 44_440_000n,
+  storeCreditTransaction: 55_550_000n,
+  job: 666_000_000n,
 };
+
+/**
+ * Kinds counted apart from the shared counter: records of the returns flow
+ * (reverse logistics, exchanges, store credit, jobs) came later, and drawing
+ * them from the shared counter would renumber every record seeded after them.
+ */
+const OWN_COUNTER = new Set<IdKind>([
+  "exchangeLine",
+  "returnShippingFee",
+  "reverseFulfillmentOrder",
+  "reverseFulfillmentOrderLine",
+  "reverseDelivery",
+  "reverseDeliveryLine",
+  "disposition",
+  "storeCreditAccount",
+  "storeCreditTransaction",
+  "job",
+]);
 
 /** One counter per store, so every id in a store is unique and a re-seed gives the same ids. */
 export class IdSequence {
   private counter = 0;
+  private readonly own = new Map<IdKind, number>();
 
   next(kind: IdKind): Id {
+    if (OWN_COUNTER.has(kind)) {
+      const next = (this.own.get(kind) ?? 0) + 1;
+      this.own.set(kind, next);
+      return (BASES[kind] + BigInt(next)).toString();
+    }
     this.counter += 1;
     return (BASES[kind] + BigInt(this.counter)).toString();
   }

@@ -61,3 +61,67 @@ export function compare(a: Decimal, b: Decimal): number {
 export function isZero(amount: Decimal): boolean {
   return compare(amount, "0") === 0;
 }
+
+export function min(a: Decimal, b: Decimal): Decimal {
+  return compare(a, b) <= 0 ? a : b;
+}
+
+export function max(a: Decimal, b: Decimal): Decimal {
+  return compare(a, b) >= 0 ? a : b;
+}
+
+export function negate(amount: Decimal): Decimal {
+  return subtract("0", amount);
+}
+
+/** Currencies without a minor unit: amounts in them are whole numbers ("3300", never "3300.0"). */
+const ZERO_DECIMAL_CURRENCIES = new Set([
+  "BIF",
+  "CLP",
+  "DJF",
+  "GNF",
+  "ISK",
+  "JPY",
+  "KMF",
+  "KRW",
+  "PYG",
+  "RWF",
+  "UGX",
+  "VND",
+  "VUV",
+  "XAF",
+  "XOF",
+  "XPF",
+]);
+
+export function currencyDecimals(currency: string): number {
+  return ZERO_DECIMAL_CURRENCIES.has(currency.toUpperCase()) ? 0 : 2;
+}
+
+/** `percentage` % of `amount`, rounded half up to `decimals` places (a restocking fee in the order's currency). */
+export function percentOf(amount: Decimal, percentage: number, decimals: number): Decimal {
+  if (!Number.isFinite(percentage)) throw new Error(`${percentage} is not a percentage`);
+  const rate = toScaled(percentage.toFixed(6).replace(/\.?0+$/, "") || "0");
+  const value = toScaled(amount);
+  let units = value.units * rate.units;
+  let scale = value.scale + rate.scale + 2;
+  if (scale > decimals) {
+    const divisor = 10n ** BigInt(scale - decimals);
+    const negative = units < 0n;
+    const magnitude = negative ? -units : units;
+    const rounded = (magnitude + divisor / 2n) / divisor;
+    units = negative ? -rounded : rounded;
+    scale = decimals;
+  }
+  return fromScaled({ units, scale });
+}
+
+/** Consumption tax included in a tax-inclusive amount at 10%: amount × 10 / 110, rounded down to `decimals` places. */
+export function includedTax(amount: Decimal, decimals: number): Decimal {
+  const value = toScaled(amount);
+  const units =
+    value.scale > decimals
+      ? value.units / 10n ** BigInt(value.scale - decimals)
+      : value.units * 10n ** BigInt(decimals - value.scale);
+  return fromScaled({ units: (units * 10n) / 110n, scale: decimals });
+}

@@ -2,8 +2,9 @@
 // fulfillment order at the shipping location; cancelling closes it.
 import { createHash } from "node:crypto";
 import { StoreError } from "./errors.ts";
-import { orderTotal } from "./derive.ts";
-import { createRefund } from "./refunds.ts";
+import { compare } from "./money.ts";
+import { orderTotal, refundableAmount, refundedQuantity } from "./derive.ts";
+import { createRefund, creditStoreCredit, STORE_CREDIT_GATEWAY, type RefundResult } from "./refunds.ts";
 import type { ShopData } from "./shop-data.ts";
 import type { Address, CancelReason, Decimal, Id, LineItem, Order, PaymentStatus } from "./types.ts";
 
@@ -136,13 +137,99 @@ export interface Cancellation {
   reason: CancelReason;
   /** Refund what was paid (the seed's cancelled orders are refunded in full). */
   refund: boolean;
+  /** Refund as store credit instead of to the original payment (needs a customer). */
+  storeCredit?: { expiresAt: Date | null } | null;
+  /** Put the order's items back to stock at the location they were to ship from. */
+  restock?: boolean;
+  staffNote?: string | null;
   at?: Date;
 }
 
-export function cancelOrder(data: ShopData, orderId: Id, cancellation: Cancellation): Order {
-  const order = data.requireOrder(orderId, ["orderId"]);
+export const STAFF_NOTE_MAX = 255;
+
+/**
+ * Why the order cannot be cancelled, as Shopify documents it: already
+ * cancelled, a return in progress, or fulfillments that cannot be cancelled
+ * (the sandbox cannot cancel a fulfillment, so any fulfilled item refuses).
+ */
+export function checkCancellable(data: ShopData, order: Order, cancellation: Omit<Cancellation, "reason">): void {
   if (order.cancelledAt) throw new StoreError("Order has already been cancelled", ["orderId"], "INVALID");
+  if (data.returnsOf(order.id).some((ret) => ret.status === "REQUESTED" || ret.status === "OPEN")) {
+    throw new StoreError("Order can't be cancelled while a return is in progress", ["orderId"], "INVALID");
+  }
+  if (data.fulfillmentsOf(order.id).some((fulfillment) => fulfillment.status === "SUCCESS")) {
+    throw new StoreError("Order can't be cancelled because it has fulfillments", ["orderId"], "INVALID");
+  }
+  if (cancellation.staffNote && cancellation.staffNote.length > STAFF_NOTE_MAX) {
+    throw new StoreError(`Staff note is too long (maximum is ${STAFF_NOTE_MAX} characters)`, ["staffNote"], "INVALID");
+  }
+  if (cancellation.refund && cancellation.storeCredit) {
+    if (!order.customerId) {
+      throw new StoreError(
+        "Store credit can only be issued to an order with a customer",
+        ["refundMethod", "storeCreditRefund"],
+        "STORE_CREDIT_REFUND_MISSING_CUSTOMER",
+      );
+    }
+    const expiresAt = cancellation.storeCredit.expiresAt;
+    if (expiresAt && expiresAt <= (cancellation.at ?? data.now())) {
+      throw new StoreError(
+        "Store credit expiry date can't be in the past",
+        ["refundMethod", "storeCreditRefund", "expiresAt"],
+        "STORE_CREDIT_REFUND_EXPIRATION_IN_PAST",
+      );
+    }
+  }
+}
+
+export interface CancelResult {
+  order: Order;
+  refund: RefundResult | null;
+}
+
+export function cancelOrder(data: ShopData, orderId: Id, cancellation: Cancellation): Order {
+  return cancelOrderWithRefund(data, orderId, cancellation).order;
+}
+
+/** Cancels the order (after checkCancellable's rules), refunding and restocking when asked. */
+export function cancelOrderWithRefund(data: ShopData, orderId: Id, cancellation: Cancellation): CancelResult {
+  const order = data.requireOrder(orderId, ["orderId"]);
+  checkCancellable(data, order, cancellation);
   const at = cancellation.at ?? data.now();
+  const restock = cancellation.restock === true;
+  const lines = order.lineItems
+    .map((item) => ({ item, quantity: item.quantity - refundedQuantity(data, order, item.id) }))
+    .filter((line) => line.quantity > 0)
+    .map(({ item, quantity }) => ({
+      lineItemId: item.id,
+      quantity,
+      restockType: restock ? ("CANCEL" as const) : ("NO_RESTOCK" as const),
+    }));
+  const refundable = refundableAmount(data, order);
+  const money = cancellation.refund && compare(refundable, "0") > 0;
+  let refund: RefundResult | null = null;
+  if (money || restock) {
+    refund = createRefund(data, {
+      orderId: order.id,
+      note: cancellation.staffNote ?? "Order cancelled",
+      // Orders do not reserve stock in the sandbox: a restock puts the items back on top of what is available.
+      lines,
+      shipping: money ? { full: true } : null,
+      transactions: money
+        ? [{ amount: refundable, gateway: cancellation.storeCredit ? STORE_CREDIT_GATEWAY : null }]
+        : [],
+      at,
+    });
+    if (money && cancellation.storeCredit && order.customerId) {
+      creditStoreCredit(
+        data,
+        order.customerId,
+        [{ amount: refundable, expiresAt: cancellation.storeCredit.expiresAt }],
+        refund.refund.id,
+        at,
+      );
+    }
+  }
   order.cancelledAt = at;
   order.cancelReason = cancellation.reason;
   order.closedAt = at;
@@ -152,19 +239,7 @@ export function cancelOrder(data: ShopData, orderId: Id, cancellation: Cancellat
     fulfillmentOrder.holds = [];
     fulfillmentOrder.updatedAt = at;
   }
-  if (cancellation.refund && order.paymentStatus === "PAID") {
-    createRefund(data, {
-      orderId: order.id,
-      note: "Order cancelled",
-      // Orders do not reserve stock in the sandbox, so nothing goes back to stock either.
-      lines: order.lineItems.map((item) => ({ lineItemId: item.id, quantity: item.quantity })),
-      shipping: { full: true },
-      transactions: [{ amount: orderTotal(order) }],
-      at,
-    });
-  } else if (order.paymentStatus !== "PAID") {
-    order.paymentStatus = "VOIDED";
-  }
+  if (order.paymentStatus !== "PAID") order.paymentStatus = "VOIDED";
   data.touchOrder(order.id, at);
-  return order;
+  return { order, refund };
 }

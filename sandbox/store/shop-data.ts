@@ -17,9 +17,14 @@ import type {
   Location,
   Order,
   Product,
+  Job,
   Refund,
   Return,
+  ReturnReasonDefinition,
+  ReverseDelivery,
+  ReverseFulfillmentOrder,
   Shop,
+  StoreCreditAccount,
   Variant,
   WebhookSubscription,
 } from "./types.ts";
@@ -41,6 +46,16 @@ export class ShopData {
   readonly returns = new Map<Id, Return>();
   readonly refunds = new Map<Id, Refund>();
   readonly webhookSubscriptions = new Map<Id, WebhookSubscription>();
+  /** The shop's return reasons, Shopify's standard ones (fixed ids: they are not the shop's own records). */
+  readonly returnReasonDefinitions = new Map<Id, ReturnReasonDefinition>(
+    STANDARD_RETURN_REASONS.map(([handle, name], index) => {
+      const id = String(RETURN_REASON_BASE + index + 1);
+      return [id, { id, handle, name, deleted: false }];
+    }),
+  );
+  /** Store credit by customer id. */
+  readonly storeCreditAccounts = new Map<Id, StoreCreditAccount>();
+  readonly jobs = new Map<Id, Job>();
   /** Results of mutations sent with @idempotent, by mutation and key: a repeated key answers the first result. */
   readonly idempotentResults = new Map<string, { fingerprint: string; result: unknown }>();
 
@@ -105,6 +120,33 @@ export class ShopData {
     return found(this.refunds.get(id), "Refund", field);
   }
 
+  requireReturnReasonDefinition(id: Id, field: string[] | null = null): ReturnReasonDefinition {
+    return found(this.returnReasonDefinitions.get(id), "Return reason definition", field);
+  }
+
+  returnReasonByHandle(handle: string): ReturnReasonDefinition | undefined {
+    return [...this.returnReasonDefinitions.values()].find((definition) => definition.handle === handle);
+  }
+
+  /** A reverse fulfillment order and the return it belongs to. */
+  reverseFulfillmentOrder(id: Id): { ret: Return; order: ReverseFulfillmentOrder } | undefined {
+    for (const ret of this.returns.values()) {
+      const order = ret.reverseFulfillmentOrders.find((candidate) => candidate.id === id);
+      if (order) return { ret, order };
+    }
+    return undefined;
+  }
+
+  reverseDelivery(id: Id): { ret: Return; order: ReverseFulfillmentOrder; delivery: ReverseDelivery } | undefined {
+    for (const ret of this.returns.values()) {
+      for (const order of ret.reverseFulfillmentOrders) {
+        const delivery = order.deliveries.find((candidate) => candidate.id === id);
+        if (delivery) return { ret, order, delivery };
+      }
+    }
+    return undefined;
+  }
+
   level(inventoryItemId: Id, locationId: Id): InventoryLevel | undefined {
     return this.inventoryLevels.get(levelKey(inventoryItemId, locationId));
   }
@@ -162,6 +204,23 @@ export class ShopData {
     if (order && order.updatedAt < at) order.updatedAt = at;
   }
 }
+
+const RETURN_REASON_BASE = 1_034_000_000;
+
+/** Handles and English names of Shopify's standard return reasons the sandbox offers. */
+export const STANDARD_RETURN_REASONS: readonly [handle: string, name: string][] = [
+  ["size-too-small", "Size was too small"],
+  ["size-too-large", "Size was too large"],
+  ["damaged", "Arrived damaged"],
+  ["defective", "Item is defective"],
+  ["wrong-item", "Received the wrong item"],
+  ["not-as-described", "Not as described"],
+  ["color", "Color is not as expected"],
+  ["style", "Style is not as expected"],
+  ["changed-mind", "Changed my mind"],
+  ["arrived-late", "Arrived too late"],
+  ["other", "Other"],
+];
 
 export function levelKey(inventoryItemId: Id, locationId: Id): string {
   return `${inventoryItemId}@${locationId}`;

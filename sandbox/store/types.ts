@@ -304,14 +304,73 @@ export type ReturnReason =
   | "WRONG_ITEM";
 export type ReturnDeclineReason = "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED";
 
+/** One of the shop's return reasons (Shopify's standard library of return reasons). */
+export interface ReturnReasonDefinition {
+  id: Id;
+  /** Stable, e.g. "size-too-small". */
+  handle: string;
+  /** English; Shopify falls back to English when no translation exists. */
+  name: string;
+  deleted: boolean;
+}
+
 export interface ReturnLine {
   id: Id;
   fulfillmentLineItemId: Id;
   quantity: number;
   processedQuantity: number;
   returnReason: ReturnReason;
+  returnReasonDefinitionId: Id | null;
   returnReasonNote: string;
   customerNote: string | null;
+  /** Percentage of the line's value kept by the seller, e.g. 10 for 10%. */
+  restockingFeePercentage: number | null;
+}
+
+/** A variant the customer gets instead, shipped once the return is processed. */
+export interface ExchangeLine {
+  id: Id;
+  variantId: Id;
+  quantity: number;
+  processedQuantity: number;
+  /** The order's line item created when the exchange is processed (then it ships). */
+  lineItemIds: Id[];
+}
+
+export type DispositionType = "RESTOCKED" | "NOT_RESTOCKED" | "PROCESSING_REQUIRED" | "MISSING";
+
+export interface Disposition {
+  id: Id;
+  type: DispositionType;
+  quantity: number;
+  locationId: Id | null;
+  createdAt: Date;
+}
+
+export interface ReverseFulfillmentOrderLine {
+  id: Id;
+  returnLineId: Id;
+  fulfillmentLineItemId: Id;
+  totalQuantity: number;
+  dispositions: Disposition[];
+}
+
+export interface ReverseDelivery {
+  id: Id;
+  lines: { id: Id; reverseFulfillmentOrderLineId: Id; quantity: number }[];
+  tracking: { number: string | null; url: string | null; carrierName: string | null } | null;
+  label: { fileUrl: string; createdAt: Date; updatedAt: Date } | null;
+  /** Whether Shopify would have mailed the customer about it (notifyCustomer, true unless false). */
+  customerNotified: boolean;
+  createdAt: Date;
+}
+
+/** What the customer sends back and how, created when the return opens. */
+export interface ReverseFulfillmentOrder {
+  id: Id;
+  status: "OPEN" | "CLOSED" | "CANCELED";
+  lines: ReverseFulfillmentOrderLine[];
+  deliveries: ReverseDelivery[];
 }
 
 export interface Return {
@@ -321,11 +380,32 @@ export interface Return {
   name: string;
   status: ReturnStatus;
   lines: ReturnLine[];
+  exchangeLines: ExchangeLine[];
+  /** The fee the customer pays for the return label, taken off the refund once. */
+  returnShippingFee: { id: Id; amount: Decimal } | null;
+  /** Whether a processing has already taken the return shipping fee off a refund. */
+  returnShippingFeeTaken: boolean;
+  reverseFulfillmentOrders: ReverseFulfillmentOrder[];
   decline: { reason: ReturnDeclineReason; note: string | null } | null;
   createdAt: Date;
   updatedAt: Date;
   requestApprovedAt: Date | null;
   closedAt: Date | null;
+}
+
+/** A customer's store credit: what refunds to store credit add up to. */
+export interface StoreCreditAccount {
+  id: Id;
+  customerId: Id;
+  balance: Decimal;
+  transactions: { id: Id; amount: Decimal; refundId: Id | null; expiresAt: Date | null; createdAt: Date }[];
+}
+
+/** An asynchronous Admin API job (orderCancel's): done once its work ran. */
+export interface Job {
+  id: Id;
+  done: boolean;
+  createdAt: Date;
 }
 
 export type RestockType = "NO_RESTOCK" | "CANCEL" | "RETURN" | "LEGACY_RESTOCK";
@@ -347,7 +427,7 @@ export interface Refund {
   lines: RefundLine[];
   /** Shipping refunded. */
   shipping: Decimal;
-  /** The REFUND transactions: what money moved (their sum is the refund's total). */
+  /** The REFUND transactions: what money moved (their sum is the refund's total; store credit has gateway "shopify_store_credit"). */
   transactions: Transaction[];
   createdAt: Date;
   updatedAt: Date;

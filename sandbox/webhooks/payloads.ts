@@ -578,7 +578,8 @@ export function fulfillmentOrderHoldPayload(
 
 // ── Returns and refunds ────────────────────────────────────────────────────
 
-export type ReturnTopic = "returns/request" | "returns/approve" | "returns/decline" | "returns/close";
+export type ReturnTopic =
+  "returns/request" | "returns/approve" | "returns/decline" | "returns/cancel" | "returns/close" | "returns/reopen";
 
 /** The topic Shopify sends when a return reaches its current status. */
 export function returnTopicOf(ret: Return): ReturnTopic {
@@ -587,14 +588,37 @@ export function returnTopicOf(ret: Return): ReturnTopic {
     OPEN: "returns/approve",
     DECLINED: "returns/decline",
     CLOSED: "returns/close",
-    CANCELED: "returns/close",
+    CANCELED: "returns/cancel",
   };
   return topics[ret.status];
+}
+
+/**
+ * The topics Shopify sent while a return reached its status, in order: it was
+ * requested (returns/request) or created open (returns/approve), then declined,
+ * closed or cancelled. Approving a request is the same returns/approve.
+ */
+export function returnHistoryTopics(ret: Return): ReturnTopic[] {
+  switch (ret.status) {
+    case "REQUESTED":
+      return ["returns/request"];
+    case "OPEN":
+      return ["returns/approve"];
+    case "DECLINED":
+      return ["returns/request", "returns/decline"];
+    case "CLOSED":
+      return ["returns/approve", "returns/close"];
+    case "CANCELED":
+      return [ret.requestApprovedAt ? "returns/approve" : "returns/request", "returns/cancel"];
+  }
 }
 
 function restReturnLines(ctx: Context, ret: Return): RestObject[] {
   return ret.lines.map((line) => {
     const item = derive.lineItemOfFulfillmentLine(ctx.data, line.fulfillmentLineItemId);
+    const definition = line.returnReasonDefinitionId
+      ? ctx.data.returnReasonDefinitions.get(line.returnReasonDefinitionId)
+      : undefined;
     return {
       ...ids("ReturnLineItem", line.id),
       fulfillment_line_item: {
@@ -602,14 +626,32 @@ function restReturnLines(ctx: Context, ret: Return): RestObject[] {
         line_item: item ? ids("LineItem", item.id) : null,
       },
       quantity: line.quantity,
+      processed_quantity: line.processedQuantity,
       return_reason: lower(line.returnReason),
+      return_reason_definition: definition
+        ? { ...ids("ReturnReasonDefinition", definition.id), handle: definition.handle, name: definition.name }
+        : null,
       return_reason_note: line.returnReasonNote,
       customer_note: line.customerNote,
+      restocking_fee: line.restockingFeePercentage === null ? null : { percentage: line.restockingFeePercentage },
     };
   });
 }
 
-/** returns/request, returns/approve, returns/decline or returns/close: by default the one for the return's status. */
+function restExchangeLines(ctx: Context, ret: Return): RestObject[] {
+  return ret.exchangeLines.map((line) => {
+    const lineItemId = line.lineItemIds[0];
+    return {
+      ...ids("ExchangeLineItem", line.id),
+      variant_id: restId(line.variantId),
+      quantity: line.quantity,
+      processed_quantity: line.processedQuantity,
+      line_item: lineItemId ? ids("LineItem", lineItemId) : null,
+    };
+  });
+}
+
+/** returns/request, approve, decline, cancel, close or reopen: by default the one for the return's status. */
 export function returnPayload(
   store: SandboxStore,
   shop: string,
@@ -622,11 +664,14 @@ export function returnPayload(
   const base = template(topic, ctx.apiVersion);
   const own = { ...ids("Return", ret.id), status: lower(ret.status) };
   const order = ids("Order", ret.orderId);
-  if (topic === "returns/close") return text({ ...base, ...own, order_id: restId(ret.orderId) });
+  if (topic === "returns/close" || topic === "returns/cancel" || topic === "returns/reopen") {
+    return text({ ...base, ...own, order_id: restId(ret.orderId) });
+  }
   if (topic === "returns/decline") {
     const decline = ret.decline ? { reason: lower(ret.decline.reason), note: ret.decline.note } : null;
     return text({ ...base, ...own, order, decline });
   }
+  const fee = ret.returnShippingFee;
   return text({
     ...base,
     ...own,
@@ -634,9 +679,108 @@ export function returnPayload(
     total_return_line_items: ret.lines.reduce((total, line) => total + line.quantity, 0),
     name: ret.name,
     return_line_items: restReturnLines(ctx, ret),
-    return_shipping_fees: [],
-    exchange_line_items: [],
-    total_exchange_line_items: 0,
+    return_shipping_fees: fee
+      ? [
+          {
+            ...templateItem(base, "return_shipping_fees"),
+            ...ids("ReturnShippingFee", fee.id),
+            price: ctx.money(fee.amount),
+          },
+        ]
+      : [],
+    exchange_line_items: restExchangeLines(ctx, ret),
+    total_exchange_line_items: ret.exchangeLines.reduce((total, line) => total + line.quantity, 0),
+  });
+}
+
+/**
+ * returns/process. Shopify documents no example body for it (the package's is
+ * `{}`); the sandbox sends the return's ids and status, what this processing
+ * confirmed (returned and exchanged quantities), the refund it made and the
+ * fulfillment orders that ship the exchange.
+ */
+export function returnProcessPayload(
+  store: SandboxStore,
+  shop: string,
+  returnId: Id,
+  processed: {
+    refund: { refund: { id: Id } } | null;
+    exchangeFulfillmentOrders: readonly { id: Id }[];
+    storeCredit: string;
+  },
+  options: PayloadOptions = {},
+): string {
+  const ctx = contextOf(store, shop, options);
+  const ret = ctx.data.requireReturn(returnId);
+  return text({
+    ...template("returns/process", ctx.apiVersion),
+    ...ids("Return", ret.id),
+    status: lower(ret.status),
+    order: ids("Order", ret.orderId),
+    name: ret.name,
+    return_line_items: restReturnLines(ctx, ret),
+    exchange_line_items: restExchangeLines(ctx, ret),
+    refund: processed.refund ? ids("Refund", processed.refund.refund.id) : null,
+    store_credit: processed.storeCredit === "0" ? null : ctx.money(processed.storeCredit),
+    exchange_fulfillment_orders: processed.exchangeFulfillmentOrders.map((order) => ({
+      admin_graphql_api_id: gid("FulfillmentOrder", order.id),
+    })),
+  });
+}
+
+/** reverse_deliveries/attach_deliverable: the delivery, its return, and the label and tracking attached. */
+export function reverseDeliveryPayload(
+  store: SandboxStore,
+  shop: string,
+  reverseDeliveryId: Id,
+  options: PayloadOptions = {},
+): string {
+  const ctx = contextOf(store, shop, options);
+  const found = ctx.data.reverseDelivery(reverseDeliveryId);
+  if (!found) throw new Error(`no reverse delivery ${reverseDeliveryId}`);
+  const { ret, delivery } = found;
+  return text({
+    ...template("reverse_deliveries/attach_deliverable", ctx.apiVersion),
+    ...ids("ReverseDelivery", delivery.id),
+    return: ids("Return", ret.id),
+    shipping_deliverable: {
+      tracking: {
+        carrier_name: delivery.tracking?.carrierName ?? null,
+        tracking_number: delivery.tracking?.number ?? null,
+        tracking_url: delivery.tracking?.url ?? null,
+      },
+      label: {
+        public_file_url: delivery.label?.fileUrl ?? null,
+        created_at: ctx.time(delivery.label?.createdAt ?? null),
+      },
+    },
+  });
+}
+
+/** reverse_fulfillment_orders/dispose: every disposition made on the reverse fulfillment order so far. */
+export function reverseFulfillmentOrderDisposePayload(
+  store: SandboxStore,
+  shop: string,
+  reverseFulfillmentOrderId: Id,
+  options: PayloadOptions = {},
+): string {
+  const ctx = contextOf(store, shop, options);
+  const found = ctx.data.reverseFulfillmentOrder(reverseFulfillmentOrderId);
+  if (!found) throw new Error(`no reverse fulfillment order ${reverseFulfillmentOrderId}`);
+  const dispositions = found.order.lines.flatMap((line) =>
+    line.dispositions.map((disposition) => ({
+      reverse_fulfillment_order_line_item: ids("ReverseFulfillmentOrderLineItem", line.id),
+      reverse_delivery_line_item: null,
+      type: lower(disposition.type),
+      location: disposition.locationId ? ids("Location", disposition.locationId) : null,
+      quantity: disposition.quantity,
+    })),
+  );
+  return text({
+    ...template("reverse_fulfillment_orders/dispose", ctx.apiVersion),
+    ...ids("ReverseFulfillmentOrder", found.order.id),
+    dispositions,
+    total_dispositions: dispositions.length,
   });
 }
 

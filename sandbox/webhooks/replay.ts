@@ -14,9 +14,10 @@ import {
   orderPayload,
   productPayload,
   refundPayload,
+  returnHistoryTopics,
   returnPayload,
-  returnTopicOf,
 } from "./payloads.ts";
+import { ALL_TOPICS } from "../../app/webhooks/topics.ts";
 import type { SandboxConfig } from "../http.ts";
 import { deliverWebhooks, type DeliveryPlan, type DeliveryRecord } from "./emitter.ts";
 import type { WebhookToSend } from "./send-webhook.ts";
@@ -27,7 +28,7 @@ export function replayEventId(shop: string, topic: string, id: Id, version: Date
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Every webhook that describes the shop, in the order Shopify would have sent them. */
+/** Every webhook that describes the shop, in the order Shopify would have sent them (subscribed topics only). */
 export function shopWebhooks(store: SandboxStore, shop: string): WebhookToSend[] {
   const data = store.requireShop(shop);
   const webhooks: WebhookToSend[] = [];
@@ -65,14 +66,16 @@ export function shopWebhooks(store: SandboxStore, shop: string): WebhookToSend[]
       }
     }
     for (const ret of data.returnsOf(order.id)) {
-      const topic = returnTopicOf(ret);
-      add(topic, ret.id, ret.updatedAt, returnPayload(store, shop, ret.id, { topic }));
+      for (const topic of returnHistoryTopics(ret)) {
+        add(topic, ret.id, ret.updatedAt, returnPayload(store, shop, ret.id, { topic }));
+      }
     }
     for (const refund of data.refundsOf(order.id)) {
       add("refunds/create", refund.id, refund.createdAt, refundPayload(store, shop, refund.id));
     }
   }
-  return webhooks;
+  // Shopify sends only the topics the app subscribes to.
+  return webhooks.filter((webhook) => (ALL_TOPICS as readonly string[]).includes(webhook.topic));
 }
 
 /**

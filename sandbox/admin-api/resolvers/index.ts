@@ -26,7 +26,17 @@ import {
 import { mutationFields } from "./mutations.ts";
 import { lineItemFields, orderFields, refundFields, refundLineItemFields, transactionFields } from "./orders.ts";
 import { queryFields } from "./queries.ts";
-import { returnableFulfillmentFields, returnFields, returnLineItemFields } from "./returns.ts";
+import {
+  dispositionFields,
+  exchangeLineItemFields,
+  returnableFulfillmentFields,
+  returnFields,
+  returnLineItemFields,
+  reverseDeliveryFields,
+  reverseDeliveryLineItemFields,
+  reverseFulfillmentOrderFields,
+  reverseFulfillmentOrderLineItemFields,
+} from "./returns.ts";
 import { shopFields, webhookSubscriptionFields } from "./shop.ts";
 
 export type { ResolverContext } from "./define.ts";
@@ -53,6 +63,12 @@ const TYPES: Record<string, FieldMap<never>> = {
   Return: returnFields,
   ReturnLineItem: returnLineItemFields,
   ReturnableFulfillment: returnableFulfillmentFields,
+  ExchangeLineItem: exchangeLineItemFields,
+  ReverseFulfillmentOrder: reverseFulfillmentOrderFields,
+  ReverseFulfillmentOrderLineItem: reverseFulfillmentOrderLineItemFields,
+  ReverseFulfillmentOrderDisposition: dispositionFields,
+  ReverseDelivery: reverseDeliveryFields,
+  ReverseDeliveryLineItem: reverseDeliveryLineItemFields,
   WebhookSubscription: webhookSubscriptionFields,
 };
 

@@ -7,7 +7,11 @@ import {
   addWebhookSubscription,
   adjustInventory,
   approveReturn,
+  cancelOrderWithRefund,
+  cancelReturn,
+  checkCancellable,
   closeReturn,
+  createReverseDelivery,
   createRefund,
   createReturn,
   declineReturn,
@@ -17,18 +21,21 @@ import {
   parseGid,
   processReturn,
   releaseFulfillmentHolds,
+  reopenReturn,
   requestReturn,
   StoreError,
+  type CancelReason,
+  type DispositionType,
   type FulfillmentEventStatus,
   type FulfillmentHoldReason,
   type Id,
   type InventoryLevel,
+  type Job,
   type RestockType,
   type ReturnDeclineReason,
   type ReturnLineInput,
   type ReturnReason,
 } from "../../store/index.ts";
-import { sum } from "../../store/money.ts";
 import {
   fulfillmentEventPayload,
   fulfillmentOrderHoldPayload,
@@ -36,6 +43,9 @@ import {
   orderPayload,
   refundPayload,
   returnPayload,
+  returnProcessPayload,
+  reverseDeliveryPayload,
+  reverseFulfillmentOrderDisposePayload,
   stockChangeWebhooks,
   type ReturnTopic,
 } from "../../webhooks/payloads.ts";
@@ -290,25 +300,56 @@ const fulfillmentOrderReleaseHold: RootField = (args, ctx, info) =>
 
 // ── Returns ────────────────────────────────────────────────────────────────
 
+function moneyInput(value: unknown): { amount: string; currency: string } | null {
+  if (typeof value !== "object" || value === null) return null;
+  const input = value as Input;
+  return { amount: text(input.amount) ?? "0", currency: text(input.currencyCode) ?? "" };
+}
+
 function returnLines(value: unknown): ReturnLineInput[] {
-  return listOf(value).map((line, index) => ({
-    fulfillmentLineItemId: idOf(line.fulfillmentLineItemId, "FulfillmentLineItem", [
-      "returnLineItems",
-      String(index),
-      "fulfillmentLineItemId",
-    ]),
-    quantity: Number(line.quantity),
-    returnReason: (text(line.returnReason) as ReturnReason | null) ?? "UNKNOWN",
-    returnReasonNote: text(line.returnReasonNote) ?? "",
-    customerNote: text(line.customerNote),
-  }));
+  return listOf(value).map((line, index) => {
+    const field = ["returnLineItems", String(index)];
+    const fee = inputOf(line, "restockingFee");
+    return {
+      fulfillmentLineItemId: idOf(line.fulfillmentLineItemId, "FulfillmentLineItem", [
+        ...field,
+        "fulfillmentLineItemId",
+      ]),
+      quantity: Number(line.quantity),
+      returnReason: text(line.returnReason) as ReturnReason | null,
+      returnReasonDefinitionId: line.returnReasonDefinitionId
+        ? idOf(line.returnReasonDefinitionId, "ReturnReasonDefinition", [...field, "returnReasonDefinitionId"])
+        : null,
+      returnReasonNote: text(line.returnReasonNote) ?? "",
+      customerNote: text(line.customerNote),
+      restockingFeePercentage: typeof fee.percentage === "number" ? fee.percentage : null,
+    };
+  });
+}
+
+/** The return shipping fee of a request or return input, in the order's currency. */
+function returnShippingFee(ctx: ResolverContext, input: Input): string | null {
+  const fee = moneyInput(inputOf(input, "returnShippingFee").amount);
+  if (!fee) return null;
+  if (fee.currency !== ctx.data.shop.currency) {
+    throw new StoreError(
+      `Currency must be the order's currency (${ctx.data.shop.currency})`,
+      ["returnShippingFee", "amount", "currencyCode"],
+      "INVALID",
+    );
+  }
+  return fee.amount;
 }
 
 const returnRequest: RootField = (args, ctx, info) =>
   mutate(info, ["input"], () => {
     const input = inputOf(args, "input");
     const orderId = idOf(input.orderId, "Order", ["orderId"]);
-    const ret = requestReturn(ctx.data, { orderId, lines: returnLines(input.returnLineItems) });
+    const ret = requestReturn(ctx.data, {
+      orderId,
+      lines: returnLines(input.returnLineItems),
+      returnShippingFee: returnShippingFee(ctx, input),
+    });
     returnChanged(ctx, "returns/request", ret.id, orderId);
     return { return: ret };
   });
@@ -318,7 +359,21 @@ const returnCreate: RootField = (args, ctx, info) =>
     const input = inputOf(args, "returnInput");
     const orderId = idOf(input.orderId, "Order", ["orderId"]);
     const at = dateOf(input.requestedAt, ["requestedAt"]) ?? ctx.data.now();
-    const ret = createReturn(ctx.data, { orderId, lines: returnLines(input.returnLineItems), at });
+    const ret = createReturn(ctx.data, {
+      orderId,
+      lines: returnLines(input.returnLineItems),
+      exchangeLines: listOf(input.exchangeLineItems).map((line, index) => {
+        if (!line.variantId) {
+          throw new StoreError("Variant can't be blank", ["exchangeLineItems", String(index), "variantId"], "BLANK");
+        }
+        return {
+          variantId: idOf(line.variantId, "ProductVariant", ["exchangeLineItems", String(index), "variantId"]),
+          quantity: Number(line.quantity),
+        };
+      }),
+      returnShippingFee: returnShippingFee(ctx, input),
+      at,
+    });
     // An open return is an approved one: the app hears of it as returns/approve.
     returnChanged(ctx, "returns/approve", ret.id, orderId);
     return { return: ret };
@@ -342,30 +397,94 @@ const returnDeclineRequest: RootField = (args, ctx, info) =>
     return { return: ret };
   });
 
+const returnCancel: RootField = (args, ctx, info) =>
+  mutate(info, [], () => {
+    const ret = cancelReturn(ctx.data, idOf(args.id, "Return", ["id"]));
+    returnChanged(ctx, "returns/cancel", ret.id, ret.orderId);
+    return { return: ret };
+  });
+
+const returnReopen: RootField = (args, ctx, info) =>
+  mutate(info, [], () => {
+    const ret = reopenReturn(ctx.data, idOf(args.id, "Return", ["id"]));
+    returnChanged(ctx, "returns/reopen", ret.id, ret.orderId);
+    return { return: ret };
+  });
+
+const DISPOSITIONS = new Set<DispositionType>(["RESTOCKED", "NOT_RESTOCKED", "PROCESSING_REQUIRED", "MISSING"]);
+
 const returnProcess: RootField = (args, ctx, info) =>
   mutate(info, ["input"], () => {
     const input = inputOf(args, "input");
     const returnId = idOf(input.returnId, "Return", ["returnId"]);
     const issueRefund = inputOf(inputOf(input, "financialTransfer"), "issueRefund");
-    const amounts = listOf(issueRefund.orderTransactions).map(
-      (t) => text(inputOf(t, "transactionAmount").amount) ?? "0",
-    );
     const shipping = inputOf(input, "refundShipping");
-    const { ret, refund } = processReturn(ctx.data, {
+    const refundField = ["financialTransfer", "issueRefund"];
+    const result = processReturn(ctx.data, {
       returnId,
-      lines: listOf(input.returnLineItems).map((line, index) => ({
-        returnLineItemId: idOf(line.id, "ReturnLineItem", ["returnLineItems", String(index), "id"]),
+      lines: listOf(input.returnLineItems).map((line, index) => {
+        const field = ["returnLineItems", String(index)];
+        return {
+          returnLineItemId: idOf(line.id, "ReturnLineItem", [...field, "id"]),
+          quantity: Number(line.quantity),
+          dispositions: listOf(line.dispositions).map((disposition, position) => {
+            const at = [...field, "dispositions", String(position)];
+            const type = String(disposition.dispositionType) as DispositionType;
+            if (!DISPOSITIONS.has(type))
+              throw new StoreError("Invalid disposition type", [...at, "dispositionType"], "INVALID");
+            return {
+              reverseFulfillmentOrderLineItemId: idOf(
+                disposition.reverseFulfillmentOrderLineItemId,
+                "ReverseFulfillmentOrderLineItem",
+                [...at, "reverseFulfillmentOrderLineItemId"],
+              ),
+              quantity: Number(disposition.quantity),
+              type,
+              locationId: disposition.locationId
+                ? idOf(disposition.locationId, "Location", [...at, "locationId"])
+                : null,
+            };
+          }),
+        };
+      }),
+      exchangeLines: listOf(input.exchangeLineItems).map((line, index) => ({
+        exchangeLineItemId: idOf(line.id, "ExchangeLineItem", ["exchangeLineItems", String(index), "id"]),
         quantity: Number(line.quantity),
       })),
-      refundAmount: amounts.length ? sum(amounts) : null,
+      refundTransactions: listOf(issueRefund.orderTransactions).map((transaction, index) => {
+        const field = [...refundField, "orderTransactions", String(index)];
+        const amount = moneyInput(transaction.transactionAmount) ?? { amount: "0", currency: "" };
+        return {
+          parentId: idOf(transaction.parentId, "OrderTransaction", [...field, "parentId"]),
+          amount: amount.amount,
+          currency: amount.currency,
+        };
+      }),
+      storeCredit: listOf(issueRefund.refundMethods).flatMap((method, index) => {
+        const credit = inputOf(method, "storeCreditRefund");
+        const amount = moneyInput(credit.amount);
+        if (!amount) return [];
+        const field = [...refundField, "refundMethods", String(index), "storeCreditRefund", "expiresAt"];
+        return [{ amount: amount.amount, currency: amount.currency, expiresAt: dateOf(credit.expiresAt, field) }];
+      }),
+      allowOverRefunding: issueRefund.allowOverRefunding === true,
       refundShipping:
         shipping.fullRefund === true || shipping.shippingRefundAmount
           ? { full: shipping.fullRefund === true, amount: text(inputOf(shipping, "shippingRefundAmount").amount) }
           : null,
       note: text(input.note),
     });
-    if (refund) refunded(ctx, refund.refund.id, ret.orderId, refund.restocked);
-    else orderUpdated(ctx, ret.orderId);
+    const { ret, refund } = result;
+    ctx.emit("returns/process", returnProcessPayload(ctx.store, ctx.data.domain, ret.id, result));
+    for (const rfo of result.disposed) {
+      ctx.emit(
+        "reverse_fulfillment_orders/dispose",
+        reverseFulfillmentOrderDisposePayload(ctx.store, ctx.data.domain, rfo.id),
+      );
+    }
+    if (refund) ctx.emit("refunds/create", refundPayload(ctx.store, ctx.data.domain, refund.refund.id));
+    orderUpdated(ctx, ret.orderId);
+    stockChanged(ctx, result.stockChanges);
     return { return: ret };
   });
 
@@ -375,6 +494,98 @@ const returnClose: RootField = (args, ctx, info) =>
     returnChanged(ctx, "returns/close", ret.id, ret.orderId);
     return { return: ret };
   });
+
+const reverseDeliveryCreateWithShipping: RootField = (args, ctx, info) =>
+  mutate(info, [], () => {
+    const tracking = args.trackingInput ? inputOf(args, "trackingInput") : null;
+    const label = args.labelInput ? inputOf(args, "labelInput") : null;
+    const { ret, delivery } = createReverseDelivery(ctx.data, {
+      reverseFulfillmentOrderId: idOf(args.reverseFulfillmentOrderId, "ReverseFulfillmentOrder", [
+        "reverseFulfillmentOrderId",
+      ]),
+      lines: listOf(args.reverseDeliveryLineItems).map((line, index) => ({
+        reverseFulfillmentOrderLineItemId: idOf(
+          line.reverseFulfillmentOrderLineItemId,
+          "ReverseFulfillmentOrderLineItem",
+          ["reverseDeliveryLineItems", String(index), "reverseFulfillmentOrderLineItemId"],
+        ),
+        quantity: Number(line.quantity),
+      })),
+      tracking: tracking ? { number: text(tracking.number), url: text(tracking.url) } : null,
+      labelFileUrl: label ? text(label.fileUrl) : null,
+      // Shopify mails the customer unless told not to: notifyCustomer defaults to true here, unlike elsewhere.
+      notifyCustomer: args.notifyCustomer !== false,
+    });
+    ctx.emit("reverse_deliveries/attach_deliverable", reverseDeliveryPayload(ctx.store, ctx.data.domain, delivery.id));
+    orderUpdated(ctx, ret.orderId);
+    return { reverseDelivery: delivery };
+  });
+
+// ── Order cancellation (asynchronous: a Job) ───────────────────────────────
+
+/** How long the sandbox takes to run an orderCancel job (Shopify: a few seconds). */
+export const ORDER_CANCEL_JOB_MS = 300;
+
+const CANCEL_REASONS = new Set(["CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF"]);
+
+const orderCancel: RootField = (args, ctx) => {
+  try {
+    const orderId = idOf(args.orderId, "Order", ["orderId"]);
+    const order = ctx.data.requireOrder(orderId, ["orderId"]);
+    const refundMethod = inputOf(args, "refundMethod");
+    const storeCredit = refundMethod.storeCreditRefund ? inputOf(refundMethod, "storeCreditRefund") : null;
+    const reason = String(args.reason);
+    if (!CANCEL_REASONS.has(reason)) throw new StoreError("Invalid cancel reason", ["reason"], "INVALID");
+    // `refund` (deprecated) or a refund method: either asks for the money back.
+    const refund = args.refund === true || refundMethod.originalPaymentMethodsRefund === true || storeCredit !== null;
+    const cancellation = {
+      reason: reason as CancelReason,
+      refund,
+      restock: args.restock === true,
+      storeCredit: storeCredit
+        ? { expiresAt: dateOf(storeCredit.expiresAt, ["refundMethod", "storeCreditRefund", "expiresAt"]) }
+        : null,
+      staffNote: text(args.staffNote),
+    };
+    checkCancellable(ctx.data, order, cancellation);
+    const job: Job = { id: ctx.data.nextId("job"), done: false, createdAt: ctx.data.now() };
+    ctx.data.jobs.set(job.id, job);
+    const run = () => {
+      try {
+        const { refund: made } = cancelOrderWithRefund(ctx.data, orderId, cancellation);
+        ctx.emit("orders/cancelled", orderPayload(ctx.store, ctx.data.domain, orderId, { topic: "orders/cancelled" }));
+        if (made) refunded(ctx, made.refund.id, orderId, made.restocked);
+        else orderUpdated(ctx, orderId);
+      } catch (error) {
+        // Something changed between the request and the job (e.g. a return was requested): the job ends, nothing changes.
+        if (!(error instanceof StoreError)) throw error;
+      } finally {
+        job.done = true;
+      }
+    };
+    const timer = setTimeout(run, ORDER_CANCEL_JOB_MS);
+    timer.unref?.();
+    return { job: { id: gid("Job", job.id), done: false, query: null }, orderCancelUserErrors: [], userErrors: [] };
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    const userError = { field: error.field, message: error.message };
+    const codes = new Set([
+      "INTERNAL_ERROR",
+      "INVALID",
+      "NOT_FOUND",
+      "NO_REFUND_PERMISSION",
+      "NO_REFUND_TO_STORE_CREDIT_PERMISSION",
+      "STORE_CREDIT_REFUND_B2B_NOT_SUPPORTED",
+      "STORE_CREDIT_REFUND_EXPIRATION_IN_PAST",
+      "STORE_CREDIT_REFUND_MISSING_CUSTOMER",
+    ]);
+    return {
+      job: null,
+      orderCancelUserErrors: [{ ...userError, code: codes.has(error.code) ? error.code : null }],
+      userErrors: [userError],
+    };
+  }
+};
 
 // ── Refunds ────────────────────────────────────────────────────────────────
 
@@ -455,6 +666,10 @@ export const mutationFields: Record<string, RootField> = {
   returnDeclineRequest,
   returnProcess,
   returnClose,
+  returnCancel,
+  returnReopen,
+  reverseDeliveryCreateWithShipping,
+  orderCancel,
   refundCreate,
   webhookSubscriptionCreate,
   webhookSubscriptionDelete,

@@ -1,6 +1,11 @@
 // Order, its line items, transactions and refunds.
 import {
   derive,
+  parseGid,
+  saleTransaction,
+  StoreError,
+  suggestRefund,
+  type Id,
   type LineItem,
   type Order,
   type Refund,
@@ -8,8 +13,67 @@ import {
   type Transaction,
 } from "../../store/index.ts";
 import { sum, times } from "../../store/money.ts";
+import { requestError } from "../errors.ts";
 import { byId, emptyConnection, limited, type ListSpec } from "./connection.ts";
-import { count, mailingAddress, moneyBag, type FieldMap, type ResolverContext } from "./define.ts";
+import { count, mailingAddress, money, moneyBag, type Args, type FieldMap, type ResolverContext } from "./define.ts";
+import { storeCreditMethod, suggestedTransaction } from "./returns.ts";
+
+function idArg(value: unknown, type: string): Id {
+  const parsed = typeof value === "string" ? parseGid(value) : null;
+  if (!parsed || parsed.type !== type) throw requestError(`Invalid id: ${String(value)}`, "BAD_REQUEST");
+  return parsed.id;
+}
+
+/** Order.suggestedRefund: what refunding these lines and shipping would give back, and how. */
+function suggestedRefund(order: Order, args: Args, ctx: ResolverContext): Record<string, unknown> {
+  const lines = Array.isArray(args.refundLineItems) ? (args.refundLineItems as Record<string, unknown>[]) : [];
+  let suggestion;
+  try {
+    suggestion = suggestRefund(ctx.data, order, {
+      full: args.suggestFullRefund === true,
+      refundShipping: args.refundShipping === true,
+      shippingAmount: typeof args.shippingAmount === "string" ? args.shippingAmount : null,
+      lines: lines.map((line) => ({
+        lineItemId: idArg(line.lineItemId, "LineItem"),
+        quantity: Number(line.quantity),
+        restockType: typeof line.restockType === "string" ? (line.restockType as RefundLine["restockType"]) : null,
+        locationId: typeof line.locationId === "string" ? idArg(line.locationId, "Location") : null,
+      })),
+    });
+  } catch (error) {
+    if (error instanceof StoreError) throw requestError(error.message, "BAD_REQUEST", { field: error.field });
+    throw error;
+  }
+  const storeCredit = args.refundMethodAllocation === "STORE_CREDIT";
+  const { amount, maximumRefundable } = suggestion;
+  const refunding = !/^0(\.0+)?$/.test(amount);
+  return {
+    amount: money(ctx, amount),
+    amountSet: moneyBag(ctx, amount),
+    discountedSubtotalSet: moneyBag(ctx, suggestion.subtotal),
+    maximumRefundable: money(ctx, maximumRefundable),
+    maximumRefundableSet: moneyBag(ctx, maximumRefundable),
+    refundDuties: [],
+    refundLineItems: suggestion.lines.map((line) => ({ ...line, id: null })),
+    shipping: {
+      amount: money(ctx, suggestion.shipping),
+      amountSet: moneyBag(ctx, suggestion.shipping),
+      maximumRefundable: money(ctx, suggestion.shippingRefundable),
+      maximumRefundableSet: moneyBag(ctx, suggestion.shippingRefundable),
+      tax: money(ctx, "0"),
+      taxSet: moneyBag(ctx, "0"),
+    },
+    subtotal: money(ctx, suggestion.subtotal),
+    subtotalSet: moneyBag(ctx, suggestion.subtotal),
+    suggestedRefundMethods: storeCredit && refunding ? [storeCreditMethod(ctx, amount, maximumRefundable)] : [],
+    suggestedTransactions:
+      !storeCredit && refunding ? [suggestedTransaction(ctx, amount, maximumRefundable, saleTransaction(order))] : [],
+    totalCartDiscountAmountSet: moneyBag(ctx, "0"),
+    totalDutiesSet: moneyBag(ctx, "0"),
+    totalTaxSet: moneyBag(ctx, suggestion.tax),
+    totalTaxes: money(ctx, suggestion.tax),
+  };
+}
 
 export const ORDER_LIST: ListSpec<Order> = {
   id: (order) => order.id,
@@ -59,7 +123,8 @@ export const orderFields: FieldMap<Order> = {
     !order.cancelledAt && derive.displayFulfillmentStatus(ctx.data, order) !== "FULFILLED",
   fullyPaid: (order) => order.paymentStatus === "PAID",
   unpaid: (order) => order.paymentStatus !== "PAID",
-  refundable: (order, _args, ctx) => Number(derive.currentTotal(ctx.data, order)) > 0,
+  refundable: (order, _args, ctx) => !/^0(\.0+)?$/.test(derive.refundableAmount(ctx.data, order)),
+  suggestedRefund: (order, args, ctx) => suggestedRefund(order, args, ctx),
   customerAcceptsMarketing: (order, _args, ctx) =>
     order.customerId ? ctx.data.customers.get(order.customerId)?.emailMarketing.state === "SUBSCRIBED" : false,
   discountCodes: () => [],

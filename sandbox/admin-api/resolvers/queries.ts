@@ -7,7 +7,7 @@ import { connection, listConnection } from "./connection.ts";
 import { CUSTOMER_LIST } from "./customers.ts";
 import { typed, type Args, type ResolverContext, type RootField } from "./define.ts";
 import { ORDER_LIST } from "./orders.ts";
-import { WEBHOOK_SUBSCRIPTION_LIST } from "./shop.ts";
+import { shopLocalesField, WEBHOOK_SUBSCRIPTION_LIST } from "./shop.ts";
 
 /** How each Node type is found by its GID's id. */
 const NODES: Record<string, (data: ShopData, id: Id, gid: string) => object | undefined> = {
@@ -29,6 +29,11 @@ const NODES: Record<string, (data: ShopData, id: Id, gid: string) => object | un
   Return: (data, id) => data.returns.get(id),
   ReturnLineItem: (data, id) => [...data.returns.values()].flatMap((ret) => ret.lines).find((line) => line.id === id),
   Refund: (data, id) => data.refunds.get(id),
+  ReturnReasonDefinition: (data, id) => data.returnReasonDefinitions.get(id),
+  ExchangeLineItem: (data, id) =>
+    [...data.returns.values()].flatMap((ret) => ret.exchangeLines).find((line) => line.id === id),
+  ReverseFulfillmentOrder: (data, id) => data.reverseFulfillmentOrder(id)?.order,
+  ReverseDelivery: (data, id) => data.reverseDelivery(id)?.delivery,
   WebhookSubscription: (data, id) => data.webhookSubscriptions.get(id),
   Shop: (data, id) => (data.shop.id === id ? data.shop : undefined),
 };
@@ -59,6 +64,7 @@ const byGid =
 
 export const queryFields: Record<string, RootField> = {
   shop: (_args, ctx) => ctx.data.shop,
+  shopLocales: shopLocalesField,
   node: (args, ctx) => node(ctx, args.id),
   nodes: (args, ctx) => (Array.isArray(args.ids) ? args.ids.map((id) => node(ctx, id)) : []),
   order: byGid("Order"),
@@ -83,6 +89,24 @@ export const queryFields: Record<string, RootField> = {
   fulfillment: byGid("Fulfillment"),
   fulfillmentOrder: byGid("FulfillmentOrder"),
   return: byGid("Return"),
+  returnReasonDefinitions: (args, ctx) => {
+    const handles = Array.isArray(args.handles) ? (args.handles as string[]) : null;
+    const ids = Array.isArray(args.ids) ? (args.ids as string[]) : null;
+    const definitions = [...ctx.data.returnReasonDefinitions.values()].filter(
+      (definition) =>
+        (!handles || handles.includes(definition.handle)) &&
+        (!ids || ids.includes(`gid://shopify/ReturnReasonDefinition/${definition.id}`)),
+    );
+    return connection(definitions, args, (definition) => definition.id);
+  },
+  reverseFulfillmentOrder: byGid("ReverseFulfillmentOrder"),
+  reverseDelivery: byGid("ReverseDelivery"),
+  job: (args, ctx) => {
+    const { type, id, gid } = parsed(args.id);
+    const job = type === "Job" ? ctx.data.jobs.get(id) : undefined;
+    // Shopify answers any job id it does not know as done: the job ran and was forgotten.
+    return { id: gid, done: job ? job.done : true, query: null };
+  },
   refund: byGid("Refund"),
   returnableFulfillments: (args, ctx) => {
     const order = lookup(ctx, args.orderId, "Order");
