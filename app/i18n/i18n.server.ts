@@ -1,15 +1,12 @@
 // The locale of an admin request, for messages an action returns: the
 // request's `locale` parameter (the page's URL, which the app's links and
-// forms keep), else the shop's locale, else English.
+// forms keep), else English.
 import type { TFunction } from "i18next";
-import { db } from "../db.server.ts";
-import { createI18n, matchLocale, pickLocale, type Locale } from "./locales.ts";
+import { createI18n, matchLocale, type Locale } from "./locales.ts";
 
-export async function requestLocale(request: Request, shop: string): Promise<Locale> {
-  const param = matchLocale(new URL(request.url).searchParams.get("locale"));
-  if (param) return param;
-  const row = await db().shop.findUnique({ where: { domain: shop }, select: { locale: true } });
-  return pickLocale(null, row?.locale);
+export async function requestLocale(request: Request, _shop: string): Promise<Locale> {
+  // The staff member's admin language; not the shop's (that is its customers'): ADR 0011.
+  return matchLocale(new URL(request.url).searchParams.get("locale")) ?? "en";
 }
 
 /** `t` in the request's locale. */
