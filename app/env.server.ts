@@ -19,7 +19,7 @@ const schema = z.object({
   SCOPES: z
     .string()
     .default(
-      "read_customers,write_customers,read_orders,write_orders,read_fulfillments,write_fulfillments,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_inventory,write_inventory,read_products,read_returns,write_returns",
+      "read_customers,write_customers,read_orders,write_orders,read_fulfillments,write_fulfillments,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_inventory,write_inventory,read_products,read_returns,write_returns,read_locales",
     ),
   DATABASE_URL: z
     .string()

@@ -26,6 +26,7 @@ export const ProductVariantsQuery = `#graphql
           handle
           status
           updatedAt
+          tags
           featuredMedia {
             preview {
               image {

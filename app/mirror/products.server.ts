@@ -100,6 +100,21 @@ export function productImageOf(product: JsonObject): Read<string> {
   return null;
 }
 
+/**
+ * The product's tags as a JSON list: REST payloads send "a, b", GraphQL-shaped ones a list.
+ * Undefined when the payload says nothing about tags (the stored ones stay).
+ */
+export function productTagsOf(product: JsonObject): string | undefined {
+  const tags = fieldOf(product, "tags");
+  if (tags === undefined) return undefined;
+  const list = Array.isArray(tags)
+    ? tags.filter((tag): tag is string => typeof tag === "string")
+    : typeof tags === "string"
+      ? tags.split(",")
+      : [];
+  return JSON.stringify([...new Set(list.map((tag) => tag.trim()).filter(Boolean))].slice(0, 250));
+}
+
 export async function projectProduct(tx: Tx, event: ProjectableEvent): Promise<ProjectionResult> {
   const product = event.payload;
   const id = requireId(ownIdOf(product), "product id");
@@ -109,6 +124,7 @@ export async function projectProduct(tx: Tx, event: ProjectableEvent): Promise<P
     handle: textOf(product, "handle"),
     status: enumOf(product, "status"),
     imageUrl: productImageOf(product),
+    tags: productTagsOf(product),
     shopifyUpdatedAt: version,
   };
   const variants = objectsOf(product, "variants").map(readVariant);

@@ -17,7 +17,7 @@ import { projectOrder } from "./orders.server.ts";
 import { projectProduct } from "./products.server.ts";
 import { ProjectionError } from "./read-payload.server.ts";
 import { projectRefund } from "./refunds.server.ts";
-import { projectReturn } from "./returns.server.ts";
+import { projectReturn, projectReturnChange } from "./returns.server.ts";
 import { projectScopes } from "./shop.server.ts";
 import { inTransaction, type Tx } from "./write.server.ts";
 
@@ -69,6 +69,12 @@ const PROJECTORS: Record<Topic, Projector> = {
   "returns/approve": projectReturn,
   "returns/decline": projectReturn,
   "returns/close": projectReturn,
+  "returns/cancel": projectReturn,
+  "returns/reopen": projectReturn,
+  "returns/process": projectReturnChange,
+  "returns/update": projectReturnChange,
+  "reverse_deliveries/attach_deliverable": projectReturnChange,
+  "reverse_fulfillment_orders/dispose": projectReturnChange,
   "refunds/create": projectRefund,
   "app/uninstalled": uninstallShop,
   "app/scopes_update": projectScopes,

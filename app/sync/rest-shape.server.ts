@@ -187,6 +187,12 @@ export function restOrder(order: Node): JsonObject {
 }
 
 /** One product with the variants read for it (variants arrive flat, possibly across pages). */
+/** The featured medium's preview as REST's `image: { src }`, null when the product has none. */
+function imageOf(product: Node): JsonObject | null {
+  const url = text(nodeOf(nodeOf(nodeOf(product.featuredMedia)?.preview)?.image)?.url);
+  return url ? { src: url } : null;
+}
+
 export function restProduct(product: Node, variants: Node[]): JsonObject {
   return {
     ...ids(product.id),
@@ -194,6 +200,8 @@ export function restProduct(product: Node, variants: Node[]): JsonObject {
     handle: text(product.handle),
     status: lower(product.status),
     updated_at: text(product.updatedAt),
+    ...(Array.isArray(product.tags) ? { tags: product.tags.filter((tag) => typeof tag === "string").join(", ") } : {}),
+    ...("featuredMedia" in product ? { image: imageOf(product) } : {}),
     variants: variants.map((variant) => ({
       ...ids(variant.id),
       product_id: ids(product.id).id,

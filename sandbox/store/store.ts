@@ -29,7 +29,7 @@ export interface AccessTokenOptions {
 export const DEFAULT_SCOPE =
   "read_customers,write_customers,read_orders,write_orders,read_fulfillments,write_fulfillments," +
   "read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders," +
-  "read_inventory,write_inventory,read_products,read_returns,write_returns";
+  "read_inventory,write_inventory,read_products,read_returns,write_returns,read_locales";
 
 export class SandboxStore {
   private readonly ids = new IdSequence();

@@ -113,7 +113,7 @@ describe("back in stock, from the storefront to the inbox", () => {
     const alert = mails.find((message) => message.subject.includes("再入荷しました"));
     expect(alert, mails.map((m) => m.subject).join(" | ")).toBeDefined();
     expect(alert!.subject).toBe(`${PRODUCT.title} が再入荷しました`);
-    expect(alert!.text).toContain(`https://${config.shop}/products/${PRODUCT.handle}?variant=`);
+    expect(alert!.text).toContain(`${config.origin}/products/${PRODUCT.handle}?variant=`);
     // Not a transactional notice: one-click unsubscribe (RFC 8058).
     expect(alert!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
     await stock.goto(`${config.origin}/mail/${encodeURIComponent(alert!.id)}`);

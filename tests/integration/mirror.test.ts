@@ -234,6 +234,14 @@ async function expectExampleReturn(db: Db, shop: string, topic: Topic, expected:
   expect(row.shopifyUpdatedAt?.toISOString()).toBe(TRIGGERED_AT.toISOString());
 }
 
+async function expectChangeOnly(db: Db, shop: string, topic: Topic, result: object): Promise<void> {
+  await deliver(db, shop, "returns/request");
+  const key = { shop_id: { shop, id: "123134564567890" } };
+  const before = await db.return.findUniqueOrThrow({ where: key });
+  expect(await deliver(db, shop, topic)).toEqual(result);
+  expect(await db.return.findUniqueOrThrow({ where: key })).toEqual(before);
+}
+
 async function expectExampleCustomer(db: Db, shop: string, topic: Topic): Promise<void> {
   expect(await deliver(db, shop, topic)).toEqual({ customerId: "706405506930370084" });
   const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop, id: "706405506930370084" } } });
@@ -354,6 +362,15 @@ const EXPECTATIONS: Record<Topic, (db: Db, shop: string) => Promise<void>> = {
   "returns/decline": (db, shop) =>
     expectExampleReturn(db, shop, "returns/decline", { status: "DECLINED", declineReason: "RETURN_PERIOD_ENDED" }),
   "returns/close": (db, shop) => expectExampleReturn(db, shop, "returns/close", { status: "CLOSED" }),
+  "returns/cancel": (db, shop) => expectExampleReturn(db, shop, "returns/cancel", { status: "CANCELED" }),
+  "returns/reopen": (db, shop) => expectExampleReturn(db, shop, "returns/reopen", { status: "OPEN" }),
+  // These carry a change, not the state: nothing is written (the reaction reads the return from Shopify).
+  "returns/process": (db, shop) => expectChangeOnly(db, shop, "returns/process", {}),
+  "returns/update": (db, shop) => expectChangeOnly(db, shop, "returns/update", { orderId: "4783296544821" }),
+  "reverse_deliveries/attach_deliverable": (db, shop) =>
+    expectChangeOnly(db, shop, "reverse_deliveries/attach_deliverable", { orderId: "4783296544821" }),
+  "reverse_fulfillment_orders/dispose": (db, shop) =>
+    expectChangeOnly(db, shop, "reverse_fulfillment_orders/dispose", {}),
 
   async "refunds/create"(db, shop) {
     expect(await deliver(db, shop, "refunds/create")).toEqual({ orderId: LOSSY_ORDER_ID });
