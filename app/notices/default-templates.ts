@@ -276,6 +276,336 @@ If something isn't right, reply to this email and we'll sort it out. And if you'
       sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}はいかがでしたか。ご感想をご返信ください。",
     },
   },
+  return_requested: {
+    en: {
+      email: {
+        subject: "We received your return request for {{orderName}}",
+        body: `Hi {{customerName}},
+
+Thank you — we received your return request for order {{orderName}}{{#if returnName}} (return {{returnName}}){{/if}}.
+{{#if items}}
+Items: {{items}}
+{{/if}}{{#if returnChoice}}You asked for: {{returnChoice}}
+{{/if}}{{#if nextStep}}
+{{nextStep}}
+{{/if}}
+You can follow your return on your order page at any time.
+
+{{#button orderPageUrl}}View your order{{/button}}
+
+If you have a question, just reply to this email.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, we received your return request for order {{orderName}}.{{#if nextStep}} {{nextStep}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} の返品リクエストを受け付けました",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if returnName}}（返品 {{returnName}}）{{/if}} の返品リクエストを受け付けました。
+{{#if items}}
+商品：{{items}}
+{{/if}}{{#if returnChoice}}ご希望：{{returnChoice}}
+{{/if}}{{#if nextStep}}
+{{nextStep}}
+{{/if}}
+返品の状況は、ご注文ページからいつでもご確認いただけます。
+
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+ご不明な点がございましたら、このメールにそのままご返信ください。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}の返品リクエストを受け付けました。{{#if nextStep}}{{nextStep}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+  },
+  return_approved: {
+    en: {
+      email: {
+        subject: "Your return for {{orderName}} is approved",
+        body: `Hi {{customerName}},
+
+Good news: your return for order {{orderName}}{{#if returnName}} (return {{returnName}}){{/if}} is approved.
+{{#if items}}
+Items: {{items}}
+{{/if}}{{#if instructions}}
+{{instructions}}
+{{/if}}{{#if labelUrl}}
+{{#button labelUrl}}Print your return label{{/button}}
+{{/if}}{{#if trackingNumber}}Tracking number: {{trackingNumber}}
+{{/if}}
+Your order page shows every step of the return.
+
+{{#button orderPageUrl}}View your order{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, your return for order {{orderName}} is approved.{{#if instructions}} {{instructions}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} の返品を承認しました",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if returnName}}（返品 {{returnName}}）{{/if}} の返品を承認いたしました。
+{{#if items}}
+商品：{{items}}
+{{/if}}{{#if instructions}}
+{{instructions}}
+{{/if}}{{#if labelUrl}}
+{{#button labelUrl}}返送ラベルを印刷する{{/button}}
+{{/if}}{{#if trackingNumber}}お問い合わせ番号：{{trackingNumber}}
+{{/if}}
+返品の進み具合は、ご注文ページでご確認いただけます。
+
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}の返品を承認しました。{{#if instructions}}{{instructions}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+  },
+  return_declined: {
+    en: {
+      email: {
+        subject: "About your return request for {{orderName}}",
+        body: `Hi {{customerName}},
+
+Thank you for your return request for order {{orderName}}{{#if returnName}} (return {{returnName}}){{/if}}. We're sorry, but we can't accept this return.
+{{#if declineReason}}
+Reason: {{declineReason}}
+{{/if}}{{#if declineNote}}
+A note from us: {{declineNote}}
+{{/if}}
+Your order page has the details.
+
+{{#button orderPageUrl}}View your order{{/button}}
+
+If you have a question or think this is a mistake, just reply to this email.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, we're sorry, we can't accept the return for order {{orderName}}.{{#if declineReason}} {{declineReason}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} の返品リクエストについて",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if returnName}}（返品 {{returnName}}）{{/if}} の返品リクエストをいただきありがとうございました。誠に申し訳ございませんが、今回の返品はお受けすることができません。
+{{#if declineReason}}
+理由：{{declineReason}}
+{{/if}}{{#if declineNote}}
+ショップからのメッセージ：{{declineNote}}
+{{/if}}
+詳しくはご注文ページをご確認ください。
+
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+ご不明な点がございましたら、このメールにそのままご返信ください。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、誠に申し訳ございませんが、ご注文{{orderName}}の返品はお受けできません。{{#if declineReason}}{{declineReason}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+  },
+  return_label: {
+    en: {
+      email: {
+        subject: "Your return label for {{orderName}}",
+        body: `Hi {{customerName}},
+
+Here is how to send back the items of order {{orderName}}{{#if returnName}} (return {{returnName}}){{/if}}.
+{{#if items}}
+Items: {{items}}
+{{/if}}{{#if instructions}}
+{{instructions}}
+{{/if}}{{#if labelUrl}}
+{{#button labelUrl}}Print your return label{{/button}}
+{{/if}}{{#if trackingNumber}}Tracking number{{#if carrier}} ({{carrier}}){{/if}}: {{trackingNumber}}
+{{/if}}{{#if trackingUrl}}{{#button trackingUrl}}Track the return{{/button}}
+{{/if}}
+We'll write again once the items arrive.
+
+{{#button orderPageUrl}}View your order{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, your return label for order {{orderName}} is ready.{{#if labelUrl}} {{labelUrl}}{{/if}}{{#unless labelUrl}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}{{/unless}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} の返送ラベルをお送りします",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if returnName}}（返品 {{returnName}}）{{/if}} の商品の返送方法をご案内いたします。
+{{#if items}}
+商品：{{items}}
+{{/if}}{{#if instructions}}
+{{instructions}}
+{{/if}}{{#if labelUrl}}
+{{#button labelUrl}}返送ラベルを印刷する{{/button}}
+{{/if}}{{#if trackingNumber}}お問い合わせ番号{{#if carrier}}（{{carrier}}）{{/if}}：{{trackingNumber}}
+{{/if}}{{#if trackingUrl}}{{#button trackingUrl}}返送状況を確認する{{/button}}
+{{/if}}
+商品が届きましたら、あらためてご連絡いたします。
+
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}の返送ラベルをご用意しました。{{#if labelUrl}}{{labelUrl}}{{/if}}{{#unless labelUrl}}{{#if orderPageUrl}}{{orderPageUrl}}{{/if}}{{/unless}}",
+    },
+  },
+  refund_issued: {
+    en: {
+      email: {
+        subject: "Your refund for {{orderName}}",
+        body: `Hi {{customerName}},
+
+We have refunded {{#if amount}}{{amount}}{{/if}}{{#unless amount}}your payment{{/unless}}{{#if refundMethod}} {{refundMethod}}{{/if}} for order {{orderName}}{{#if returnName}} (return {{returnName}}){{/if}}.
+
+Depending on your bank or card, it can take a few days to show on your statement.
+
+{{#button orderPageUrl}}View your order{{/button}}
+
+If you have a question, just reply to this email.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, we refunded {{#if amount}}{{amount}}{{/if}}{{#unless amount}}your payment{{/unless}} for order {{orderName}}.{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} のご返金について",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if returnName}}（返品 {{returnName}}）{{/if}} について、{{#if refundMethod}}{{refundMethod}}{{/if}}{{#if amount}}{{amount}}を{{/if}}ご返金いたしました。
+
+カード会社や金融機関によっては、明細に反映されるまで数日かかる場合がございます。
+
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+ご不明な点がございましたら、このメールにそのままご返信ください。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}について{{#if amount}}{{amount}}を{{/if}}ご返金いたしました。{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+  },
+  store_credit_issued: {
+    en: {
+      email: {
+        subject: "Your store credit for {{orderName}}",
+        body: `Hi {{customerName}},
+
+We have issued {{#if amount}}{{amount}} in {{/if}}store credit for your return of order {{orderName}}{{#if returnName}} (return {{returnName}}){{/if}}.
+
+It is on your customer account and is used at checkout the next time you shop with us while signed in.
+
+{{#button orderPageUrl}}View your order{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, we issued {{#if amount}}{{amount}} in {{/if}}store credit for order {{orderName}}.{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} のストアクレジットを発行しました",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if returnName}}（返品 {{returnName}}）{{/if}} の返品について、{{#if amount}}{{amount}}分の{{/if}}ストアクレジットを発行いたしました。
+
+クレジットはお客様のアカウントに付与されており、次回ログインしてお買い物いただく際にお会計でご利用いただけます。
+
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}について{{#if amount}}{{amount}}分の{{/if}}ストアクレジットを発行しました。{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+  },
+  exchange_shipped: {
+    en: {
+      email: {
+        subject: "Your exchange for {{orderName}} is on its way",
+        body: `Hi {{customerName}},
+
+The replacement for your return of order {{orderName}}{{#if returnName}} (return {{returnName}}){{/if}} has shipped{{#if carrier}} with {{carrier}}{{/if}}.
+{{#if trackingNumber}}
+Tracking number: {{trackingNumber}}
+{{/if}}{{#if trackingUrl}}{{#button trackingUrl}}Track the parcel{{/button}}
+{{/if}}
+{{#button orderPageUrl}}View your order{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, your exchange for order {{orderName}} has shipped.{{#if trackingUrl}} {{trackingUrl}}{{/if}}{{#unless trackingUrl}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}{{/unless}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} の交換品を発送しました",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if returnName}}（返品 {{returnName}}）{{/if}} の交換品を{{#if carrier}}{{carrier}}にて{{/if}}発送いたしました。
+{{#if trackingNumber}}
+お問い合わせ番号：{{trackingNumber}}
+{{/if}}{{#if trackingUrl}}{{#button trackingUrl}}配送状況を確認する{{/button}}
+{{/if}}
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}の交換品を発送しました。{{#if trackingUrl}}{{trackingUrl}}{{/if}}{{#unless trackingUrl}}{{#if orderPageUrl}}{{orderPageUrl}}{{/if}}{{/unless}}",
+    },
+  },
+  order_cancelled: {
+    en: {
+      email: {
+        subject: "Your order {{orderName}} has been cancelled",
+        body: `Hi {{customerName}},
+
+Your order {{orderName}}{{#if items}} ({{items}}){{/if}} has been cancelled.
+{{#if amount}}
+We have refunded {{amount}}{{#if refundMethod}} {{refundMethod}}{{/if}}. Depending on your bank or card, it can take a few days to show on your statement.
+{{/if}}
+{{#button orderPageUrl}}View your order{{/button}}
+
+If you didn't expect this or have a question, just reply to this email.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, your order {{orderName}} has been cancelled.{{#if amount}} Refund: {{amount}}.{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+    ja: {
+      email: {
+        subject: "ご注文 {{orderName}} のキャンセルが完了しました",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+ご注文 {{orderName}}{{#if items}}（{{items}}）{{/if}} のキャンセルが完了いたしました。
+{{#if amount}}
+{{#if refundMethod}}{{refundMethod}}{{/if}}{{amount}}をご返金いたしました。カード会社や金融機関によっては、明細に反映されるまで数日かかる場合がございます。
+{{/if}}
+{{#button orderPageUrl}}ご注文ページを見る{{/button}}
+
+お心当たりのない場合やご不明な点がございましたら、このメールにそのままご返信ください。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}のキャンセルが完了しました。{{#if amount}}ご返金：{{amount}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
+    },
+  },
 };
 
 export function defaultTemplate(kind: NoticeKind, locale: NoticeLocale, channel: NoticeChannel): TemplateText {

@@ -10,6 +10,14 @@ export const NOTICE_KINDS = [
   "order_out_for_delivery",
   "order_delivered",
   "order_followup",
+  "return_requested",
+  "return_approved",
+  "return_declined",
+  "return_label",
+  "refund_issued",
+  "store_credit_issued",
+  "exchange_shipped",
+  "order_cancelled",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -40,6 +48,23 @@ export interface KindDefinition {
 
 /** Every kind may use these; the engine fills them in. */
 export const COMMON_VARIABLES: Record<string, VariableType> = { customerName: "text", shopName: "text" };
+
+/** Variables every return, refund and cancellation notice has: the order, its items and the order page. */
+const RETURN_VARIABLES: Record<string, VariableType> = {
+  orderName: "text",
+  items: "text",
+  returnName: "text",
+  /** The customer's signed order page (app/storefront/order-link.server.ts): status, returns, everything. */
+  orderPageUrl: "url",
+};
+
+/** Answers to something the customer asked for, or to money moving on their order: sent at once, always. */
+const ANSWER = {
+  transactional: true,
+  defaultOn: true,
+  proactive: false,
+  respectsQuietHours: false,
+} as const;
 
 const SHOPIFY_COVERS =
   "Shopify's own shipping notifications already cover this moment, so it is off by default. Turn it on only if you have turned Shopify's off.";
@@ -140,6 +165,72 @@ export const KINDS: Record<NoticeKind, KindDefinition> = {
     respectsQuietHours: true,
     variables: { orderName: "text", items: "text" },
   },
+  return_requested: {
+    label: "Return requested",
+    description: "Confirms a return request from the order page and says what happens next.",
+    ...ANSWER,
+    // returnChoice: what the customer chose (a refund, store credit, an exchange), in their words;
+    // nextStep: the policy's answer ("approved at once", "the seller reviews it"), in their words.
+    variables: { ...RETURN_VARIABLES, returnChoice: "text", nextStep: "text" },
+  },
+  return_approved: {
+    label: "Return approved",
+    description: "The return was approved, with how to send the items back (or that they can keep them).",
+    ...ANSWER,
+    // instructions: what to do now, in the customer's language (send back, label follows, keep the item).
+    variables: {
+      ...RETURN_VARIABLES,
+      instructions: "text",
+      labelUrl: "url",
+      trackingNumber: "text",
+      trackingUrl: "url",
+    },
+  },
+  return_declined: {
+    label: "Return declined",
+    description: "The return was declined, with the reason and your note.",
+    ...ANSWER,
+    // declineReason: a sentence for Shopify's reason; declineNote: the seller's own words (escaped).
+    variables: { ...RETURN_VARIABLES, declineReason: "text", declineNote: "text" },
+  },
+  return_label: {
+    label: "Return label",
+    description: "The return label and tracking for sending the items back.",
+    ...ANSWER,
+    variables: {
+      ...RETURN_VARIABLES,
+      instructions: "text",
+      labelUrl: "url",
+      carrier: "text",
+      trackingNumber: "text",
+      trackingUrl: "url",
+    },
+  },
+  refund_issued: {
+    label: "Refund issued",
+    description: "A refund was issued: the amount and where it goes.",
+    ...ANSWER,
+    // refundMethod: "to your original payment method" and the like, in the customer's language.
+    variables: { ...RETURN_VARIABLES, amount: "money", refundMethod: "text" },
+  },
+  store_credit_issued: {
+    label: "Store credit issued",
+    description: "Store credit was issued for a return: the amount and how to use it.",
+    ...ANSWER,
+    variables: { ...RETURN_VARIABLES, amount: "money", refundMethod: "text" },
+  },
+  exchange_shipped: {
+    label: "Exchange shipped",
+    description: "The replacement item of an exchange is on its way.",
+    ...ANSWER,
+    variables: { ...RETURN_VARIABLES, carrier: "text", trackingNumber: "text", trackingUrl: "url" },
+  },
+  order_cancelled: {
+    label: "Order cancelled",
+    description: "The order was cancelled, and any refund that goes with it.",
+    ...ANSWER,
+    variables: { ...RETURN_VARIABLES, amount: "money", refundMethod: "text" },
+  },
 };
 
 export function isNoticeKind(value: string): value is NoticeKind {
@@ -187,6 +278,16 @@ export const SAMPLE_VARIABLES: Record<NoticeLocale, Record<string, string>> = {
     carrier: "Yamato Transport",
     trackingNumber: "1234-5678-9012",
     trackingUrl: "https://example.com/track/123456789012",
+    returnName: "#1042-R1",
+    orderPageUrl: "https://example.com/apps/kizuna/orders/1042",
+    instructions: "Please pack the items with everything they came with and send them back within 14 days.",
+    labelUrl: "https://example.com/labels/1042-R1.pdf",
+    declineReason: "The item is final sale and cannot be returned.",
+    declineNote: "The apron was made to your measurements.",
+    amount: "¥3,300",
+    refundMethod: "to your original payment method",
+    returnChoice: "a refund to your original payment method",
+    nextStep: "We will review your request and write to you again soon.",
   },
   ja: {
     customerName: "山田 花子",
@@ -204,5 +305,15 @@ export const SAMPLE_VARIABLES: Record<NoticeLocale, Record<string, string>> = {
     carrier: "ヤマト運輸",
     trackingNumber: "1234-5678-9012",
     trackingUrl: "https://example.com/track/123456789012",
+    returnName: "#1042-R1",
+    orderPageUrl: "https://example.com/apps/kizuna/orders/1042",
+    instructions: "お届け時の付属品とあわせて梱包し、14日以内にご返送ください。",
+    labelUrl: "https://example.com/labels/1042-R1.pdf",
+    declineReason: "返品不可（セール品など）の商品のため、返品をお受けできません。",
+    declineNote: "お客様のサイズに合わせてお仕立てしたエプロンのため。",
+    amount: "￥3,300",
+    refundMethod: "ご購入時のお支払い方法へ",
+    returnChoice: "ご購入時のお支払い方法への返金",
+    nextStep: "内容を確認のうえ、あらためてご連絡いたします。",
   },
 };
