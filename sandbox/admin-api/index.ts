@@ -2,6 +2,7 @@
 // sandbox mode. It serves
 //   POST /admin/api/<pinned version>/graphql.json  (other versions: 404)
 //   POST /admin/oauth/access_token                 (token exchange, refresh)
+//   POST /admin/sandbox/returns                    (a return made in Shopify's admin: see admin-actions.ts)
 // with the real Admin schema, Shopify's error shapes, query costs and a leaky
 // bucket per app and shop, against the sandbox store. Mutations emit the
 // webhooks Shopify would send through `options.emit`.
@@ -11,6 +12,7 @@ import { loadAdminSchema } from "../../app/graphql/admin-schema.server.ts";
 import { readRequestBody, sendJson, type SandboxConfig, type SandboxHandler } from "../http.ts";
 import { DEFAULT_SCOPE, type AccessToken, type SandboxStore } from "../store/index.ts";
 import type { WebhookEmitter } from "../webhooks/emitter.ts";
+import { ADMIN_RETURNS_PATH, answerAdminReturn } from "./admin-actions.ts";
 import { LeakyBucket } from "./bucket.ts";
 import { runGraphql, type GraphqlRequest } from "./graphql.ts";
 import { answerTokenRequest } from "./oauth.ts";
@@ -107,6 +109,10 @@ export function createAdminApiHandler(
       await guarded(response, log, () =>
         answerTokenRequest(request, response, { store, config, now, scope: options.scope ?? DEFAULT_SCOPE }),
       );
+      return true;
+    }
+    if (url.pathname === ADMIN_RETURNS_PATH) {
+      await guarded(response, log, () => answerAdminReturn(request, response, { store, config, emit: options.emit }));
       return true;
     }
     const match = /^\/admin\/api\/([^/]+)\/(.+)$/.exec(url.pathname);

@@ -9,7 +9,17 @@ import { addCustomer, displayName, type NewCustomer } from "./customers.ts";
 import { addFulfillmentEvent, fulfillOrder, holdFulfillmentOrder } from "./fulfillment.ts";
 import { cancelOrder, createOrder } from "./orders.ts";
 import { createRefund } from "./refunds.ts";
-import { approveReturn, requestReturn } from "./returns.ts";
+import {
+  approveReturn,
+  cancelReturn,
+  closeReturn,
+  createReturn,
+  declineReturn,
+  financialOutcome,
+  processReturn,
+  requestReturn,
+  saleTransaction,
+} from "./returns.ts";
 import type { SandboxStore } from "./store.ts";
 import type { ShopData } from "./shop-data.ts";
 import type {
@@ -20,6 +30,8 @@ import type {
   FulfillmentHoldReason,
   Id,
   Order,
+  Return,
+  ReturnDeclineReason,
   ReturnReason,
   Variant,
 } from "./types.ts";
@@ -47,6 +59,13 @@ export const SCENARIOS = {
   "return-requested": "Delivered; the customer requested a return (waiting for approval)",
   "return-open": "Return approved, waiting for the items to come back",
   "guest-checkout": "Guest checkout (no customer account), in transit",
+  "return-declined": "Delivered; the return request was declined (final sale)",
+  "return-closed": "Return received, restocked, refunded and closed",
+  "return-canceled": "Return approved, then cancelled before anything was sent back",
+  "return-exchange": "Return open with an exchange for another colour (created by the seller)",
+  refundable: "Delivered 4 days ago, nothing refunded: refundable in full",
+  cancellable: "Paid 3 hours ago, not fulfilled yet: can still be cancelled",
+  "past-return-window": "Delivered 35 days ago: outside a 30-day return window",
 } as const;
 
 export type Scenario = keyof typeof SCENARIOS;
@@ -99,7 +118,24 @@ interface OrderPlan {
   parcel?: { carrier: Carrier; shippedAt: Date; scans: Scan[]; only?: [VariantKey, number][] };
   refund?: { items: [VariantKey, number][]; note: string; at: Date };
   cancel?: { reason: CancelReason; at: Date };
-  return?: { items: [VariantKey, number][]; reason: ReturnReason; note: string; at: Date; approvedAt?: Date };
+  return?: ReturnPlan;
+}
+
+interface ReturnPlan {
+  items: [VariantKey, number][];
+  reason: ReturnReason;
+  /** The shop's return reason (a standard handle); else the one for `reason`. */
+  handle?: string;
+  note: string;
+  at: Date;
+  approvedAt?: Date;
+  /** Created by the seller (returnCreate: open at once), with these exchange lines. */
+  created?: { exchange: [VariantKey, number][] };
+  declined?: { reason: ReturnDeclineReason; note: string; at: Date };
+  canceledAt?: Date;
+  /** Received: restocked at the shipping location and refunded what Shopify suggests. */
+  processedAt?: Date;
+  closedAt?: Date;
 }
 
 function jpAddress(
@@ -567,6 +603,120 @@ function orderPlans(now: Date, timeZone: string): OrderPlan[] {
   ];
 }
 
+/**
+ * Orders added for returns, refunds and cancellation. They are placed after
+ * the orders above (so those keep their numbers and ids) whatever their dates.
+ */
+function returnOrderPlans(now: Date): OrderPlan[] {
+  const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * HOUR);
+  const delivered = (carrier: Carrier, shipped: number, deliveredDaysAgo: number, city: string) => ({
+    carrier,
+    shippedAt: ago(shipped),
+    scans: [
+      {
+        status: "CONFIRMED" as const,
+        at: ago(shipped),
+        city: "Tokyo",
+        message: "Shipment information received",
+        country: "JP",
+      },
+      { status: "IN_TRANSIT" as const, at: ago(shipped - 1), city, message: "In transit", country: "JP" },
+      { status: "DELIVERED" as const, at: ago(deliveredDaysAgo), city, message: "Delivered", country: "JP" },
+    ],
+  });
+  return [
+    {
+      scenario: "return-declined",
+      customer: "suzuki",
+      items: [["mug-white", 1]],
+      placedAt: ago(20, 2),
+      parcel: delivered("sagawa", 19, 17, "Osaka"),
+      return: {
+        items: [["mug-white", 1]],
+        reason: "UNWANTED",
+        handle: "changed-mind",
+        note: "やっぱり別の色が欲しくなりました",
+        at: ago(3),
+        declined: { reason: "FINAL_SALE", note: "セール品のため返品をお受けできません。", at: ago(2) },
+      },
+    },
+    {
+      scenario: "return-closed",
+      customer: "emma",
+      items: [
+        ["tenugui", 1],
+        ["sencha", 1],
+      ],
+      placedAt: ago(26, 3),
+      parcel: delivered("japanpost", 25, 22, "San Francisco"),
+      return: {
+        items: [["tenugui", 1]],
+        reason: "DEFECTIVE",
+        handle: "damaged",
+        note: "One towel arrived torn",
+        at: ago(10),
+        created: { exchange: [] },
+        processedAt: ago(6),
+        closedAt: ago(5),
+      },
+    },
+    {
+      scenario: "return-canceled",
+      customer: "watanabe",
+      items: [["sencha", 2]],
+      placedAt: ago(18, 4),
+      parcel: delivered("yamato", 17, 15, "Sapporo"),
+      return: {
+        items: [["sencha", 1]],
+        reason: "UNWANTED",
+        handle: "changed-mind",
+        note: "注文しすぎました",
+        at: ago(6),
+        approvedAt: ago(5),
+        canceledAt: ago(4),
+      },
+    },
+    {
+      scenario: "return-exchange",
+      customer: "liam",
+      items: [["furoshiki-wave", 1]],
+      placedAt: ago(11, 5),
+      parcel: delivered("yamato", 10, 8, "Minato-ku"),
+      return: {
+        items: [["furoshiki-wave", 1]],
+        reason: "COLOR",
+        handle: "color",
+        note: "Could I have the Asanoha pattern instead?",
+        at: ago(2),
+        created: { exchange: [["furoshiki-asanoha", 1]] },
+      },
+    },
+    {
+      scenario: "refundable",
+      customer: "sato",
+      items: [["teapot", 1]],
+      placedAt: ago(7, 6),
+      parcel: delivered("yamato", 6, 4, "Shibuya-ku"),
+    },
+    {
+      scenario: "cancellable",
+      customer: "ito",
+      items: [
+        ["tenugui", 1],
+        ["sencha", 1],
+      ],
+      placedAt: ago(0, 3),
+    },
+    {
+      scenario: "past-return-window",
+      customer: "noah",
+      items: [["mug-white", 1]],
+      placedAt: ago(38, 7),
+      parcel: delivered("sagawa", 37, 35, "Kobe"),
+    },
+  ];
+}
+
 const GUEST_ADDRESS = jpAddress(
   "Mia",
   "Jones",
@@ -608,10 +758,16 @@ export function seedDemoShop(store: SandboxStore, shop: string = DEMO_SHOP, now:
   });
   const variants = seedCatalogue(data, new Date(at.getTime() - 120 * 24 * HOUR));
   const customers = seedCustomers(data, at);
+  const byDate = (a: OrderPlan, b: OrderPlan) => a.placedAt.getTime() - b.placedAt.getTime();
   const orders = orderPlans(at, timezone)
-    .sort((a, b) => a.placedAt.getTime() - b.placedAt.getTime())
+    .sort(byDate)
     .map((plan) => ({ plan, order: placeOrder(data, plan, variants, customers) }));
-  return summarize(data, orders);
+  // Placed after the first ones (their numbers come after), listed by date with them.
+  const returnOrders = returnOrderPlans(at)
+    .sort(byDate)
+    .map((plan) => ({ plan, order: placeOrder(data, plan, variants, customers) }));
+  const all = [...orders, ...returnOrders].sort((a, b) => byDate(a.plan, b.plan));
+  return summarize(data, all);
 }
 
 function seedCatalogue(data: ShopData, at: Date): Record<VariantKey, Variant> {
@@ -780,21 +936,33 @@ function placeOrder(
     }
     if (plan.return) {
       const returned = plan.return;
-      const ret = requestReturn(data, {
-        orderId: order.id,
-        lines: returned.items.map(([key, quantity]) => {
-          const line = fulfillment.lines.find((candidate) => candidate.lineItemId === lineItemOf(key));
-          if (!line) throw new Error(`seed parcel of ${order.name} has no ${key}`);
-          return {
-            fulfillmentLineItemId: line.id,
-            quantity,
-            returnReason: returned.reason,
-            customerNote: returned.note,
-          };
-        }),
-        at: returned.at,
+      const lines = returned.items.map(([key, quantity]) => {
+        const line = fulfillment.lines.find((candidate) => candidate.lineItemId === lineItemOf(key));
+        if (!line) throw new Error(`seed parcel of ${order.name} has no ${key}`);
+        return {
+          fulfillmentLineItemId: line.id,
+          quantity,
+          returnReason: returned.reason,
+          returnReasonDefinitionId: returned.handle ? (data.returnReasonByHandle(returned.handle)?.id ?? null) : null,
+          customerNote: returned.note,
+        };
       });
+      const ret = returned.created
+        ? createReturn(data, {
+            orderId: order.id,
+            lines,
+            exchangeLines: returned.created.exchange.map(([key, quantity]) => ({
+              variantId: variants[key].id,
+              quantity,
+            })),
+            at: returned.at,
+          })
+        : requestReturn(data, { orderId: order.id, lines, at: returned.at });
       if (returned.approvedAt) approveReturn(data, ret.id, returned.approvedAt);
+      if (returned.declined) declineReturn(data, ret.id, returned.declined, returned.declined.at);
+      if (returned.processedAt) receiveAndRefund(data, order, ret, returned.processedAt);
+      if (returned.closedAt) closeReturn(data, ret.id, returned.closedAt);
+      if (returned.canceledAt) cancelReturn(data, ret.id, returned.canceledAt);
     }
   }
   if (plan.refund) {
@@ -810,6 +978,34 @@ function placeOrder(
   }
   if (plan.cancel) cancelOrder(data, order.id, { reason: plan.cancel.reason, refund: true, at: plan.cancel.at });
   return order;
+}
+
+/** Every returned item back in stock where it shipped from, and the suggested amount refunded to the card. */
+function receiveAndRefund(data: ShopData, order: Order, ret: Return, at: Date): void {
+  const locationId = data.fulfillmentOrdersOf(order.id)[0]?.locationId ?? null;
+  const lines = ret.lines.map((line) => ({ returnLineItemId: line.id, quantity: line.quantity }));
+  const outcome = financialOutcome(data, ret, { lines, exchangeLines: [] });
+  const sale = saleTransaction(order);
+  processReturn(data, {
+    returnId: ret.id,
+    lines: ret.lines.map((line) => ({
+      returnLineItemId: line.id,
+      quantity: line.quantity,
+      dispositions: ret.reverseFulfillmentOrders.flatMap((rfo) =>
+        rfo.lines
+          .filter((candidate) => candidate.returnLineId === line.id)
+          .map((candidate) => ({
+            reverseFulfillmentOrderLineItemId: candidate.id,
+            quantity: line.quantity,
+            type: "RESTOCKED" as const,
+            locationId,
+          })),
+      ),
+    })),
+    refundTransactions: sale ? [{ parentId: sale.id, amount: outcome.refund, currency: order.currency }] : [],
+    note: "Returned item received",
+    at,
+  });
 }
 
 function summarize(data: ShopData, orders: { plan: OrderPlan; order: Order }[]): SeedSummary {
