@@ -638,3 +638,37 @@ export const ReverseDeliveryCreateWithShippingMutation = `#graphql
     }
   }
 `;
+
+/**
+ * A reverse fulfillment order by id: reverse_fulfillment_orders/dispose names
+ * only it (not its return), so this finds the order whose returns to refresh,
+ * and what was disposed of.
+ */
+export const ReverseFulfillmentOrderQuery = `#graphql
+  query ReverseFulfillmentOrder($id: ID!) {
+    reverseFulfillmentOrder(id: $id) {
+      id
+      status
+      order {
+        id
+      }
+      lineItems(first: 20) {
+        nodes {
+          id
+          totalQuantity
+          fulfillmentLineItem {
+            id
+          }
+          dispositions {
+            id
+            type
+            quantity
+            location {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+`;
