@@ -37,6 +37,7 @@ export interface JobPayloads {
   "reconcile-inventory": Record<string, never>;
   /** reactions, scheduled: notices whose delivery job was lost, reactions whose job was lost. */
   "sweep-notices": Record<string, never>;
+  "recover-money-actions": Record<string, never>;
   /** notices: deliver one notice. */
   "send-notice": { noticeId: number };
   /** notices: deliver a batch (a restock wave's). */
@@ -111,6 +112,8 @@ export const SCHEDULES = [
   { id: "scan-delays", name: "scan-delays", pattern: "*/30 * * * *" },
   { id: "reconcile-inventory", name: "reconcile-inventory", pattern: "15 * * * *" },
   { id: "sweep-notices", name: "sweep-notices", pattern: "* * * * *" },
+  // Money actions whose call lost its answer (a crash, Shopify away): checked against Shopify and finished.
+  { id: "recover-money-actions", name: "recover-money-actions", pattern: "* * * * *" },
 ] as const satisfies readonly { id: string; name: JobName; pattern: string }[];
 
 export function reactJobId(eventRowId: number): string {

@@ -26,6 +26,11 @@ import { runWave } from "../restock/episodes.server.ts";
 import { reconcileInventory } from "../restock/reconcile-inventory.server.ts";
 import { resumeWaitingEpisodes } from "../restock/held-orders.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
+import { returnIdOfChange } from "../mirror/returns.server.ts";
+import { recoverMoneyActions } from "../returns/money-actions.server.ts";
+import { MONEY_OPERATIONS } from "../returns/money-operations.server.ts";
+import { refreshReturn } from "../returns/refresh-return.server.ts";
+import { tellCustomerOrderCancelled } from "../returns/return-notices.server.ts";
 import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
 import { installedShops } from "../sync/sync-shop.server.ts";
 import { reactJob, REACTION_JOB_OPTIONS, restockWaveJob, type JobPayloads } from "./queues.server.ts";
@@ -33,7 +38,7 @@ import { reactJob, REACTION_JOB_OPTIONS, restockWaveJob, type JobPayloads } from
 // The queue, its job names, options and ids are in ./queues.server.ts.
 type ReactionJobs = Pick<
   JobPayloads,
-  "react-to-event" | "restock-wave" | "scan-delays" | "reconcile-inventory" | "sweep-notices"
+  "react-to-event" | "restock-wave" | "scan-delays" | "reconcile-inventory" | "sweep-notices" | "recover-money-actions"
 >;
 
 export interface ReactionDeps {
@@ -123,6 +128,14 @@ async function react(deps: ReactionDeps, event: ReactingEvent): Promise<void> {
     await attributeOrder(db, event.shop, event.orderId);
   }
   if (!body) return;
+  if (RETURN_TOPICS.has(topic)) {
+    // Shopify's word on the return (change-only payloads say little): read it again.
+    const returnId =
+      topic.startsWith("returns/") && topic !== "returns/update" ? ownIdOf(body) : returnIdOfChange(body);
+    const api = returnId ? await deps.adminApiFor(event.shop) : null;
+    if (api && returnId) await refreshReturn(db, api, event.shop, returnId);
+  }
+  if (topic === "orders/cancelled" && event.orderId) await tellCustomerOrderCancelled(db, event.shop, event.orderId);
   if (topic === "fulfillment_events/create" && event.orderId) {
     const fulfillmentId = idAt(body, "fulfillment_id");
     const status = textOf(body, "status")?.toUpperCase();
@@ -151,6 +164,10 @@ async function react(deps: ReactionDeps, event: ReactingEvent): Promise<void> {
   if (orderId && FREES_HELD_STOCK.has(topic))
     await queueFirstWaves(deps, event.shop, await resumeWaitingEpisodes(db, event.shop, { orderId, now }));
 }
+
+const RETURN_TOPICS = new Set<Topic>(
+  SUBSCRIBED_TOPICS.filter((topic) => topic.startsWith("returns/") || topic.startsWith("reverse_")),
+);
 
 const FREES_HELD_STOCK = new Set<Topic>([
   "fulfillment_orders/hold_released",
@@ -253,6 +270,9 @@ export function reactionProcessor(deps: ReactionDeps) {
         return reconcileAllInventory(deps);
       case "sweep-notices":
         await sweepNotices(deps.db, deps.notices, deps.now());
+        return;
+      case "recover-money-actions":
+        await recoverMoneyActions(deps.db, deps.adminApiFor, MONEY_OPERATIONS, { now: deps.now });
         return;
       default:
         throw new Error(`unknown reactions job ${job.name}`);

@@ -28,7 +28,7 @@ export interface OrderDetail {
   financialStatus: string | null;
   fulfillmentStatus: string | null;
   statusUrl: string | null;
-  items: { title: string; variantTitle: string | null; quantity: number; price: string }[];
+  items: { id: string; title: string; variantTitle: string | null; quantity: number; price: string }[];
   openDelays: number;
   /** Newest first. */
   timeline: TimelineEntry[];
@@ -100,6 +100,7 @@ export async function getOrderDetail(db: Db, shop: string, orderId: string): Pro
     fulfillmentStatus: order.fulfillmentStatus,
     statusUrl: order.statusUrl,
     items: items.map((item) => ({
+      id: item.id,
       title: item.title,
       variantTitle: item.variantTitle,
       quantity: item.quantity,

@@ -33,6 +33,7 @@ function AppNav() {
         {t("nav.home")}
       </Link>
       <Link to={to("/app/orders")}>{t("nav.orders")}</Link>
+      <Link to={to("/app/returns")}>{t("nav.returns")}</Link>
       <Link to={to("/app/delays")}>{t("nav.delays")}</Link>
       <Link to={to("/app/restock")}>{t("nav.restock")}</Link>
       <Link to={to("/app/notices")}>{t("nav.notices")}</Link>

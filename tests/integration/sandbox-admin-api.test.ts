@@ -268,6 +268,78 @@ describe("Admin API emulator: the app's operations against the seeded demo shop"
           };
         },
       },
+      // Returns, refunds and cancellation (app/graphql/returns.ts, orders.ts).
+      { name: "ShopLocalesQuery", variables: () => undefined },
+      { name: "ReturnReasonDefinitionsQuery", variables: () => ({ first: 20 }) },
+      {
+        name: "ReturnQuery",
+        variables: () => ({ id: gid("Return", first(data.returnsOf(orderOf(summary, "return-open"))[0]).id) }),
+      },
+      {
+        name: "ReturnSuggestedOutcomeQuery",
+        variables: () => {
+          const ret = first(data.returnsOf(orderOf(summary, "return-open"))[0]);
+          return {
+            id: gid("Return", ret.id),
+            returnLineItems: [{ id: gid("ReturnLineItem", first(ret.lines[0]).id), quantity: 1 }],
+            exchangeLineItems: [],
+            refundMethodAllocation: "STORE_CREDIT",
+          };
+        },
+      },
+      { name: "OrderSuggestedRefundQuery", variables: () => ({ id: orderGid("refundable"), suggestFullRefund: true }) },
+      {
+        name: "ReverseDeliveryCreateWithShippingMutation",
+        variables: () => {
+          const rfo = first(first(data.returnsOf(orderOf(summary, "return-open"))[0]).reverseFulfillmentOrders[0]);
+          return {
+            reverseFulfillmentOrderId: gid("ReverseFulfillmentOrder", rfo.id),
+            reverseDeliveryLineItems: [
+              {
+                reverseFulfillmentOrderLineItemId: gid("ReverseFulfillmentOrderLineItem", first(rfo.lines[0]).id),
+                quantity: 1,
+              },
+            ],
+            trackingInput: {
+              number: "360012345678",
+              url: "https://k2k.sagawa-exp.co.jp/p/web/okurijosearch.do?okurijoNo=360012345678",
+            },
+            labelInput: { fileUrl: "https://labels.example/return.pdf" },
+          };
+        },
+      },
+      {
+        name: "ReverseFulfillmentOrderQuery",
+        variables: () => ({
+          id: gid(
+            "ReverseFulfillmentOrder",
+            first(first(data.returnsOf(orderOf(summary, "return-open"))[0]).reverseFulfillmentOrders[0]).id,
+          ),
+        }),
+      },
+      {
+        name: "ReturnCancelMutation",
+        variables: () => ({ id: gid("Return", first(data.returnsOf(orderOf(summary, "return-exchange"))[0]).id) }),
+      },
+      {
+        name: "ReturnReopenMutation",
+        variables: () => ({ id: returnIn(results.ReturnCloseMutation, "returnClose").id }),
+      },
+      {
+        name: "OrderCancelMutation",
+        variables: () => ({
+          orderId: orderGid("cancellable"),
+          reason: "CUSTOMER",
+          restock: false,
+          refundMethod: { originalPaymentMethodsRefund: true },
+        }),
+      },
+      {
+        name: "JobQuery",
+        variables: () => ({
+          id: (results.OrderCancelMutation as { orderCancel: { job: { id: string } } }).orderCancel.job.id,
+        }),
+      },
     ];
     const operations = await appOperations();
     expect(steps.map((step) => step.name).sort()).toEqual([...operations.keys()].sort());

@@ -155,7 +155,7 @@ describe("delivering webhooks", () => {
     const emitter = createWebhookEmitter({ url: receiverUrl, secret: SECRET, retries: 2, retryDelayMs: 5 });
     failFirst = [500, 503];
     emitter.emit({ topic: "orders/updated", shop: DEMO_SHOP, body: '{"id":1}' });
-    emitter.emit({ topic: "returns/process", shop: DEMO_SHOP, body: "{}" });
+    emitter.emit({ topic: "draft_orders/create", shop: DEMO_SHOP, body: "{}" });
     const records = await emitter.flush();
     expect(records).toEqual([expect.objectContaining({ topic: "orders/updated", status: 200, attempts: 3 })]);
     expect(received).toHaveLength(3);

@@ -56,6 +56,7 @@ describe("admin message files", () => {
       "home.sync.summary.separator",
       "settings.rules.range",
       "settings.rules.rangeUnit",
+      "returns.actors.shopify",
     ]);
     const japanese = createI18n("ja");
     const english = messageKeys(FILES.ja!)
