@@ -1,0 +1,442 @@
+// The customer's order page (GET /proxy/orders/<id>?t=<token>, storefront
+// /apps/kizuna/orders/<id>): opened by the signed link of every notice, no
+// login. From the mirror only — no Admin API call — so that it stays fast for
+// many shoppers at once: the timeline (ordered, shipped with carrier and
+// tracking, the carrier's scans, delay cases with what the notice said,
+// delivered, cancelled), the items, the order's returns with their status and
+// what happened (refunds with amount, method and day), and what the customer
+// may do next (request a return, cancel an unshipped order).
+// A wrong or old token, an unknown order and another shop's order all answer
+// the same 404 look-up page.
+import { customerName } from "../customers/names.ts";
+import { customerActionOf, customerReason, customerReasonJa } from "../delays/reasons.ts";
+import type { Locale } from "../i18n/locales.ts";
+import { formatMoney } from "../money/decimal.ts";
+import { trackingVariables } from "../notices/order-updates.server.ts";
+import { returnable, type VerdictReason } from "../returns/policy.ts";
+import { getReturnPolicy } from "../returns/return-policy.server.ts";
+import { notFoundPage } from "./order-lookup.server.ts";
+import {
+  customerLocale,
+  formatsFor,
+  htmlPage,
+  orderPath,
+  pagePath,
+  proxyRequest,
+  shopFacts,
+  tokenOpens,
+  translator,
+  type Formats,
+  type OrderPageDeps,
+  type ProxyRequest,
+  type RequestInfo,
+} from "./order-page-context.server.ts";
+import { h, safeUrl, timeline, type TimelineView } from "./order-page-html.ts";
+
+const SCAN_STATUSES = new Set([
+  "ATTEMPTED_DELIVERY",
+  "CARRIER_PICKED_UP",
+  "CONFIRMED",
+  "DELAYED",
+  "DELIVERED",
+  "FAILURE",
+  "IN_TRANSIT",
+  "LABEL_PRINTED",
+  "LABEL_PURCHASED",
+  "OUT_FOR_DELIVERY",
+  "READY_FOR_PICKUP",
+]);
+const RETURN_STATUSES = new Set(["REQUESTED", "OPEN", "CLOSED", "DECLINED", "CANCELED"]);
+const RETURN_EVENTS = new Set([
+  "requested",
+  "auto_approved",
+  "approved",
+  "declined",
+  "label_added",
+  "processed",
+  "closed",
+  "reopened",
+  "cancelled",
+]);
+const NOTICES = new Set(["return_requested", "already_requested", "cancel_requested"]);
+
+/** Everything the page shows, read from the mirror of one shop. */
+async function loadOrder(deps: OrderPageDeps, shop: string, orderId: string) {
+  const { db } = deps;
+  const order = await db.order.findUnique({ where: { shop_id: { shop, id: orderId } } });
+  if (!order) return null;
+  const scope = { shop, orderId };
+  const [customer, items, fulfillments, cases, returns, returnEvents, actions, policy] = await Promise.all([
+    order.customerId
+      ? db.customer.findUnique({
+          where: { shop_id: { shop, id: order.customerId } },
+          select: { firstName: true, lastName: true, locale: true },
+        })
+      : null,
+    db.lineItem.findMany({ where: scope, orderBy: { id: "asc" } }),
+    db.fulfillment.findMany({ where: scope }),
+    db.delayCase.findMany({
+      where: scope,
+      select: { id: true, rule: true, reason: true, openedAt: true, resolvedAt: true },
+    }),
+    db.return.findMany({ where: scope, orderBy: { id: "desc" }, take: 20 }),
+    db.returnEvent.findMany({ where: scope, orderBy: [{ at: "asc" }, { id: "asc" }], take: 200 }),
+    db.moneyAction.findMany({ where: scope, orderBy: { id: "desc" }, take: 50 }),
+    getReturnPolicy(db, shop),
+  ]);
+  // The scans by parcel: the index is (shop, fulfillment, time).
+  const scans = fulfillments.length
+    ? await db.fulfillmentEvent.findMany({
+        where: { shop, fulfillmentId: { in: fulfillments.map((f) => f.id) } },
+        take: 500,
+      })
+    : [];
+  return { order, customer, items, fulfillments, scans, cases, returns, returnEvents, actions, policy };
+}
+
+type Loaded = NonNullable<Awaited<ReturnType<typeof loadOrder>>>;
+
+function delivery(loaded: Loaded) {
+  const live = loaded.fulfillments.filter((f) => f.status?.toLowerCase() !== "cancelled");
+  const created = live.map((f) => f.shopifyCreatedAt).filter((d): d is Date => d !== null);
+  const fulfilledAt = created.length ? new Date(Math.min(...created.map((d) => d.getTime()))) : null;
+  const deliveredScan = loaded.scans
+    .filter((scan) => scan.status.toUpperCase() === "DELIVERED" && scan.happenedAt)
+    .sort((a, b) => b.happenedAt!.getTime() - a.happenedAt!.getTime())[0];
+  const deliveredParcel = live.find((f) => f.shipmentStatus?.toLowerCase() === "delivered");
+  const deliveredAt = deliveredScan?.happenedAt ?? deliveredParcel?.shopifyUpdatedAt ?? null;
+  return { live, fulfilledAt, deliveredAt, delivered: Boolean(deliveredScan || deliveredParcel) };
+}
+
+function money(amount: string | null, currency: string | null, locale: Locale): string {
+  return amount && currency ? formatMoney(amount, currency, locale === "ja" ? "ja-JP" : "en") : "";
+}
+
+/** A verdict reason in the customer's words (orderPage.reasons.<code> with its parameters). */
+export function reasonText(reason: VerdictReason, locale: Locale, currency: string, format: Formats): string {
+  const t = translator(locale);
+  switch (reason.code) {
+    case "over_auto_amount":
+      return t("orderPage.reasons.over_auto_amount", { limit: money(reason.limit, currency, locale) });
+    case "outside_window":
+      return t("orderPage.reasons.outside_window", {
+        days: String(reason.days),
+        endedOn: format.day(new Date(`${reason.endedOn}T12:00:00Z`)),
+      });
+    case "too_many":
+      return t("orderPage.reasons.too_many", { title: reason.title, returnable: String(reason.returnable) });
+    case "resolution_not_offered":
+      return t("orderPage.reasons.resolution_not_offered", {
+        resolution: t(`orderPage.resolutions.${reason.resolution}`),
+      });
+    case "final_sale":
+    case "needs_photo":
+    case "needs_note":
+    case "exchange_needs_variant":
+    case "exchange_out_of_stock":
+    case "keep_item":
+      return t(`orderPage.reasons.${reason.code}`, { title: reason.title });
+    default:
+      return t(`orderPage.reasons.${reason.code}`);
+  }
+}
+
+function timelineOf(loaded: Loaded, locale: Locale, format: Formats): TimelineView[] {
+  const t = translator(locale);
+  const { order } = loaded;
+  const entries: (TimelineView & { sort: number })[] = [];
+  const add = (at: Date, view: Omit<TimelineView, "at" | "when">) =>
+    entries.push({ ...view, at: at.toISOString(), when: format.time(at), sort: at.getTime() });
+
+  add(order.shopifyCreatedAt, { title: t("orderPage.timeline.ordered"), tone: "key" });
+  if (order.cancelledAt) add(order.cancelledAt, { title: t("orderPage.timeline.cancelled"), tone: "warn" });
+  for (const parcel of loaded.fulfillments) {
+    if (!parcel.shopifyCreatedAt || parcel.status?.toLowerCase() === "cancelled") continue;
+    const tracking = trackingVariables(parcel);
+    const url = safeUrl(tracking.trackingUrl);
+    const detail = [
+      tracking.carrier ? t("orderPage.timeline.carrier", { carrier: tracking.carrier }) : null,
+      tracking.trackingNumber ? t("orderPage.timeline.trackingNumber", { number: tracking.trackingNumber }) : null,
+    ]
+      .filter(Boolean)
+      .join(" · ");
+    add(parcel.shopifyCreatedAt, {
+      title: t("orderPage.timeline.shipped"),
+      detail: detail || null,
+      link: url ? { href: url, label: t("orderPage.timeline.track") } : null,
+      tone: "key",
+    });
+  }
+  let deliveredShown = false;
+  for (const scan of loaded.scans) {
+    if (!scan.happenedAt) continue;
+    const status = scan.status.toUpperCase();
+    const place = [scan.city, scan.province, scan.country].filter(Boolean).join(", ");
+    const detail = [scan.message, place].filter(Boolean).join(" — ") || null;
+    if (status === "DELIVERED") deliveredShown = true;
+    add(scan.happenedAt, {
+      title: t(`orderPage.scan.${SCAN_STATUSES.has(status) ? status : "OTHER"}`),
+      detail,
+      tone:
+        status === "DELIVERED" ? "key" : ["DELAYED", "FAILURE", "ATTEMPTED_DELIVERY"].includes(status) ? "warn" : null,
+    });
+  }
+  if (!deliveredShown) {
+    const parcel = loaded.fulfillments.find((f) => f.shipmentStatus?.toLowerCase() === "delivered");
+    const at = parcel?.shopifyUpdatedAt ?? parcel?.shopifyCreatedAt;
+    if (at) add(at, { title: t("orderPage.scan.DELIVERED"), tone: "key" });
+  }
+  for (const delay of loaded.cases) {
+    // What the delay notice said (the same words, in the customer's language).
+    const said =
+      locale === "ja" ? customerReasonJa(delay.rule, delay.reason) : customerReason(delay.rule, delay.reason);
+    const action = customerActionOf(delay.rule, delay.reason)?.[locale] ?? null;
+    add(delay.openedAt, {
+      title: t("orderPage.timeline.delay"),
+      detail: [t("orderPage.timeline.delayWhy", { reason: said }), action].filter(Boolean).join(" "),
+      tone: "warn",
+    });
+    if (delay.resolvedAt) add(delay.resolvedAt, { title: t("orderPage.timeline.delayResolved") });
+  }
+  for (const action of loaded.actions) {
+    if (action.state !== "succeeded" || action.kind === "order_cancel") continue;
+    const at = action.finishedAt ?? action.createdAt;
+    const amount = money(action.amount, action.currency, locale);
+    const key = action.method === "store_credit" ? "orderPage.money.storeCredit" : "orderPage.money.refunded";
+    add(at, { title: t(key, { amount, date: format.day(at) }), tone: "key" });
+  }
+  entries.sort((a, b) => b.sort - a.sort);
+  return entries.map(({ sort: _sort, ...view }) => view);
+}
+
+function statusOf(loaded: Loaded, shipped: ReturnType<typeof delivery>) {
+  const openDelay = loaded.cases.some((c) => c.resolvedAt === null);
+  if (loaded.order.cancelledAt) return { key: "cancelled", tone: "bad" };
+  if (shipped.delivered) return { key: "delivered", tone: "ok" };
+  if (openDelay) return { key: "delayed", tone: "warn" };
+  if (shipped.live.length) return { key: "shipped", tone: "" };
+  return { key: "preparing", tone: "" };
+}
+
+function returnsSection(loaded: Loaded, locale: Locale, format: Formats): string {
+  if (!loaded.returns.length) return "";
+  const t = translator(locale);
+  const titleOf = new Map(
+    loaded.items.map((item) => [item.id, item.variantTitle ? `${item.title} – ${item.variantTitle}` : item.title]),
+  );
+  const blocks = loaded.returns.map((ret) => {
+    const status = RETURN_STATUSES.has(ret.status) ? ret.status : "OTHER";
+    let lines: { lineItemId: string; quantity: number }[] = [];
+    try {
+      const parsed: unknown = JSON.parse(ret.requestedLines ?? ret.lineItems ?? "[]");
+      if (Array.isArray(parsed))
+        lines = parsed.map((line: Record<string, unknown>) => ({
+          lineItemId: String(line.lineItemId ?? line.line_item_id ?? ""),
+          quantity: Number(line.quantity ?? 0),
+        }));
+    } catch {
+      lines = [];
+    }
+    const items = lines
+      .filter((line) => titleOf.has(line.lineItemId))
+      .map((line) => `<li><span>${h(titleOf.get(line.lineItemId))}</span><span>× ${h(line.quantity)}</span></li>`)
+      .join("");
+    const events: TimelineView[] = loaded.returnEvents
+      .filter((event) => event.returnId === ret.id && RETURN_EVENTS.has(event.action))
+      .map((event) => ({
+        at: event.at.toISOString(),
+        when: format.time(event.at),
+        title: t(`orderPage.returns.events.${event.action}`),
+        detail:
+          event.action === "requested" || event.action === "declined"
+            ? event.detail
+            : event.action === "label_added" && event.detail
+              ? t("orderPage.returns.trackingNumber", { number: event.detail })
+              : null,
+      }))
+      .reverse();
+    for (const action of loaded.actions) {
+      if (action.returnId !== ret.id) continue;
+      const amount = money(action.amount, action.currency, locale);
+      if (action.state === "succeeded") {
+        const at = action.finishedAt ?? action.createdAt;
+        const key = action.method === "store_credit" ? "orderPage.money.storeCredit" : "orderPage.money.refunded";
+        events.unshift({
+          at: at.toISOString(),
+          when: format.time(at),
+          title: t(key, { amount, date: format.day(at) }),
+        });
+      } else if (action.state === "pending" || action.state === "calling") {
+        events.unshift({
+          at: action.createdAt.toISOString(),
+          when: format.time(action.createdAt),
+          title: t("orderPage.money.inProgress", { amount }),
+        });
+      }
+    }
+    let deliveries: { labelUrl?: string | null; trackingUrl?: string | null; trackingNumber?: string | null }[] = [];
+    try {
+      const parsed: unknown = JSON.parse(ret.reverseDeliveries || "[]");
+      if (Array.isArray(parsed)) deliveries = parsed as typeof deliveries;
+    } catch {
+      deliveries = [];
+    }
+    const labels = deliveries
+      .map((d) => {
+        const label = safeUrl(d.labelUrl);
+        const track = safeUrl(d.trackingUrl);
+        return [
+          label
+            ? `<a class="button secondary" href="${h(label)}" rel="noopener noreferrer" target="_blank">${h(t("orderPage.returns.label"))}</a>`
+            : "",
+          track
+            ? `<a href="${h(track)}" rel="noopener noreferrer" target="_blank">${h(t("orderPage.returns.trackReturn"))}</a>`
+            : "",
+        ].join("");
+      })
+      .join("");
+    const declined =
+      ret.status === "DECLINED" && ret.declineReason
+        ? `<p>${h(t(`orderPage.returns.declineReasons.${["FINAL_SALE", "RETURN_PERIOD_ENDED"].includes(ret.declineReason) ? ret.declineReason : "OTHER"}`))}</p>${ret.declineNote ? `<p class="muted">${h(ret.declineNote)}</p>` : ""}`
+        : "";
+    const tone =
+      status === "DECLINED" || status === "CANCELED"
+        ? "bad"
+        : status === "CLOSED"
+          ? "ok"
+          : status === "REQUESTED"
+            ? "warn"
+            : "";
+    return `<div class="card return" id="return-${h(ret.id)}">
+<h3>${h(t("orderPage.returns.heading", { name: ret.name ?? ret.id }))} <span class="status ${tone}">${h(t(`orderPage.returns.status.${status}`))}</span></h3>
+<p class="muted">${h(t(`orderPage.returns.explain.${status}`))}</p>
+${declined}${items ? `<ul class="items">${items}</ul>` : ""}
+${labels}
+${events.length ? timeline(events) : ""}
+</div>`;
+  });
+  return `<section aria-labelledby="returns-heading"><h2 id="returns-heading">${h(t("orderPage.returns.title"))}</h2>${blocks.join("\n")}</section>`;
+}
+
+export interface OrderPageView {
+  locale: Locale;
+  html: string;
+  refresh: boolean;
+  shopName: string;
+  title: string;
+}
+
+/** The order page for a verified request whose token opens `orderId`, or null when the order is not this shop's. */
+export async function renderOrderPage(
+  req: ProxyRequest,
+  deps: OrderPageDeps,
+  orderId: string,
+  token: string,
+): Promise<OrderPageView | null> {
+  const [shop, loaded] = await Promise.all([shopFacts(deps.db, req.shop), loadOrder(deps, req.shop, orderId)]);
+  if (!loaded || !shop.installed) return null;
+  const { order } = loaded;
+  const locale = customerLocale(req, { customer: loaded.customer?.locale, order: order.locale, shop: shop.locale });
+  const t = translator(locale);
+  const format = formatsFor(locale, shop.timezone);
+  const now = deps.now?.() ?? new Date();
+  const shipped = delivery(loaded);
+  const status = statusOf(loaded, shipped);
+  const name = loaded.customer ? customerName(loaded.customer.firstName, loaded.customer.lastName, locale) : null;
+  const noticeParam = req.url.searchParams.get("notice") ?? "";
+
+  const cancelAction = loaded.actions.find((action) => action.kind === "order_cancel");
+  const cancelPending =
+    !order.cancelledAt &&
+    cancelAction !== undefined &&
+    ["pending", "calling", "succeeded"].includes(cancelAction.state);
+  const cancelFailed = !order.cancelledAt && cancelAction?.state === "failed";
+  const unfulfilled =
+    shipped.live.length === 0 &&
+    !["fulfilled", "partial", "partially_fulfilled"].includes((order.fulfillmentStatus ?? "").toLowerCase());
+  const canCancel = loaded.policy.allowCancel && !order.cancelledAt && unfulfilled && !cancelPending;
+  const closed: VerdictReason | null = returnable(
+    {
+      currency: order.currency,
+      cancelled: order.cancelledAt !== null,
+      deliveredAt: shipped.deliveredAt,
+      fulfilledAt: shipped.fulfilledAt,
+      lines: [],
+    },
+    loaded.policy,
+    now,
+  );
+
+  const notice = NOTICES.has(noticeParam)
+    ? `<div class="notice" role="status"><p>${h(t(`orderPage.notices.${noticeParam}`))}</p></div>`
+    : "";
+  const progress = cancelPending
+    ? `<div class="notice" role="status"><p><strong>${h(t("orderPage.cancel.pending"))}</strong></p><p class="muted">${h(t("orderPage.cancel.pendingHelp"))}</p></div>`
+    : cancelFailed
+      ? `<div class="notice error" role="alert"><p>${h(t("orderPage.cancel.failed"))}</p></div>`
+      : "";
+  const items = loaded.items
+    .map(
+      (item) =>
+        `<li><span>${h(item.variantTitle ? `${item.title} – ${item.variantTitle}` : item.title)} × ${h(item.quantity)}</span><span>${h(money(item.price, order.currency, locale))}</span></li>`,
+    )
+    .join("");
+
+  const actions: string[] = [];
+  if (!order.cancelledAt && shipped.live.length > 0) {
+    if (closed === null) {
+      const ends = shipped.deliveredAt ?? shipped.fulfilledAt;
+      const until = ends ? format.day(new Date(ends.getTime() + loaded.policy.windowDays * 86_400_000)) : null;
+      actions.push(
+        `<a class="button" href="${h(pagePath(req, `/orders/${encodeURIComponent(orderId)}/return`, { t: token, locale }))}">${h(t("orderPage.actions.return"))}</a>`,
+        until ? `<p class="muted">${h(t("orderPage.actions.returnUntil", { date: until }))}</p>` : "",
+      );
+    } else {
+      actions.push(`<p class="muted">${h(reasonText(closed, locale, order.currency, format))}</p>`);
+    }
+  }
+  if (canCancel)
+    actions.push(
+      `<a class="button secondary" href="${h(pagePath(req, `/orders/${encodeURIComponent(orderId)}/cancel`, { t: token, locale }))}">${h(t("orderPage.actions.cancel"))}</a>`,
+    );
+
+  const greeting = name ? t("orderPage.greeting", { name }) : t("orderPage.greetingNoName");
+  const title = t("orderPage.title", { name: order.name });
+  const html = `<p class="muted">${h(greeting)}</p>
+<h1>${h(title)}</h1>
+<p class="muted">${h(t("orderPage.placedOn", { date: format.day(order.shopifyCreatedAt), shop: shop.name }))}</p>
+<p><span class="status ${status.tone}">${h(t(`orderPage.status.${status.key}`))}</span></p>
+${notice}${progress}
+${actions.length ? `<section class="card" aria-label="${h(t("orderPage.actions.title"))}">${actions.join("\n")}</section>` : ""}
+<section class="card" aria-labelledby="timeline-heading"><h2 id="timeline-heading">${h(t("orderPage.timeline.title"))}</h2>
+${timeline(timelineOf(loaded, locale, format))}
+</section>
+${returnsSection(loaded, locale, format)}
+<section class="card" aria-labelledby="items-heading"><h2 id="items-heading">${h(t("orderPage.items"))}</h2>
+<ul class="items">${items}<li><strong>${h(t("orderPage.total"))}</strong><strong>${h(money(order.totalPrice, order.currency, locale))}</strong></li></ul>
+</section>
+<p class="muted">${h(t("orderPage.help", { shop: shop.name }))}</p>
+<p><a href="${h(orderPath(req, orderId, token, locale === "ja" ? "en" : "ja"))}" hreflang="${locale === "ja" ? "en" : "ja"}">${locale === "ja" ? "English" : "日本語"}</a></p>`;
+  return { locale, html, refresh: cancelPending, shopName: shop.name, title };
+}
+
+export async function handleOrderPage(
+  request: Request,
+  deps: OrderPageDeps,
+  info: RequestInfo & { orderId: string },
+): Promise<Response> {
+  const req = proxyRequest(request, deps, info);
+  if (req instanceof Response) return req;
+  const token = tokenOpens(req, info.orderId, deps);
+  if (!token) return notFoundPage(req, deps);
+  const view = await renderOrderPage(req, deps, info.orderId, token);
+  if (!view) return notFoundPage(req, deps);
+  return htmlPage({
+    req,
+    locale: view.locale,
+    shopName: view.shopName,
+    title: view.title,
+    body: view.html,
+    ...(view.refresh ? { refreshSeconds: 5 } : {}),
+  });
+}
