@@ -43,7 +43,16 @@ export interface AppProxyTarget {
 const SHOPIFY_PARAMS = ["shop", "logged_in_customer_id", "path_prefix", "timestamp", "signature"];
 // Request headers a browser sends that the app may need; cookies and auth are not among them.
 const FORWARDED_REQUEST_HEADERS = ["accept", "accept-language", "content-type", "user-agent"];
-const PASSED_RESPONSE_HEADERS = ["content-type", "cache-control", "location", "content-language"];
+const PASSED_RESPONSE_HEADERS = [
+  "content-type",
+  "cache-control",
+  "location",
+  "content-language",
+  "retry-after",
+  "content-security-policy",
+  "referrer-policy",
+  "x-content-type-options",
+];
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The app URL a storefront request maps to, with Shopify's signed parameters. */

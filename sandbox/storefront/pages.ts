@@ -25,6 +25,7 @@ export type ThemeLocale = "ja" | "en";
 const LABELS = {
   en: {
     home: "Home",
+    orders: "My orders",
     products: "Products",
     variant: "Option",
     addToCart: "Add to cart",
@@ -37,6 +38,7 @@ const LABELS = {
   },
   ja: {
     home: "ホーム",
+    orders: "注文状況",
     products: "商品",
     variant: "種類",
     addToCart: "カートに追加",
@@ -90,6 +92,8 @@ export interface LayoutInput {
   /** The current path with ?locale= set to each language, for the switcher. */
   localeLinks: Record<ThemeLocale, string>;
   head?: string;
+  /** The customer's order page through the app proxy (the look-up; notices link to each order). */
+  ordersPath?: string;
 }
 
 export function layout(input: LayoutInput): string {
@@ -114,7 +118,7 @@ ${input.head ?? ""}
 <div class="announcement">${labels.sandbox}</div>
 <header class="site-header">
 <a class="logo" href="/store?locale=${input.locale}">${escapeHtml(input.shopName)}</a>
-<nav aria-label="${labels.language}"><a href="/store?locale=${input.locale}">${labels.home}</a><span>${switcher}</span></nav>
+<nav aria-label="${labels.language}"><a href="/store?locale=${input.locale}">${labels.home}</a><a href="${escapeHtml(`${input.ordersPath ?? "/apps/kizuna/orders"}?locale=${input.locale}`)}">${labels.orders}</a><span>${switcher}</span></nav>
 </header>
 <main id="MainContent" class="page-width">
 ${input.body}

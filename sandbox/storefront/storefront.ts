@@ -301,9 +301,14 @@ function page(
   body: string,
 ): void {
   const localeLinks = { ja: withLocale(url, "ja"), en: withLocale(url, "en") };
-  sendHtml(response, status, layout({ shopName: store.shopName, locale, title, body, localeLinks }), {
-    "Cache-Control": "no-store",
-  });
+  sendHtml(
+    response,
+    status,
+    layout({ shopName: store.shopName, locale, title, body, localeLinks, ordersPath: `${store.proxyPrefix}/orders` }),
+    {
+      "Cache-Control": "no-store",
+    },
+  );
 }
 
 function withLocale(url: URL, locale: ThemeLocale): string {
