@@ -274,7 +274,12 @@ ${exchange}
 </fieldset>`;
     })
     .join("\n");
+  // An exchange is offered where some line has another variant in stock.
+  const exchangeable = returnForm.lines.some(
+    (line) => !line.finalSale && line.returnable > 0 && line.exchangeOptions.some((option) => option.inStock),
+  );
   const resolutions = returnForm.resolutions
+    .filter((resolution) => resolution !== "exchange" || exchangeable)
     .map((resolution) => {
       const bonus =
         resolution === "store_credit" && returnForm.policy.storeCreditBonusPercent > 0

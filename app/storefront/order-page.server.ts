@@ -11,7 +11,7 @@
 import { customerName } from "../customers/names.ts";
 import { customerActionOf, customerReason, customerReasonJa } from "../delays/reasons.ts";
 import type { Locale } from "../i18n/locales.ts";
-import { formatMoney } from "../money/decimal.ts";
+import { formatMoney, multiplyDecimal } from "../money/decimal.ts";
 import { trackingVariables } from "../notices/order-updates.server.ts";
 import { returnable, type VerdictReason } from "../returns/policy.ts";
 import { getReturnPolicy } from "../returns/return-policy.server.ts";
@@ -108,6 +108,15 @@ function delivery(loaded: Loaded) {
   return { live, fulfilledAt, deliveredAt, delivered: Boolean(deliveredScan || deliveredParcel) };
 }
 
+/** Unit price × quantity (the line's total), exact; a price that is not a decimal is shown as it is. */
+function lineTotal(price: string, quantity: number): string {
+  try {
+    return multiplyDecimal(price, quantity);
+  } catch {
+    return price;
+  }
+}
+
 function money(amount: string | null, currency: string | null, locale: Locale): string {
   return amount && currency ? formatMoney(amount, currency, locale === "ja" ? "ja-JP" : "en") : "";
 }
@@ -172,10 +181,15 @@ function timelineOf(loaded: Loaded, locale: Locale, format: Formats): TimelineVi
     if (!scan.happenedAt) continue;
     const status = scan.status.toUpperCase();
     const place = [scan.city, scan.province, scan.country].filter(Boolean).join(", ");
-    const detail = [scan.message, place].filter(Boolean).join(" — ") || null;
+    const title = t(`orderPage.scan.${SCAN_STATUSES.has(status) ? status : "OTHER"}`);
+    // A carrier message that only repeats the status ("Delivered", "IN_TRANSIT") adds nothing.
+    const plain = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, "");
+    const message =
+      scan.message && plain(scan.message) !== plain(status) && scan.message !== title ? scan.message : null;
+    const detail = [message, place].filter(Boolean).join(" — ") || null;
     if (status === "DELIVERED") deliveredShown = true;
     add(scan.happenedAt, {
-      title: t(`orderPage.scan.${SCAN_STATUSES.has(status) ? status : "OTHER"}`),
+      title,
       detail,
       tone:
         status === "DELIVERED" ? "key" : ["DELAYED", "FAILURE", "ATTEMPTED_DELIVERY"].includes(status) ? "warn" : null,
@@ -209,9 +223,10 @@ function timelineOf(loaded: Loaded, locale: Locale, format: Formats): TimelineVi
   return entries.map(({ sort: _sort, ...view }) => view);
 }
 
-function statusOf(loaded: Loaded, shipped: ReturnType<typeof delivery>) {
+function statusOf(loaded: Loaded, shipped: ReturnType<typeof delivery>, cancelling: boolean) {
   const openDelay = loaded.cases.some((c) => c.resolvedAt === null);
   if (loaded.order.cancelledAt) return { key: "cancelled", tone: "bad" };
+  if (cancelling) return { key: "cancelling", tone: "warn" };
   if (shipped.delivered) return { key: "delivered", tone: "ok" };
   if (openDelay) return { key: "delayed", tone: "warn" };
   if (shipped.live.length) return { key: "shipped", tone: "" };
@@ -248,7 +263,7 @@ function returnsSection(loaded: Loaded, locale: Locale, format: Formats): string
         when: format.time(event.at),
         title: t(`orderPage.returns.events.${event.action}`),
         detail:
-          event.action === "requested" || event.action === "declined"
+          event.action === "requested"
             ? event.detail
             : event.action === "label_added" && event.detail
               ? t("orderPage.returns.trackingNumber", { number: event.detail })
@@ -341,7 +356,6 @@ export async function renderOrderPage(
   const format = formatsFor(locale, shop.timezone);
   const now = deps.now?.() ?? new Date();
   const shipped = delivery(loaded);
-  const status = statusOf(loaded, shipped);
   const name = loaded.customer ? customerName(loaded.customer.firstName, loaded.customer.lastName, locale) : null;
   const noticeParam = req.url.searchParams.get("notice") ?? "";
 
@@ -351,6 +365,7 @@ export async function renderOrderPage(
     cancelAction !== undefined &&
     ["pending", "calling", "succeeded"].includes(cancelAction.state);
   const cancelFailed = !order.cancelledAt && cancelAction?.state === "failed";
+  const status = statusOf(loaded, shipped, cancelPending);
   const unfulfilled =
     shipped.live.length === 0 &&
     !["fulfilled", "partial", "partially_fulfilled"].includes((order.fulfillmentStatus ?? "").toLowerCase());
@@ -367,9 +382,11 @@ export async function renderOrderPage(
     now,
   );
 
-  const notice = NOTICES.has(noticeParam)
-    ? `<div class="notice" role="status"><p>${h(t(`orderPage.notices.${noticeParam}`))}</p></div>`
-    : "";
+  // The cancellation's own progress says what its notice would.
+  const notice =
+    NOTICES.has(noticeParam) && !(cancelPending && noticeParam === "cancel_requested")
+      ? `<div class="notice" role="status"><p>${h(t(`orderPage.notices.${noticeParam}`))}</p></div>`
+      : "";
   const progress = cancelPending
     ? `<div class="notice" role="status"><p><strong>${h(t("orderPage.cancel.pending"))}</strong></p><p class="muted">${h(t("orderPage.cancel.pendingHelp"))}</p></div>`
     : cancelFailed
@@ -378,7 +395,7 @@ export async function renderOrderPage(
   const items = loaded.items
     .map(
       (item) =>
-        `<li><span>${h(item.variantTitle ? `${item.title} – ${item.variantTitle}` : item.title)} × ${h(item.quantity)}</span><span>${h(money(item.price, order.currency, locale))}</span></li>`,
+        `<li><span>${h(item.variantTitle ? `${item.title} – ${item.variantTitle}` : item.title)} × ${h(item.quantity)}</span><span>${h(money(lineTotal(item.price, item.quantity), order.currency, locale))}</span></li>`,
     )
     .join("");
 

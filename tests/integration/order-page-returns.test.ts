@@ -5,6 +5,7 @@
 // lands on "already requested"), a reason that needs a photo takes a real image
 // and stores it with the shop and order, and an unshipped order is cancelled
 // through the money-action state machine with its progress on the page.
+import { writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Redis from "ioredis";
@@ -23,6 +24,12 @@ const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
   "base64",
 );
+
+/** With ORDER_PAGE_DUMP=<dir>, the pages are written there to be looked at (screenshots). */
+function dump(name: string, html: string) {
+  const dir = process.env.ORDER_PAGE_DUMP;
+  if (dir) writeFileSync(`${dir}/${name}.html`, html);
+}
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) =>
@@ -164,6 +171,7 @@ describe("returns and cancellation from the order page, against the emulator", (
   it("requests a return once: the verdict first, then the request, then 'already requested'", async () => {
     const orderId = orderOf("delivered-recently");
     const { html, lineItemId, requestKey } = await returnForm(orderId);
+    dump("return-form", html);
     const { returnableLines } = await import("../../app/returns/shopify-returns.server.ts");
     const returnableBefore = (await returnableLines(started.api, orderId)).reduce(
       (sum, line) => sum + line.quantity,
@@ -190,6 +198,7 @@ describe("returns and cancellation from the order page, against the emulator", (
     const location = sent.headers.get("location") ?? "";
     expect(location).toContain("notice=return_requested");
     const page = await (await get(location)).text();
+    dump("return-requested", page);
     expect(page).toContain("Your return request has been sent");
     expect(page).toContain("Requested");
     expect(page).toContain("Thank you &lt;b&gt;anyway&lt;/b&gt;");
@@ -229,6 +238,31 @@ describe("returns and cancellation from the order page, against the emulator", (
     expect(ret?.photoId).toBe(photos[0]!.id);
   });
 
+  it("offers an exchange only for a variant in stock, and sends it with the wanted variant", async () => {
+    const orderId = orderOf("attempted-delivery");
+    const { html, lineItemId, requestKey } = await returnForm(orderId);
+    const asanoha = /<option value="(\d+)">Asanoha<\/option>/.exec(html)?.[1];
+    expect(asanoha, html).toBeTruthy();
+    expect(html).toMatch(/<option value="\d+" disabled>Sakura \(out of stock\)<\/option>/);
+    expect(html).toContain('value="exchange"');
+
+    const exchange = { intent: "submit", resolution: "exchange", request_key: requestKey };
+    const noVariant = await post(await path(orderId, "/return"), wish(lineItemId, "color", exchange));
+    expect(noVariant.status).toBe(400);
+    expect(await noVariant.text()).toContain("Choose the option you want instead of");
+
+    const sent = await post(
+      await path(orderId, "/return"),
+      wish(lineItemId, "color", { ...exchange, exchange_0: asanoha! }),
+    );
+    expect(sent.status, await sent.text()).toBe(303);
+    const ret = await started.database.db.return.findFirst({ where: { shop: SHOP, orderId, source: "order_page" } });
+    expect(ret?.resolution).toBe("exchange");
+    expect(JSON.parse(ret?.requestedLines ?? "[]")).toEqual([
+      expect.objectContaining({ lineItemId, quantity: 1, reasonHandle: "color", exchangeVariantId: asanoha }),
+    ]);
+  });
+
   it("says why an order outside the window cannot be returned", async () => {
     const response = await get(await path(orderOf("past-return-window"), "/return"));
     const html = await response.text();
@@ -253,6 +287,7 @@ describe("returns and cancellation from the order page, against the emulator", (
     const location = sent.headers.get("location") ?? "";
     expect(location).toContain("notice=cancel_requested");
     const progress = await (await get(location)).text();
+    dump("cancel-progress", progress);
     expect(progress).toContain("Cancellation requested");
     expect(progress).not.toContain("Cancel this order");
 

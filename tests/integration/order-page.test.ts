@@ -5,17 +5,18 @@
 // the same 404 with no order data; the look-up answers a wrong number and a
 // wrong email alike and is limited (in Redis, across limiter instances);
 // customer text is escaped; a photo of the wrong type is refused with nothing stored.
+import { writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Redis from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { createStorefrontHandler } from "../../sandbox/storefront/storefront.ts";
 import { orderLinkToken } from "../../app/storefront/order-link.server.ts";
 import { redisAttemptLimiter, redisSubmitLocks } from "../../app/storefront/order-lookup.server.ts";
 import type { OrderPageDeps } from "../../app/storefront/order-page-context.server.ts";
-import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.ts";
 import { REDIS_URL, testPrefix } from "../support/pipeline.ts";
 
 const SECRET = "order-page-test-secret";
@@ -236,13 +237,19 @@ function signedPath(shop: string, orderId: string) {
   return `/apps/kizuna/orders/${orderId}?t=${encodeURIComponent(orderLinkToken(shop, orderId, { secret: SECRET }))}`;
 }
 
+/** With ORDER_PAGE_DUMP=<dir>, the pages are written there to be looked at (screenshots). */
+function dump(name: string, html: string) {
+  const dir = process.env.ORDER_PAGE_DUMP;
+  if (dir) writeFileSync(`${dir}/${name}.html`, html);
+}
+
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
   );
 }
 
-describe("the customer's order page through the app proxy", () => {
+describeEachDatabase("the customer's order page through the app proxy", (provider) => {
   let database: TestDatabase;
   let app: Server;
   let storefront: Server;
@@ -253,7 +260,7 @@ describe("the customer's order page through the app proxy", () => {
   let appOrigin: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
+    database = await createTestDatabase(provider);
     await seed(database.db);
     redis = new Redis(REDIS_URL);
     otherRedis = new Redis(REDIS_URL);
@@ -300,6 +307,7 @@ describe("the customer's order page through the app proxy", () => {
     expect(response.headers.get("content-type")).toContain("text/html");
     expect(response.headers.get("cache-control")).toContain("no-store");
     const html = await response.text();
+    dump("order-ja", html);
     expect(html).toContain('<html lang="ja">');
     expect(html).toContain("田中 健太 様");
     expect(html).toContain("Kizuna Demo Store");
