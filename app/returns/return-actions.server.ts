@@ -6,7 +6,7 @@
 import type { Db } from "../db.server.ts";
 import { compareDecimal, isDecimal } from "../money/decimal.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
-import { runMoneyAction, type MoneyActionOutcome } from "./money-actions.server.ts";
+import { runMoneyAction, type MoneyActionDeps, type MoneyActionOutcome } from "./money-actions.server.ts";
 import { MONEY_OPERATIONS } from "./money-operations.server.ts";
 import { tellCustomerAboutReturn } from "./return-notices.server.ts";
 import { addReturnEvent, recordReturn, type ReturnAction } from "./returns.server.ts";
@@ -133,8 +133,9 @@ export class StalePageError extends Error {
 }
 
 async function requireFresh(db: Db, shop: string, prefix: string, seen: number): Promise<void> {
+  // A new action must name the state it was made from: what is done now.
   const done = await moneyActionsDone(db, shop, prefix);
-  if (seen < done) throw new StalePageError();
+  if (seen !== done) throw new StalePageError();
 }
 
 /** Where a restocked item goes back: the variant's location with stock levels mirrored, else none. */
@@ -180,25 +181,33 @@ export async function processReturn(
   returnId: string,
   choice: ProcessChoice,
   actor: Actor,
+  deps: MoneyActionDeps = {},
 ): Promise<MoneyActionOutcome> {
   const prefix = processSubject(returnId);
-  await requireFresh(db, shop, prefix, choice.seen);
   const subjectKey = `${prefix}${choice.seen}`;
   const existing = await db.moneyAction.findUnique({ where: { shop_subjectKey: { shop, subjectKey } } });
+  // The same page again (a double click, another tab) joins its action; an older page is refused.
+  if (!existing) await requireFresh(db, shop, prefix, choice.seen);
   // Joining an action already made (another click, another tab): its stored call is what runs.
   const built = existing ? null : await buildProcessCall(db, api, shop, returnId, choice);
-  const outcome = await runMoneyAction(db, api, MONEY_OPERATIONS.return_process, {
-    shop,
-    orderId: existing?.orderId ?? built!.ret.orderId,
-    returnId,
-    kind: "return_process",
-    subjectKey,
-    method: existing?.method ?? choice.method,
-    amount: existing?.amount ?? built!.amount,
-    currency: existing?.currency ?? built!.currency,
-    variables: existing ? (JSON.parse(existing.request) as Record<string, unknown>) : built!.variables,
-    actor: actor.id,
-  });
+  const outcome = await runMoneyAction(
+    db,
+    api,
+    MONEY_OPERATIONS.return_process,
+    {
+      shop,
+      orderId: existing?.orderId ?? built!.ret.orderId,
+      returnId,
+      kind: "return_process",
+      subjectKey,
+      method: existing?.method ?? choice.method,
+      amount: existing?.amount ?? built!.amount,
+      currency: existing?.currency ?? built!.currency,
+      variables: existing ? (JSON.parse(existing.request) as Record<string, unknown>) : built!.variables,
+      actor: actor.id,
+    },
+    deps,
+  );
   if (outcome.status === "succeeded" && !outcome.already) {
     const ret = await recorded(db, api, shop, returnId, "processed", actor, outcome.action.amount);
     await tellCustomerAboutReturn(db, shop, ret.id, choice.method === "store_credit" ? "store_credit" : "refunded", {
@@ -277,11 +286,12 @@ export async function refundOrder(
   orderId: string,
   choice: OrderRefundChoice,
   actor: Actor,
+  deps: MoneyActionDeps = {},
 ): Promise<MoneyActionOutcome> {
   const prefix = refundSubject(orderId);
-  await requireFresh(db, shop, prefix, choice.seen);
   const subjectKey = `${prefix}${choice.seen}`;
   const existing = await db.moneyAction.findUnique({ where: { shop_subjectKey: { shop, subjectKey } } });
+  if (!existing) await requireFresh(db, shop, prefix, choice.seen);
   let variables: Record<string, unknown>;
   let currency: string | null;
   if (existing && existing.state !== "failed") {
@@ -313,17 +323,23 @@ export async function refundOrder(
     };
     currency = suggestion.currency;
   }
-  const outcome = await runMoneyAction(db, api, MONEY_OPERATIONS.refund, {
-    shop,
-    orderId,
-    kind: "refund",
-    subjectKey,
-    method: "original",
-    amount: existing && existing.state !== "failed" ? existing.amount : choice.amount,
-    currency,
-    variables,
-    actor: actor.id,
-  });
+  const outcome = await runMoneyAction(
+    db,
+    api,
+    MONEY_OPERATIONS.refund,
+    {
+      shop,
+      orderId,
+      kind: "refund",
+      subjectKey,
+      method: "original",
+      amount: existing && existing.state !== "failed" ? existing.amount : choice.amount,
+      currency,
+      variables,
+      actor: actor.id,
+    },
+    deps,
+  );
   if (outcome.status === "succeeded" && !outcome.already) {
     await tellCustomerAboutReturn(db, shop, null, "refunded", {
       orderId,
