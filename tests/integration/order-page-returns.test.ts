@@ -5,7 +5,7 @@
 // lands on "already requested"), a reason that needs a photo takes a real image
 // and stores it with the shop and order, and an unshipped order is cancelled
 // through the money-action state machine with its progress on the page.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Redis from "ioredis";
@@ -261,6 +261,29 @@ describe("returns and cancellation from the order page, against the emulator", (
     expect(JSON.parse(ret?.requestedLines ?? "[]")).toEqual([
       expect.objectContaining({ lineItemId, quantity: 1, reasonHandle: "color", exchangeVariantId: asanoha }),
     ]);
+  });
+
+  it("shows the policy's answer as the customer chooses, on a phone-sized screen", async () => {
+    const { launchBrowser } = await import("../support/browser.ts");
+    const browser = await launchBrowser({ width: 375, height: 812 });
+    try {
+      const tab = await browser.context.newPage();
+      const response = await tab.goto(`${storeOrigin}${await path(orderOf("in-transit"), "/return")}`);
+      expect(response?.status()).toBe(200);
+      await tab.selectOption("#qty-0", "1");
+      await tab.selectOption("#reason-0", "changed-mind");
+      await tab.locator("#verdict").getByText("The shop will review your request").waitFor({ timeout: 10_000 });
+      // Readable at 375 px: nothing wider than the screen, tap targets at least 44 px high.
+      expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      const heights = await tab.$$eval("button, select", (nodes) =>
+        nodes.map((node) => node.getBoundingClientRect().height),
+      );
+      expect(Math.min(...heights)).toBeGreaterThanOrEqual(44);
+      mkdirSync("artifacts/screenshots", { recursive: true });
+      await tab.screenshot({ path: "artifacts/screenshots/order-page-return-375.png", fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   it("says why an order outside the window cannot be returned", async () => {
