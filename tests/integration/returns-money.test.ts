@@ -9,14 +9,13 @@ import { MONEY_OPERATIONS } from "../../app/returns/money-operations.server.ts";
 import {
   addReturnLabel,
   approveReturn,
+  previewProcessing,
   processReturn,
   refundOrder,
   StalePageError,
 } from "../../app/returns/return-actions.server.ts";
 import { findReturn } from "../../app/returns/returns.server.ts";
-import { previewProcessing } from "../../app/returns/return-actions.server.ts";
 import {
-  fetchReturn,
   requestReturnOnShopify,
   returnableLines,
   suggestOrderRefund,
