@@ -345,6 +345,10 @@ describeEachDatabase("the customer's order page through the app proxy", (provide
     const answers = [
       await get(tampered),
       await get(good.replace("/5001?", "/5002?")),
+      // A link that has expired (made 200 days ago, valid 120).
+      await get(
+        `/apps/kizuna/orders/5001?t=${encodeURIComponent(orderLinkToken(SHOP, "5001", { secret: SECRET, now: new Date(Date.now() - 200 * 86_400_000) }))}`,
+      ),
       // A real link of the other shop, opened through this shop's storefront.
       await get(link(OTHER_SHOP, "7001")),
       // This shop's signature for an order id that only the other shop has.
