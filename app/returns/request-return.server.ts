@@ -5,7 +5,6 @@
 // approved-at-once exchange is created open with its exchange lines (ADR 0013).
 import type { Db } from "../db.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
-import { ReturnCreateMutation } from "../graphql/returns.ts";
 import {
   decideReturn,
   returnable,
@@ -20,6 +19,7 @@ import { getReturnPolicy } from "./return-policy.server.ts";
 import { addReturnEvent, policyOrderOf, recordReturn, type RequestedLineRecord } from "./returns.server.ts";
 import {
   approveOnShopify,
+  createExchangeOnShopify,
   fetchReturn,
   fromGid,
   requestReturnOnShopify,
@@ -233,31 +233,6 @@ function shopifyLinesFor(
   });
 }
 
-/** An exchange approved by the policy: OPEN at once, with its exchange lines. */
-async function createExchangeReturn(
-  api: AdminApi,
-  orderId: string,
-  lines: ReturnType<typeof shopifyLinesFor>,
-): Promise<string> {
-  const { data } = await api.request<{ returnCreate: { return: { id: string } | null } }>(ReturnCreateMutation, {
-    returnInput: {
-      orderId: toGid("Order", orderId),
-      notifyCustomer: false,
-      returnLineItems: lines.map((line) => ({
-        fulfillmentLineItemId: toGid("FulfillmentLineItem", line.fulfillmentLineItemId),
-        quantity: line.quantity,
-        ...(line.reasonDefinitionId ? { returnReasonDefinitionId: line.reasonDefinitionId } : {}),
-        ...(line.customerNote ? { returnReasonNote: line.customerNote } : {}),
-      })),
-      exchangeLineItems: lines
-        .filter((line) => line.exchangeVariantId)
-        .map((line) => ({ variantId: toGid("ProductVariant", line.exchangeVariantId!), quantity: line.quantity })),
-    },
-  });
-  if (!data.returnCreate.return) throw new Error("returnCreate answered no return");
-  return fromGid(data.returnCreate.return.id);
-}
-
 export async function submitReturnRequest(
   db: Db,
   api: AdminApi,
@@ -276,7 +251,7 @@ export async function submitReturnRequest(
   const atOnce = verdict.decision === "approve";
   const exchangeAtOnce = atOnce && wish.resolution === "exchange";
   const returnId = exchangeAtOnce
-    ? await createExchangeReturn(api, orderId, lines)
+    ? await createExchangeOnShopify(api, orderId, lines)
     : (await requestReturnOnShopify(api, orderId, lines)).id;
 
   const requestedLines: RequestedLineRecord[] = lines.map((line) => ({

@@ -9,12 +9,13 @@ import type { AdminApi } from "../shopify/admin-api.server.ts";
 import { runMoneyAction, type MoneyActionDeps, type MoneyActionOutcome } from "./money-actions.server.ts";
 import { MONEY_OPERATIONS } from "./money-operations.server.ts";
 import { tellCustomerAboutReturn } from "./return-notices.server.ts";
-import { addReturnEvent, recordReturn, type ReturnAction } from "./returns.server.ts";
+import { addReturnEvent, findReturn, recordReturn, type ReturnAction } from "./returns.server.ts";
 import {
   addReverseDelivery,
   approveOnShopify,
   cancelOnShopify,
   closeOnShopify,
+  createExchangeOnShopify,
   declineOnShopify,
   fetchReturn,
   reopenOnShopify,
@@ -55,12 +56,46 @@ async function recorded(
   return ret;
 }
 
-/** Approves a requested return. An exchange is made at this point (ADR 0013). */
+/**
+ * Approves a requested return. An exchange is made at this point: the request is cancelled and
+ * the exchange created open with its exchange lines, which a request cannot carry (ADR 0013).
+ * Answers the return that goes on (the exchange's, for an exchange).
+ */
 export async function approveReturn(db: Db, api: AdminApi, shop: string, returnId: string, actor: Actor) {
   const before = await current(api, returnId);
   if (before.status !== "REQUESTED") throw new ReturnStateError("not_requested");
-  const ret = await recorded(db, api, shop, await approveOnShopify(api, returnId), "approved", actor);
-  await tellCustomerAboutReturn(db, shop, ret.id, "approved");
+  const record = await findReturn(db, shop, returnId);
+  const exchange = record?.resolution === "exchange" ? record.requestedLines.filter((l) => l.exchangeVariantId) : [];
+  if (!record || exchange.length === 0) {
+    const ret = await recorded(db, api, shop, await approveOnShopify(api, returnId), "approved", actor);
+    await tellCustomerAboutReturn(db, shop, ret.id, "approved");
+    return ret;
+  }
+  await recorded(db, api, shop, await cancelOnShopify(api, returnId), "replaced", actor);
+  const exchangeId = await createExchangeOnShopify(
+    api,
+    before.orderId,
+    record.requestedLines.map((line) => ({
+      fulfillmentLineItemId: line.fulfillmentLineItemId,
+      quantity: line.quantity,
+      reasonDefinitionId: null,
+      customerNote: line.note,
+      exchangeVariantId: line.exchangeVariantId,
+    })),
+  );
+  const ret = await current(api, exchangeId);
+  await recordReturn(db, shop, ret, {
+    source: record.source === "admin" ? "admin" : "order_page",
+    verdict: record.verdict!,
+    resolution: "exchange",
+    requestedLines: record.requestedLines,
+    customerNote: record.customerNote,
+    photoId: record.photoId,
+    locale: record.locale,
+  });
+  await db.return.updateMany({ where: { shop, id: returnId }, data: { replacedBy: exchangeId } });
+  await addReturnEvent(db, { shop, returnId: exchangeId, orderId: ret.orderId, action: "approved", actor: actor.id });
+  await tellCustomerAboutReturn(db, shop, exchangeId, "approved");
   return ret;
 }
 

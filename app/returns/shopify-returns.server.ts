@@ -4,6 +4,7 @@
 import {
   ReturnApproveRequestMutation,
   ReturnCancelMutation,
+  ReturnCreateMutation,
   ReturnCloseMutation,
   ReturnDeclineRequestMutation,
   ReturnQuery,
@@ -244,6 +245,35 @@ export function requestReturnOnShopify(api: AdminApi, orderId: string, lines: Re
       })),
     },
   });
+}
+
+export interface ExchangeLine {
+  fulfillmentLineItemId: string;
+  quantity: number;
+  reasonDefinitionId: string | null;
+  customerNote: string | null;
+  exchangeVariantId: string | null;
+}
+
+/** An exchange, OPEN at once with its exchange lines (a request cannot carry them: ADR 0013). Answers its id. */
+export async function createExchangeOnShopify(api: AdminApi, orderId: string, lines: ExchangeLine[]): Promise<string> {
+  const { data } = await api.request<{ returnCreate: { return: { id: string } | null } }>(ReturnCreateMutation, {
+    returnInput: {
+      orderId: toGid("Order", orderId),
+      notifyCustomer: false,
+      returnLineItems: lines.map((line) => ({
+        fulfillmentLineItemId: toGid("FulfillmentLineItem", line.fulfillmentLineItemId),
+        quantity: line.quantity,
+        ...(line.reasonDefinitionId ? { returnReasonDefinitionId: line.reasonDefinitionId } : {}),
+        ...(line.customerNote ? { returnReasonNote: line.customerNote } : {}),
+      })),
+      exchangeLineItems: lines
+        .filter((line) => line.exchangeVariantId)
+        .map((line) => ({ variantId: toGid("ProductVariant", line.exchangeVariantId!), quantity: line.quantity })),
+    },
+  });
+  if (!data.returnCreate.return) throw new Error("returnCreate answered no return");
+  return fromGid(data.returnCreate.return.id);
 }
 
 // Kizuna sends its own notices, in the customer's language: Shopify's stay off.
