@@ -32,6 +32,8 @@ You don't need to do anything — we're keeping an eye on it and will write agai
 Track the parcel{{#if carrier}} with {{carrier}}{{/if}}: {{trackingUrl}}
 {{/if}}{{#if orderStatusUrl}}
 Your order's status page: {{orderStatusUrl}}
+{{/if}}{{#if orderPageUrl}}
+{{#button orderPageUrl}}See your order, ask for a refund or a return{{/button}}
 {{/if}}
 If you have a question, just reply to this email.
 
@@ -60,6 +62,8 @@ If you have a question, just reply to this email.
 配送状況の追跡{{#if carrier}}（{{carrier}}）{{/if}}：{{trackingUrl}}
 {{/if}}{{#if orderStatusUrl}}
 ご注文状況のページ：{{orderStatusUrl}}
+{{/if}}{{#if orderPageUrl}}
+{{#button orderPageUrl}}ご注文の確認・返金や返品のご依頼{{/button}}
 {{/if}}
 ご不明な点がございましたら、このメールにそのままご返信ください。
 
@@ -77,6 +81,8 @@ If you have a question, just reply to this email.
 Good news: your order {{orderName}} ({{items}}) {{resolution}}.
 {{#if orderStatusUrl}}
 You can follow it here: {{orderStatusUrl}}
+{{/if}}{{#if orderPageUrl}}
+{{#button orderPageUrl}}See your order{{/button}}
 {{/if}}
 Thank you for your patience.
 
@@ -92,6 +98,8 @@ Thank you for your patience.
 {{shopName}}です。遅れていたご注文 {{orderName}}（{{items}}）は、{{resolution}}。
 {{#if orderStatusUrl}}
 配送状況：{{orderStatusUrl}}
+{{/if}}{{#if orderPageUrl}}
+{{#button orderPageUrl}}ご注文を確認する{{/button}}
 {{/if}}
 お待たせしてしまい申し訳ございませんでした。ご辛抱いただきありがとうございます。
 

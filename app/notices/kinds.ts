@@ -90,6 +90,8 @@ export const KINDS: Record<NoticeKind, KindDefinition> = {
       trackingNumber: "text",
       trackingUrl: "url",
       orderStatusUrl: "url",
+      /** Kizuna's signed order page: the delay explained, a refund or a return asked for. */
+      orderPageUrl: "url",
     },
   },
   delay_resolved: {
@@ -99,7 +101,7 @@ export const KINDS: Record<NoticeKind, KindDefinition> = {
     defaultOn: true,
     proactive: true,
     respectsQuietHours: true,
-    variables: { orderName: "text", items: "text", resolution: "text", orderStatusUrl: "url" },
+    variables: { orderName: "text", items: "text", resolution: "text", orderStatusUrl: "url", orderPageUrl: "url" },
   },
   restock: {
     label: "Back in stock",

@@ -21,6 +21,7 @@ import {
 } from "./kinds.ts";
 import { renderContent, resolveTemplate } from "./render-notice.server.ts";
 import { safeTimeZone } from "./shop-time.ts";
+import { orderPageUrlIfConfigured } from "../storefront/order-link.server.ts";
 
 export type VariableValue = string | number | boolean | null | undefined;
 
@@ -176,6 +177,9 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
   if (order) {
     values.orderName ??= order.name;
     if (order.statusUrl) values.orderStatusUrl ??= order.statusUrl;
+    // Kizuna's own order page for the kinds that link it (a signed link: no login).
+    const pageUrl = "orderPageUrl" in variablesOf(kind) ? orderPageUrlIfConfigured(shop, order.id) : null;
+    if (pageUrl) values.orderPageUrl ??= pageUrl;
     if (values.items === undefined) {
       const items = await db.lineItem.findMany({ where: { shop, orderId: order.id }, orderBy: { id: "asc" } });
       if (items.length) values.items = itemsText(items, locale);

@@ -4,7 +4,7 @@
 // from the app secret (never the secret itself), so rotating the secret
 // invalidates every link at once.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { env } from "../env.server.ts";
+import { env, EnvError } from "../env.server.ts";
 import { sandboxOf } from "../sandbox/sandbox.server.ts";
 
 /** Links in notices stay valid this long: long enough for a return window after delivery. */
@@ -66,4 +66,17 @@ export function orderPageUrl(shop: string, orderId: string, options: { origin?: 
   const origin = (options.origin ?? storefrontOriginOf(shop)).replace(/\/+$/, "");
   const token = orderLinkToken(shop, orderId, options.now ? { now: options.now } : {});
   return `${origin}${ORDER_PAGE_PATH}/${encodeURIComponent(orderId)}?t=${encodeURIComponent(token)}`;
+}
+
+/**
+ * The order page URL, or null where the app is not configured (a script or a test without the
+ * app's environment). A running web or worker validated its environment at start.
+ */
+export function orderPageUrlIfConfigured(shop: string, orderId: string): string | null {
+  try {
+    return orderPageUrl(shop, orderId);
+  } catch (error) {
+    if (error instanceof EnvError) return null;
+    throw error;
+  }
 }
