@@ -279,9 +279,13 @@ export default function Delays() {
                     maxLength={1000}
                     autoComplete="off"
                   />
-                  <InlineStack>
+                  <InlineStack gap="200">
                     <Button submit variant="primary" loading={busy}>
                       {t("delays.panel.notify")}
+                    </Button>
+                    {/* A late parcel may deserve money back: the order's refund form, Shopify's amount first. */}
+                    <Button url={`/app/orders/${encodeURIComponent(current.orderId)}?refund=1`}>
+                      {t("delays.panel.offerRefund")}
                     </Button>
                   </InlineStack>
                 </BlockStack>

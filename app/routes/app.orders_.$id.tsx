@@ -1,16 +1,47 @@
 // /app/orders/<id> — one order: the customer, what was bought, and one
 // timeline (ordered, shipped, carrier scans, delay cases, every notice sent),
 // with a link to the order in Shopify's admin. Another shop's id is a 404.
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { Badge, BlockStack, Card, InlineStack, Layout, Link, Page, Text, type BadgeProps } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Card,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+  type BadgeProps,
+} from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
 import { humanize, useFormat } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { getOrderDetail, type TimelineEntry } from "../orders/order-detail.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
+import { readAdminForm } from "../admin/form-input.server.ts";
+import { OrderMoneyCard } from "../components/OrderMoneyCard.tsx";
+import { formError, requestLocale, requestT } from "../i18n/i18n.server.ts";
+import { handleOrderMoneyAction, type ActionAnswer } from "../returns/admin-actions.server.ts";
+import { moneyActionsOfOrder } from "../returns/money-actions.server.ts";
+import { cancelSubject, moneyActionsDone, refundSubject } from "../returns/return-actions.server.ts";
+import { suggestOrderRefund } from "../returns/shopify-returns.server.ts";
+import { adminApiForShop } from "../shopify/admin-for-shop.server.ts";
+
+/** What Shopify says can be refunded now (the refund form opened), or null when it cannot be asked. */
+async function refundable(shop: string, orderId: string) {
+  const api = await adminApiForShop(shop);
+  if (!api) return null;
+  try {
+    const suggestion = await suggestOrderRefund(api, orderId);
+    return { maximum: suggestion.maximum, currency: suggestion.currency };
+  } catch {
+    return null;
+  }
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -23,7 +54,65 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getShopProfile(database, session.shop),
   ]);
   if (!order) throw new Response("Not found", { status: 404 });
-  return { order, timezone: shop.timezone };
+  const wantsRefund = new URL(request.url).searchParams.get("refund") === "1";
+  const [money, refundsSeen, returns, fulfillments, cancel] = await Promise.all([
+    moneyActionsOfOrder(database, session.shop, id),
+    moneyActionsDone(database, session.shop, refundSubject(id)),
+    database.return.findMany({
+      where: { shop: session.shop, orderId: id },
+      select: { id: true, name: true, status: true },
+    }),
+    database.fulfillment.count({ where: { shop: session.shop, orderId: id } }),
+    database.moneyAction.findUnique({
+      where: { shop_subjectKey: { shop: session.shop, subjectKey: cancelSubject(id) } },
+    }),
+  ]);
+  const cancelled = order.timeline.some((entry) => entry.kind === "cancelled");
+  return {
+    order,
+    timezone: shop.timezone,
+    moneyCard: {
+      orderId: id,
+      currency: order.currency,
+      refundable: wantsRefund ? await refundable(session.shop, id) : null,
+      refundsSeen,
+      canCancel: !cancelled && fulfillments === 0 && !cancel,
+      cancelling: !cancelled && cancel?.state === "succeeded",
+      money,
+      returns,
+    },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { session, sessionToken } = await authenticate.admin(request);
+  const t = await requestT(request, session.shop);
+  const id = params.id ?? "";
+  const database = db();
+  if (
+    !/^\d{1,24}$/.test(id) ||
+    !(await database.order.findUnique({ where: { shop_id: { shop: session.shop, id } }, select: { id: true } }))
+  )
+    throw new Response("Not found", { status: 404 });
+  const body = await readAdminForm(request);
+  if (!body.ok)
+    return data<ActionAnswer>(
+      { status: body.status, ok: false, intent: "unknown", message: formError(t, body.status) },
+      { status: body.status },
+    );
+  const answer = await handleOrderMoneyAction(
+    database,
+    await adminApiForShop(session.shop),
+    session.shop,
+    id,
+    body.fields,
+    {
+      actor: { id: `staff:${sessionToken?.sub ?? "unknown"}` },
+      t,
+      locale: await requestLocale(request, session.shop),
+    },
+  );
+  return data(answer, { status: answer.status });
 }
 
 const NOTICE_TONE: Record<string, BadgeProps["tone"]> = {
@@ -37,7 +126,8 @@ const NOTICE_TONE: Record<string, BadgeProps["tone"]> = {
 };
 
 export default function OrderDetailPage() {
-  const { order, timezone } = useLoaderData<typeof loader>();
+  const { order, timezone, moneyCard } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
   const { t } = useTranslation();
   const format = useFormat(timezone);
   const label = (group: string, value: string) => t(group + "." + value, { defaultValue: humanize(value) });
@@ -174,6 +264,19 @@ export default function OrderDetailPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            {answer ? (
+              <Banner
+                tone={answer.ok ? (answer.status === 202 ? "info" : "success") : "critical"}
+                title={answer.message}
+              >
+                {answer.details?.map((line) => (
+                  <Text as="p" key={line}>
+                    {line}
+                  </Text>
+                ))}
+              </Banner>
+            ) : null}
+            <OrderMoneyCard {...moneyCard} timezone={timezone} />
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
