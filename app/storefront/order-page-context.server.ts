@@ -259,8 +259,10 @@ export type FormRead = { ok: true; form: FormData } | { ok: false; status: 400 |
 
 /** The form of a POST: url-encoded or multipart only, at most 2 MB (the app proxy's own limit). */
 export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<FormRead> {
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data"))
+  // Lower case only to compare: a multipart boundary is case-sensitive (Chrome's has capitals).
+  const type = request.headers.get("content-type") ?? "";
+  const lower = type.toLowerCase();
+  if (!lower.startsWith("application/x-www-form-urlencoded") && !lower.startsWith("multipart/form-data"))
     return { ok: false, status: 415 };
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return { ok: false, status: 413 };
