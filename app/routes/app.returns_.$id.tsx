@@ -391,14 +391,17 @@ export default function ReturnPage() {
                       <BlockStack gap="050" key={index}>
                         <Text as="p" fontWeight="semibold">
                           {line.title}
-                          {line.variantTitle ? ` – ${line.variantTitle}` : ""} × {line.quantity}
+                          {line.variantTitle && line.variantTitle !== "Default Title"
+                            ? ` – ${line.variantTitle}`
+                            : ""}{" "}
+                          × {line.quantity}
                         </Text>
                         {line.reason ? (
                           <Text as="p" tone="subdued">
                             {line.reason}
                           </Text>
                         ) : null}
-                        {line.note ? <Text as="p">“{line.note}”</Text> : null}
+                        {line.note && line.note !== ret.customerNote ? <Text as="p">“{line.note}”</Text> : null}
                       </BlockStack>
                     ))
                   : requested.map((line) => (
@@ -410,7 +413,7 @@ export default function ReturnPage() {
                         <Text as="p" tone="subdued">
                           {t(`returns.reasonHandles.${line.reasonHandle}`, { defaultValue: line.reasonHandle })}
                         </Text>
-                        {line.note ? <Text as="p">“{line.note}”</Text> : null}
+                        {line.note && line.note !== ret.customerNote ? <Text as="p">“{line.note}”</Text> : null}
                       </BlockStack>
                     ))}
                 {ret.customerNote ? (
