@@ -1,6 +1,7 @@
 // /app/settings — sender, handling time and holidays, quiet hours, the daily
 // cap, which delay rules (and their tuning) and notices are on, and the
-// template editor with a live preview and "Send me a test". Thin: parse with zod, call one domain function, render.
+// template editor with a live preview and "Send me a test", and the return
+// policy (its own card and Save, intent "return-policy"). Thin: parse with zod, call one domain function, render.
 // A refused save answers 422 with each finding on its field (by path, see
 // app/settings/settings-fields.ts) in the admin's language; the page's one
 // Save button saves the settings, and the template editor saves templates.
@@ -55,17 +56,52 @@ import { previewDocument } from "../settings/preview-document.ts";
 import { authenticate } from "../shopify.server.ts";
 import { readAdminForm } from "../admin/form-input.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
+import { getReturnPolicy, saveReturnPolicy } from "../returns/return-policy.server.ts";
+import { currencyDigits, isDecimal } from "../money/decimal.ts";
+import {
+  AMOUNT_FIELDS,
+  RETURN_POLICY_INTENT,
+  ReturnPolicyCard,
+  returnPolicyErrorText,
+  returnPolicyFieldLabel,
+} from "../components/ReturnPolicyCard.tsx";
+import type { Locale } from "../i18n/locales.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const database = db();
-  const [settings, templates, shop] = await Promise.all([
+  const [settings, templates, shop, returnPolicy, products] = await Promise.all([
     getShopSettings(database, session.shop),
     listNoticeTemplates(database, session.shop),
     getShopProfile(database, session.shop),
+    getReturnPolicy(database, session.shop),
+    database.product.findMany({
+      where: { shop: session.shop },
+      select: { id: true, title: true },
+      orderBy: { title: "asc" },
+      take: PICKER_PRODUCTS,
+    }),
   ]);
-  return { settings, templates, shopName: settings.senderName ?? shop.name ?? session.shop };
+  // Final-sale products beyond the picker's first products keep their names too.
+  const missing = returnPolicy.finalSaleProductIds.filter((id) => !products.some((product) => product.id === id));
+  const chosen = missing.length
+    ? await database.product.findMany({
+        where: { shop: session.shop, id: { in: missing } },
+        select: { id: true, title: true },
+      })
+    : [];
+  return {
+    settings,
+    templates,
+    shopName: settings.senderName ?? shop.name ?? session.shop,
+    returnPolicy,
+    products: [...products, ...chosen],
+    currency: shop.currency ?? "JPY",
+  };
 }
+
+/** Products the final-sale picker searches in the page (a small seller's whole catalogue). */
+const PICKER_PRODUCTS = 2_000;
 
 type ActionResult = {
   ok: boolean;
@@ -87,6 +123,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { ok: false, intent: "unknown", message: formError(t, body.status) },
       { status: body.status },
     );
+  if (body.fields.intent === RETURN_POLICY_INTENT) return saveReturnPolicyForm(session.shop, locale, body.fields);
   const parsed = SettingsForm.safeParse(body.fields);
   if (!parsed.success) {
     return data<ActionResult>({ ok: false, intent: "unknown", message: t("errors.notUnderstood") }, { status: 400 });
@@ -148,6 +185,68 @@ export async function action({ request }: ActionFunctionArgs) {
         },
         { status: 422 },
       );
+}
+
+/** Amounts with more decimals than the currency has (JPY: none), by field: the policy would not be payable. */
+function decimalFindings(input: unknown, currency: string): Record<string, string> {
+  const findings: Record<string, string> = {};
+  if (typeof input !== "object" || input === null) return findings;
+  const digits = currencyDigits(currency);
+  for (const field of AMOUNT_FIELDS) {
+    const value = (input as Record<string, unknown>)[field];
+    if (typeof value !== "string" || !isDecimal(value)) continue;
+    if ((value.trim().split(".")[1] ?? "").length > digits) findings[field] = "decimals";
+  }
+  return findings;
+}
+
+/** The Return policy card's Save: all or nothing; a refusal is 422 with each finding on its field. */
+async function saveReturnPolicyForm(shop: string, locale: Locale, fields: Record<string, string>) {
+  const t = createI18n(locale).t;
+  const database = db();
+  const currency = (await getShopProfile(database, shop)).currency ?? "JPY";
+  const input = typeof fields.policy === "string" ? parseJsonField(fields.policy) : undefined;
+  const decimals = decimalFindings(input, currency);
+  // The currency check runs first: when it finds anything, nothing may be written, so the save
+  // is not called and the other findings come on the next try.
+  const saved = Object.keys(decimals).length
+    ? ({ ok: false, errors: decimals } as const)
+    : await saveReturnPolicy(database, shop, input);
+  if (saved.ok)
+    return data<ActionResult>({
+      ok: true,
+      intent: RETURN_POLICY_INTENT,
+      message: t("settings.returnPolicy.results.saved"),
+    });
+  const fieldErrors: Record<string, string> = {};
+  const formErrors: string[] = [];
+  const labels: string[] = [];
+  for (const [field, code] of Object.entries(saved.errors)) {
+    const text = returnPolicyErrorText(t, field, code, currency);
+    const label = returnPolicyFieldLabel(t, field);
+    if (!label) {
+      formErrors.push(text);
+      continue;
+    }
+    fieldErrors[field] = text;
+    if (!labels.includes(label)) labels.push(label);
+  }
+  const names = new Intl.ListFormat(intlLocale(locale), { type: "conjunction" }).format(labels);
+  return data<ActionResult>(
+    {
+      ok: false,
+      intent: RETURN_POLICY_INTENT,
+      message: labels.length
+        ? t("settings.returnPolicy.results.fieldsNeedAttention", { count: labels.length })
+        : t("settings.returnPolicy.results.notSaved"),
+      errors: [
+        ...formErrors,
+        ...(labels.length ? [t("settings.returnPolicy.results.fieldsToCheck", { fields: names })] : []),
+      ],
+      fieldErrors,
+    },
+    { status: 422 },
+  );
 }
 
 const TIMES = Array.from({ length: 48 }, (_, i) => {
@@ -598,12 +697,13 @@ function DelayRulesCard({
 }
 
 export default function Settings() {
-  const { settings, templates, shopName } = useLoaderData<typeof loader>();
+  const { settings, templates, shopName, returnPolicy, products, currency } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation();
   const submit = useSubmit();
   const navigation = useNavigation();
-  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "settings";
+  const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const saving = submitting === "settings";
   const [form, setForm] = useState({
     senderName: settings.senderName ?? "",
     senderEmail: settings.senderEmail ?? "",
@@ -816,6 +916,16 @@ export default function Settings() {
                 ))}
               </BlockStack>
             </Card>
+            <ReturnPolicyCard
+              policy={returnPolicy}
+              products={products}
+              currency={currency}
+              result={result}
+              saving={submitting === RETURN_POLICY_INTENT}
+              onSave={(policy) =>
+                submit({ intent: RETURN_POLICY_INTENT, policy: JSON.stringify(policy) }, { method: "post" })
+              }
+            />
             <TemplateEditor saved={templates} shopName={shopName} result={result} />
           </BlockStack>
         </Layout.Section>
