@@ -8,6 +8,7 @@ import { instancePrefix } from "../app/jobs/instance.server.ts";
 import { createWebhookQueue, producerConnection } from "../app/jobs/queues.server.ts";
 import { EVENT_STATUSES, eventCounts, mirrorCounts } from "../app/shops/shop-overview.server.ts";
 import { replayShopEvent } from "../app/webhooks/sweep-events.server.ts";
+import { listReturns, RETURN_HEADINGS, returnCells, UnknownShopError } from "./ops/returns.ts";
 
 const USAGE = `usage: npm run ops -- <command> [options]
 
@@ -15,7 +16,8 @@ commands:
   events [--status S] [--shop DOMAIN] [--limit N] [--json]   list webhook events (S: ${EVENT_STATUSES.join(", ")})
   replay <event-id>                                          queue a stored event again (ids from 'events')
   shops [--json]                                             list shops with their event counts
-  mirror <shop> [--json]                                     row counts per mirror table for one shop`;
+  mirror <shop> [--json]                                     row counts per mirror table for one shop
+  returns <shop> [--json]                                    a shop's returns, newest first: order, status, verdict, refunded`;
 
 class UsageError extends Error {}
 
@@ -130,6 +132,14 @@ async function mirror(db: Db, args: string[], print: Print) {
   );
 }
 
+async function returns(db: Db, args: string[], print: Print) {
+  const { positionals } = parseArgs({ args, options: { json: { type: "boolean" } }, allowPositionals: true });
+  const shop = positionals[0];
+  if (!shop) throw new UsageError("returns needs a shop domain (see 'shops')");
+  const rows = await listReturns(db, shop);
+  print(rows, () => (rows.length === 0 ? `no returns for ${shop}` : table(RETURN_HEADINGS, rows.map(returnCells))));
+}
+
 function table(headings: string[], rows: string[][]): string {
   const widths = headings.map((heading, i) => Math.max(heading.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
@@ -145,6 +155,7 @@ const COMMANDS: Record<string, (db: Db, args: string[], print: Print) => Promise
   replay,
   shops,
   mirror,
+  returns,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -163,6 +174,11 @@ async function main(argv: string[]): Promise<number> {
     await command(db, args, print);
     return 0;
   } catch (error) {
+    // Asked about something that is not there: not a usage mistake, but no answer either.
+    if (error instanceof UnknownShopError) {
+      console.error(`ops: ${error.message}`);
+      return 1;
+    }
     if (
       error instanceof UsageError ||
       error instanceof EnvError ||
