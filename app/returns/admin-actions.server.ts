@@ -20,7 +20,8 @@ import {
   StalePageError,
   type Actor,
 } from "./return-actions.server.ts";
-import { DECLINE_REASONS, ReturnStateError } from "./shopify-returns.server.ts";
+import { DECLINE_REASONS } from "./return-labels.ts";
+import { ReturnStateError } from "./shopify-returns.server.ts";
 
 export interface ActionAnswer {
   status: 200 | 202 | 400 | 409 | 413 | 415 | 422 | 503;

@@ -220,11 +220,12 @@ export async function processReturn(
 ): Promise<MoneyActionOutcome> {
   const prefix = processSubject(returnId);
   const subjectKey = `${prefix}${choice.seen}`;
-  const existing = await db.moneyAction.findUnique({ where: { shop_subjectKey: { shop, subjectKey } } });
   // The same page again (a double click, another tab) joins its action; an older page is refused.
-  if (!existing) await requireFresh(db, shop, prefix, choice.seen);
-  // Joining an action already made (another click, another tab): its stored call is what runs.
-  const built = existing ? null : await buildProcessCall(db, api, shop, returnId, choice);
+  // Joining an action already made: its stored call is what runs.
+  const { existing, built } = await joinOrBuild(db, shop, subjectKey, async () => {
+    await requireFresh(db, shop, prefix, choice.seen);
+    return buildProcessCall(db, api, shop, returnId, choice);
+  });
   const outcome = await runMoneyAction(
     db,
     api,
@@ -251,6 +252,27 @@ export async function processReturn(
     });
   }
   return outcome;
+}
+
+/**
+ * The action already made for this subject, or the call built for a new one. A click that loses
+ * the race to another (which made the action and perhaps finished it meanwhile, so the page looks
+ * stale or the return has nothing left) joins that action instead of reporting a conflict.
+ */
+async function joinOrBuild<T>(db: Db, shop: string, subjectKey: string, build: () => Promise<T>) {
+  const find = () => db.moneyAction.findUnique({ where: { shop_subjectKey: { shop, subjectKey } } });
+  const existing = await find();
+  // A refused (failed) action is tried again with a call built afresh from Shopify's amounts now.
+  if (existing && existing.state !== "failed") return { existing, built: null };
+  try {
+    return { existing: null, built: await build() };
+  } catch (error) {
+    // Whatever stopped this build (Shopify refusing a suggestion for lines already processed, a
+    // stale count), another click made the action meanwhile: that is the one that runs.
+    const madeMeanwhile = await find();
+    if (madeMeanwhile && madeMeanwhile.state !== "failed") return { existing: madeMeanwhile, built: null };
+    throw error;
+  }
 }
 
 async function buildProcessCall(db: Db, api: AdminApi, shop: string, returnId: string, choice: ProcessChoice) {
@@ -325,39 +347,12 @@ export async function refundOrder(
 ): Promise<MoneyActionOutcome> {
   const prefix = refundSubject(orderId);
   const subjectKey = `${prefix}${choice.seen}`;
-  const existing = await db.moneyAction.findUnique({ where: { shop_subjectKey: { shop, subjectKey } } });
-  if (!existing) await requireFresh(db, shop, prefix, choice.seen);
-  let variables: Record<string, unknown>;
-  let currency: string | null;
-  if (existing && existing.state !== "failed") {
-    variables = JSON.parse(existing.request) as Record<string, unknown>;
-    currency = existing.currency;
-  } else {
-    const suggestion = await suggestOrderRefund(api, orderId);
-    if (!isDecimal(choice.amount) || compareDecimal(choice.amount, "0") <= 0)
-      throw new ReturnStateError("amount_changed");
-    if (compareDecimal(choice.amount, suggestion.maximum) > 0) throw new ReturnStateError("amount_changed");
-    const parent = suggestion.transactions[0];
-    variables = {
-      input: {
-        orderId: toGid("Order", orderId),
-        notify: false,
-        ...(choice.note ? { note: choice.note } : {}),
-        transactions: parent
-          ? [
-              {
-                orderId: toGid("Order", orderId),
-                kind: "REFUND",
-                gateway: parent.gateway,
-                amount: choice.amount,
-                ...(parent.parentId ? { parentId: parent.parentId } : {}),
-              },
-            ]
-          : [],
-      },
-    };
-    currency = suggestion.currency;
-  }
+  const { existing, built } = await joinOrBuild(db, shop, subjectKey, async () => {
+    await requireFresh(db, shop, prefix, choice.seen);
+    return buildRefundCall(api, orderId, choice);
+  });
+  const variables = existing ? (JSON.parse(existing.request) as Record<string, unknown>) : built!.variables;
+  const currency = existing ? existing.currency : built!.currency;
   const outcome = await runMoneyAction(
     db,
     api,
@@ -368,7 +363,7 @@ export async function refundOrder(
       kind: "refund",
       subjectKey,
       method: "original",
-      amount: existing && existing.state !== "failed" ? existing.amount : choice.amount,
+      amount: existing ? existing.amount : choice.amount,
       currency,
       variables,
       actor: actor.id,
@@ -383,6 +378,34 @@ export async function refundOrder(
     });
   }
   return outcome;
+}
+
+/** refundCreate's variables from Shopify's suggestion: the amount must be above zero and at most what is refundable. */
+async function buildRefundCall(api: AdminApi, orderId: string, choice: OrderRefundChoice) {
+  const suggestion = await suggestOrderRefund(api, orderId);
+  if (!isDecimal(choice.amount) || compareDecimal(choice.amount, "0") <= 0)
+    throw new ReturnStateError("amount_changed");
+  if (compareDecimal(choice.amount, suggestion.maximum) > 0) throw new ReturnStateError("amount_changed");
+  const parent = suggestion.transactions[0];
+  const variables = {
+    input: {
+      orderId: toGid("Order", orderId),
+      notify: false,
+      ...(choice.note ? { note: choice.note } : {}),
+      transactions: parent
+        ? [
+            {
+              orderId: toGid("Order", orderId),
+              kind: "REFUND",
+              gateway: parent.gateway,
+              amount: choice.amount,
+              ...(parent.parentId ? { parentId: parent.parentId } : {}),
+            },
+          ]
+        : [],
+    },
+  };
+  return { variables, currency: suggestion.currency };
 }
 
 export interface CancelChoice {

@@ -6,8 +6,7 @@ import type { Db } from "../db.server.ts";
 import type { PolicyOrder, Resolution, Verdict } from "./policy.ts";
 import type { ShopifyReturn } from "./shopify-returns.server.ts";
 
-export const RETURN_STATUSES = ["REQUESTED", "OPEN", "CLOSED", "DECLINED", "CANCELED"] as const;
-export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+import type { ReturnStatus } from "./return-labels.ts";
 
 export interface RequestedLineRecord {
   lineItemId: string;

@@ -283,8 +283,8 @@ export function approveOnShopify(api: AdminApi, returnId: string): Promise<Shopi
   });
 }
 
-export const DECLINE_REASONS = ["FINAL_SALE", "RETURN_PERIOD_ENDED", "OTHER"] as const;
-export type DeclineReason = (typeof DECLINE_REASONS)[number];
+import type { DeclineReason } from "./return-labels.ts";
+export type { DeclineReason };
 
 export function declineOnShopify(
   api: AdminApi,

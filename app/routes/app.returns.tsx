@@ -12,20 +12,10 @@ import { EmptyCard } from "../components/EmptyCard.tsx";
 import { useFormat } from "../components/format.ts";
 import { useListParams } from "../components/use-list-params.ts";
 import { db } from "../db.server.ts";
-import { listReturns, type ReturnStatus } from "../returns/returns.server.ts";
-import { returnStatusTone } from "../returns/return-labels.ts";
+import { listReturns } from "../returns/returns.server.ts";
+import { RETURN_STATUSES, returnStatusTone } from "../returns/return-labels.ts";
 import { authenticate } from "../shopify.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
-
-// The tabs render in the browser too, so the statuses are listed here: a value from a .server module
-// would pull that module into the client bundle, which the build refuses.
-const RETURN_STATUSES = [
-  "REQUESTED",
-  "OPEN",
-  "CLOSED",
-  "DECLINED",
-  "CANCELED",
-] as const satisfies readonly ReturnStatus[];
 
 const Query = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),

@@ -34,17 +34,16 @@ import { getOrderDetail } from "../orders/order-detail.server.ts";
 import { handleReturnAction, type ActionAnswer } from "../returns/admin-actions.server.ts";
 import { moneyActionsOfOrder } from "../returns/money-actions.server.ts";
 import { ReasonList } from "../components/ReasonList.tsx";
-import { returnStatusTone } from "../returns/return-labels.ts";
+import { DECLINE_REASONS, returnStatusTone } from "../returns/return-labels.ts";
 import { moneyActionsDone, previewProcessing, processSubject } from "../returns/return-actions.server.ts";
 import { findReturn } from "../returns/returns.server.ts";
 import { adminApiForShop } from "../shopify/admin-for-shop.server.ts";
-import type { DeclineReason, SuggestedOutcome } from "../returns/shopify-returns.server.ts";
+import type { SuggestedOutcome } from "../returns/shopify-returns.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
 
 // The decline form renders in the browser too, so Shopify's reasons are listed here: a value from a
 // .server module would pull that module into the client bundle, which the build refuses.
-const DECLINE_REASONS = ["FINAL_SALE", "RETURN_PERIOD_ENDED", "OTHER"] as const satisfies readonly DeclineReason[];
 
 const ID = /^\d{1,24}$/;
 const PHOTO_TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);

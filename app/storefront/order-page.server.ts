@@ -8,6 +8,7 @@
 // may do next (request a return, cancel an unshipped order).
 // A wrong or old token, an unknown order and another shop's order all answer
 // the same 404 look-up page.
+import { RETURN_STATUSES } from "../returns/return-labels.ts";
 import { customerName } from "../customers/names.ts";
 import { customerActionOf, customerReason, customerReasonJa } from "../delays/reasons.ts";
 import type { Locale } from "../i18n/locales.ts";
@@ -46,7 +47,7 @@ const SCAN_STATUSES = new Set([
   "OUT_FOR_DELIVERY",
   "READY_FOR_PICKUP",
 ]);
-const RETURN_STATUSES = new Set(["REQUESTED", "OPEN", "CLOSED", "DECLINED", "CANCELED"]);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(RETURN_STATUSES);
 const RETURN_EVENTS = new Set([
   "requested",
   "auto_approved",
@@ -240,7 +241,7 @@ function returnsSection(loaded: Loaded, locale: Locale, format: Formats): string
     loaded.items.map((item) => [item.id, item.variantTitle ? `${item.title} – ${item.variantTitle}` : item.title]),
   );
   const blocks = loaded.returns.map((ret) => {
-    const status = RETURN_STATUSES.has(ret.status) ? ret.status : "OTHER";
+    const status = KNOWN_STATUSES.has(ret.status) ? ret.status : "OTHER";
     let lines: { lineItemId: string; quantity: number }[] = [];
     try {
       const parsed: unknown = JSON.parse(ret.requestedLines ?? ret.lineItems ?? "[]");

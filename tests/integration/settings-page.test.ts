@@ -65,10 +65,10 @@ const saveSettings = (settings: unknown, locale?: string) =>
   });
 
 describe("the Settings page", () => {
-  it("sync filled the shop's primary language (Japanese), the fallback when a request names none", async () => {
+  it("sync filled the shop's primary language (Japanese, for its customers); the admin without a locale reads English", async () => {
     expect((await app.db.shop.findUniqueOrThrow({ where: { domain: config.shop } })).locale).toBe("ja");
     const refused = await actionData(await saveSettings({ ...GOOD, handlingDays: "31" }));
-    expect(refused.fieldErrors).toEqual({ handlingDays: "発送までの日数：0〜30営業日で指定してください。" });
+    expect(refused.fieldErrors).toEqual({ handlingDays: "Handling time: 0 to 30 business days." });
   });
 
   it("a bad email and an out-of-range handling time: 422, each on its field, in Japanese, nothing written", async () => {

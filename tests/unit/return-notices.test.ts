@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { defaultTemplate } from "../../app/notices/default-templates.ts";
 import { KINDS, NOTICE_LOCALES, SAMPLE_VARIABLES, variablesOf } from "../../app/notices/kinds.ts";
 import { declineReasonWords, STEP_KINDS } from "../../app/returns/return-notices.server.ts";
-import { DECLINE_REASONS } from "../../app/returns/shopify-returns.server.ts";
+import { DECLINE_REASONS } from "../../app/returns/return-labels.ts";
 
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 const RETURN_KINDS = Object.values(STEP_KINDS);

@@ -119,6 +119,8 @@ function isRunning(pid: number): boolean {
 
 export interface RunningApp {
   url: string;
+  /** Every web process's URL (the first is `url`). */
+  webUrls: string[];
   db: Db;
   /** Everything the processes printed, for failure messages. */
   output: string[];
@@ -160,9 +162,20 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
  * Starts web and worker for `config.appUrl` (its port must be free) against the sandbox at `config.origin`;
  * `extraEnv` adds to their environment (e.g. SMTP_URL of the sandbox's mail sink).
  */
-export async function startApp(config: SandboxConfig, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+export interface StartAppOptions {
+  /** A database of the test's own (e.g. PostgreSQL, already created); default a fresh SQLite file. */
+  databaseUrl?: string;
+  /** More web processes on these ports, against the same database and Redis (scaled out). */
+  extraWebPorts?: number[];
+}
+
+export async function startApp(
+  config: SandboxConfig,
+  extraEnv: Record<string, string> = {},
+  options: StartAppOptions = {},
+): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), "kizuna-e2e-"));
-  const databaseUrl = `file:${join(dir, "e2e.db")}`;
+  const databaseUrl = options.databaseUrl ?? `file:${join(dir, "e2e.db")}`;
   const prefix = `kizuna-e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
   await migrate(databaseUrl);
   const env = baseEnv({
@@ -181,6 +194,10 @@ export async function startApp(config: SandboxConfig, extraEnv: Record<string, s
   });
   const output: string[] = [];
   const web = startProcess(WEB_ENTRY, env, (line) => output.push(`[web] ${line}`));
+  const extraWebs = (options.extraWebPorts ?? []).map((port, index) =>
+    startProcess(WEB_ENTRY, { ...env, PORT: String(port) }, (line) => output.push(`[web${index + 2}] ${line}`)),
+  );
+  const webUrls = [config.appUrl, ...(options.extraWebPorts ?? []).map((port) => `http://127.0.0.1:${port}`)];
   const startWorker = () => startProcess(WORKER_ENTRY, env, (line) => output.push(`[worker] ${line}`));
   let worker = startWorker();
   const db = createDb(databaseUrl);
@@ -192,19 +209,20 @@ export async function startApp(config: SandboxConfig, extraEnv: Record<string, s
     worker = startWorker();
   };
   const stop = async () => {
-    for (const child of [web, worker]) if (child.exitCode === null) child.kill("SIGTERM");
-    await Promise.all([waitForExit(web), waitForExit(worker)]);
+    for (const child of [web, worker, ...extraWebs]) if (child.exitCode === null) child.kill("SIGTERM");
+    await Promise.all([web, worker, ...extraWebs].map(waitForExit));
     await db.$disconnect();
     await deleteRedisKeys(prefix);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitUntilUp(`${config.appUrl}/`, web, output);
+    for (const [index, child] of extraWebs.entries()) await waitUntilUp(`${webUrls[index + 1]}/`, child, output);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: config.appUrl, db, output, stop, killWorker };
+  return { url: config.appUrl, webUrls, db, output, stop, killWorker };
 }
 
 /** Sends Shopify's example payloads for `topics` to the app, signed, and waits until the worker processed them. */

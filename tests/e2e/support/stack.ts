@@ -13,8 +13,14 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/** `mail`: the app sends its email to the sandbox's mail sink. */
-export async function startStack(shop: string, options: { mail?: boolean } = {}): Promise<TestStack> {
+/**
+ * `mail`: the app sends its email to the sandbox's mail sink. `databaseUrl`: a database of the
+ * test's own (PostgreSQL); `webs`: how many web processes (default 1), all behind the same database and Redis.
+ */
+export async function startStack(
+  shop: string,
+  options: { mail?: boolean; databaseUrl?: string; webs?: number } = {},
+): Promise<TestStack> {
   ensureBuild();
   const [webPort, sandboxPort] = [await freePort(), await freePort()];
   const config: SandboxConfig = {
@@ -27,7 +33,12 @@ export async function startStack(shop: string, options: { mail?: boolean } = {})
   };
   const sandbox = await startTestSandbox(config, sandboxPort);
   try {
-    const app = await startApp(config, options.mail ? { SMTP_URL: sandbox.mail.url } : {});
+    const extraWebPorts: number[] = [];
+    for (let index = 1; index < (options.webs ?? 1); index++) extraWebPorts.push(await freePort());
+    const app = await startApp(config, options.mail ? { SMTP_URL: sandbox.mail.url } : {}, {
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      extraWebPorts,
+    });
     return {
       config,
       sandbox,
