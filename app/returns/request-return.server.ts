@@ -21,11 +21,9 @@ import {
   approveOnShopify,
   createExchangeOnShopify,
   fetchReturn,
-  fromGid,
   requestReturnOnShopify,
   returnableLines,
   returnReasonDefinitions,
-  toGid,
   type ReturnReasonDefinition,
   type ReturnableLine,
 } from "./shopify-returns.server.ts";
