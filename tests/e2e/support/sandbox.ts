@@ -4,7 +4,7 @@
 import type { SandboxConfig } from "../../../sandbox/http.ts";
 import { startSandbox, type RunningSandbox } from "../../../sandbox/server.ts";
 
-export type TestSandbox = Pick<RunningSandbox, "config" | "store" | "mail" | "close">;
+export type TestSandbox = Pick<RunningSandbox, "config" | "store" | "mail" | "seed" | "close">;
 
 export async function startTestSandbox(config: SandboxConfig, port: number): Promise<TestSandbox> {
   const { origin: _chosenByPort, ...base } = config;
