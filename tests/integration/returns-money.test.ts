@@ -15,6 +15,7 @@ import {
   StalePageError,
 } from "../../app/returns/return-actions.server.ts";
 import { findReturn } from "../../app/returns/returns.server.ts";
+import { submitReturnRequest } from "../../app/returns/request-return.server.ts";
 import {
   requestReturnOnShopify,
   returnableLines,
@@ -210,6 +211,60 @@ describe.each(PROVIDERS)("money actions on %s", (provider) => {
     ).rejects.toMatchObject({ code: "amount_changed" });
     expect(await db.moneyAction.count({ where: { shop: SHOP, orderId: order.id } })).toBe(0);
     expect(refundsOf(order.id)).toHaveLength(before);
+  });
+
+  it("an exchange the seller approves ends with the new variant on its way", async () => {
+    const db = running.database.db;
+    const order = orderOf("attempted-delivery");
+    const line = await db.lineItem.findFirstOrThrow({ where: { shop: SHOP, orderId: order.id, sku: "KZ-FRS-WAV" } });
+    const wanted = await db.variant.findFirstOrThrow({ where: { shop: SHOP, sku: "KZ-FRS-ASA" } });
+    expect(wanted.inventoryQuantity).toBeGreaterThan(0);
+    const submitted = await submitReturnRequest(
+      db,
+      running.api,
+      SHOP,
+      order.id,
+      {
+        resolution: "exchange",
+        lines: [
+          { lineItemId: line.id, quantity: 1, reasonHandle: "changed-mind", note: null, exchangeVariantId: wanted.id },
+        ],
+        photoId: null,
+        note: null,
+      },
+      { locale: "ja" },
+    );
+    expect(submitted).toMatchObject({ ok: true, verdict: { decision: "review" } });
+    const requestId = (submitted as { returnId: string }).returnId;
+    expect(shopData().returns.get(requestId)?.status).toBe("REQUESTED");
+
+    const exchange = await approveReturn(db, running.api, SHOP, requestId, STAFF);
+    // The request cannot carry exchange lines: it is cancelled and the exchange made open in its place.
+    expect(shopData().returns.get(requestId)?.status).toBe("CANCELED");
+    expect(exchange.status).toBe("OPEN");
+    expect(exchange.exchangeLines).toMatchObject([{ variantId: wanted.id, quantity: 1 }]);
+    expect(await db.return.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: requestId } } })).toMatchObject({
+      replacedBy: exchange.id,
+    });
+
+    const fulfillmentOrders = shopData().fulfillmentOrdersOf(order.id).length;
+    const { outcome } = await previewProcessing(running.api, exchange.id, "original");
+    const processed = await processReturn(
+      db,
+      running.api,
+      SHOP,
+      exchange.id,
+      { method: "original", restock: true, confirmedAmount: outcome.amount, seen: 0 },
+      STAFF,
+    );
+    expect(processed.status).toBe("succeeded");
+    const shipping = shopData().fulfillmentOrdersOf(order.id).slice(fulfillmentOrders);
+    expect(shipping).toHaveLength(1);
+    const shipped = shopData()
+      .requireOrder(order.id)
+      .lineItems.find((item) => item.id === shipping[0]?.lines[0]?.lineItemId);
+    expect(shipped?.sku).toBe("KZ-FRS-ASA");
+    expect(shipping[0]?.status).toBe("OPEN");
   });
 
   it("does not find another shop's return", async () => {
