@@ -1,8 +1,10 @@
 // The parts of `npm run demo` that show what Kizuna does for customers: the
 // demo shop's notice settings, a back-in-stock episode played through the
-// storefront and the stock page as a shopper and the seller would, and the
-// notices in the mail sink by language.
+// storefront and the stock page as a shopper and the seller would, the
+// notices in the mail sink by language, the seeded returns in each state, and
+// a customer's own order page.
 import type { Db } from "../app/db.server.ts";
+import { orderPageUrl } from "../app/storefront/order-link.server.ts";
 import type { RunningSandbox } from "../sandbox/server.ts";
 import { until } from "./lib/wait.ts";
 
@@ -133,4 +135,70 @@ export async function printNotices(db: Db, sandbox: RunningSandbox, shop: string
   }
   const languages = new Set(rows.filter((row) => row.status === "sent").map((row) => row.locale));
   return languages.has("ja") && languages.has("en");
+}
+
+const RETURN_STATES = ["REQUESTED", "OPEN", "CLOSED", "DECLINED", "CANCELED"] as const;
+
+/**
+ * The seeded returns as Kizuna holds them after the replay (each return's history
+ * went to the app as Shopify's webhooks): how many in each state, by name and
+ * order. True when every state has at least one — each tab of the admin's Returns list.
+ */
+export async function printReturns(db: Db, sandbox: RunningSandbox, shop: string): Promise<boolean> {
+  const returns = await db.return.findMany({ where: { shop }, orderBy: [{ status: "asc" }, { name: "asc" }] });
+  const scenarioOf = new Map(
+    (sandbox.seed?.orders ?? []).map((order) => [String(order.id).replace(/^gid:\/\/shopify\/Order\//, ""), order]),
+  );
+  console.log(`  ${"state".padEnd(11)}${"return".padEnd(11)}${"order".padEnd(8)}what the seeded order shows`);
+  for (const state of RETURN_STATES) {
+    const inState = returns.filter((ret) => ret.status === state);
+    if (!inState.length) console.log(`  ${state.padEnd(11)}none`);
+    for (const ret of inState) {
+      const order = ret.orderId ? scenarioOf.get(ret.orderId) : undefined;
+      console.log(
+        `  ${state.padEnd(11)}${(ret.name ?? ret.id).padEnd(11)}${(order?.name ?? "—").padEnd(8)}${order?.description ?? ""}`,
+      );
+    }
+  }
+  const missing = RETURN_STATES.filter((state) => !returns.some((ret) => ret.status === state));
+  if (missing.length) console.log(`  No return ${missing.join(", ")}: the replay did not bring them.`);
+  return missing.length === 0;
+}
+
+/**
+ * The customer's order page of the seeded delayed order: the signed link its delay
+ * notice carries (orderPageUrl, as the app makes it), opened once through the
+ * storefront's app proxy as a phone would. Null when it does not open.
+ */
+export async function orderPageOfDelayedOrder(
+  db: Db,
+  sandbox: RunningSandbox,
+  shop: string,
+  appEnv: NodeJS.ProcessEnv,
+  userAgent: string,
+): Promise<{ url: string; name: string; customer: string | null; notified: boolean } | null> {
+  const delayed = sandbox.seed?.orders.find((order) => order.scenario === "delayed");
+  if (!delayed) {
+    console.log("  The demo shop has no delayed order; no order page to show.");
+    return null;
+  }
+  const orderId = String(delayed.id).replace(/^gid:\/\/shopify\/Order\//, "");
+  // orderPageUrl signs with the app's secret and links the sandbox's storefront: it reads the app's environment.
+  for (const name of [
+    "SHOPIFY_API_KEY",
+    "SHOPIFY_API_SECRET",
+    "SHOPIFY_APP_URL",
+    "SHOPIFY_SANDBOX",
+    "SHOPIFY_SANDBOX_ORIGIN",
+  ])
+    process.env[name] ??= appEnv[name];
+  const url = orderPageUrl(shop, orderId);
+  const page = await fetch(url, { headers: { "User-Agent": userAgent } });
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes(delayed.name)) {
+    console.log(`  The order page of ${delayed.name} answered ${page.status}: ${url}`);
+    return null;
+  }
+  const notified = (await db.notice.count({ where: { shop, orderId, kind: "delay", status: "sent" } })) > 0;
+  return { url, name: delayed.name, customer: delayed.customer, notified };
 }

@@ -19,7 +19,15 @@ import { appFrameUrl, issueSessionToken } from "../sandbox/admin/index.ts";
 import { formatSeedSummary, startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { examplePayload } from "../sandbox/webhooks/example-payloads.ts";
 import { sendWebhook } from "../sandbox/webhooks/send-webhook.ts";
-import { demoShopSettings, playRestockEpisode, printNotices, printTexts, SANDBOX_SMS } from "./demo-story.ts";
+import {
+  demoShopSettings,
+  orderPageOfDelayedOrder,
+  playRestockEpisode,
+  printNotices,
+  printReturns,
+  printTexts,
+  SANDBOX_SMS,
+} from "./demo-story.ts";
 import { baseEnv, buildCommand, ROOT, startProcess, waitForExit, WEB_ENTRY, WORKER_ENTRY } from "./lib/processes.ts";
 import { sleep, until } from "./lib/wait.ts";
 
@@ -169,7 +177,9 @@ async function main(): Promise<void> {
   for (const shop of [DEMO_SHOP, EXAMPLES_SHOP, DEPARTED_SHOP]) await db.$transaction((tx) => deleteShopData(tx, shop));
 
   const appPort = await pickPort(Number(process.env.PORT ?? 3000));
-  const appUrl = `http://localhost:${appPort}`;
+  // The same host as the sandbox (127.0.0.1): the admin frames the app same-site, as a browser that blocks
+  // third-party storage would otherwise refuse the app sessionStorage in the frame and React would not start.
+  const appUrl = `http://127.0.0.1:${appPort}`;
   step("Starting the sandbox (demo shop, Admin API, admin, storefront, mail and SMS sinks)");
   const sandbox = await startSandbox(
     { appUrl, apiKey: API_KEY, apiSecret: SECRET, shop: DEMO_SHOP, apiVersion: API_VERSION },
@@ -240,12 +250,22 @@ async function main(): Promise<void> {
     });
     console.log(`\n  Open delay cases: ${cases.map((c) => `${c.rule} ${c._count._all}`).join(", ") || "none"}`);
 
+    step("Returns, in every state (the replay sent each seeded return's history as Shopify's webhooks)");
+    const returnsOk = await printReturns(db, sandbox, DEMO_SHOP);
+
     step("Back in stock: shoppers sign up on the storefront, the seller restocks");
     const restocked = await playRestockEpisode(db, sandbox, "hinoki-bath-mat");
 
     step("Notices to customers (delays, back in stock), in their language");
     const bothLanguages = await printNotices(db, sandbox, DEMO_SHOP);
     const texted = await printTexts(sandbox);
+
+    step("A customer's own order page (the signed link of their delay notice, through the app proxy)");
+    const orderPage = await orderPageOfDelayedOrder(db, sandbox, DEMO_SHOP, env, BROWSER_UA);
+    if (orderPage)
+      console.log(
+        `  ${orderPage.name} (${orderPage.customer ?? "guest"}, delayed${orderPage.notified ? "; told by a delay notice" : ""}) opens: 200`,
+      );
 
     step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
     const examplesOk = await sendExamples(db, appUrl);
@@ -258,11 +278,15 @@ Where to look:
   Mail sink:                                      ${sandbox.config.origin}/mail
   SMS sink:                                       ${sandbox.config.origin}/sms
   Stock (receive inventory, as in Shopify admin): ${sandbox.config.origin}/stock
+  Returns in the admin (a tab for each state):    ${sandbox.adminUrl}/returns
+  A customer's order page (${orderPage?.name ?? "—"}, delayed; phone-sized, ask for a return there):
+    ${orderPage?.url ?? "(did not open: see above)"}
   The pipeline, from outside:
     npm run ops -- events          every stored event and its status
     npm run ops -- shops           shops with event counts
     npm run ops -- mirror ${DEMO_SHOP}`);
-    if (!examplesOk || failed > 0 || !restocked || !bothLanguages || !texted) process.exitCode = 1;
+    if (!examplesOk || failed > 0 || !restocked || !bothLanguages || !texted || !returnsOk || !orderPage)
+      process.exitCode = 1;
     if (keep) {
       console.log("\nEverything keeps running. Press Ctrl-C to stop.");
       return;
