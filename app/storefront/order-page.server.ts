@@ -315,6 +315,10 @@ function returnsSection(loaded: Loaded, locale: Locale, format: Formats): string
       ret.status === "DECLINED" && ret.declineReason
         ? `<p>${h(t(`orderPage.returns.declineReasons.${["FINAL_SALE", "RETURN_PERIOD_ENDED"].includes(ret.declineReason) ? ret.declineReason : "OTHER"}`))}</p>${ret.declineNote ? `<p class="muted">${h(ret.declineNote)}</p>` : ""}`
         : "";
+    // Received and settled but not closed yet: "send the items back" would no longer be true.
+    const received =
+      status === "OPEN" &&
+      loaded.returnEvents.some((event) => event.returnId === ret.id && event.action === "processed");
     const tone =
       status === "DECLINED" || status === "CANCELED"
         ? "bad"
@@ -325,7 +329,7 @@ function returnsSection(loaded: Loaded, locale: Locale, format: Formats): string
             : "";
     return `<div class="card return" id="return-${h(ret.id)}">
 <h3>${h(t("orderPage.returns.heading", { name: ret.name ?? ret.id }))} <span class="status ${tone}">${h(t(`orderPage.returns.status.${status}`))}</span></h3>
-<p class="muted">${h(t(`orderPage.returns.explain.${status}`))}</p>
+<p class="muted">${h(t(`orderPage.returns.explain.${received ? "RECEIVED" : status}`))}</p>
 ${declined}${items ? `<ul class="items">${items}</ul>` : ""}
 ${labels}
 ${events.length ? timeline(events) : ""}

@@ -198,6 +198,9 @@ describe("a return from the delay notice to the refund", () => {
     await customer.goto(refundLink!);
     const finalText = await customer.locator("body").innerText();
     expect(finalText).toMatch(/返金しました/);
+    // Received and settled: no longer asked to send the items back.
+    expect(finalText).toContain("ショップが商品を受け取りました");
+    expect(finalText).not.toContain("商品をお送りください");
     expect(refund.amount).toBeTruthy();
     await expectFitsThePhone(customer);
     await screenshot(customer, "returns-10-order-page-refunded");
