@@ -234,6 +234,33 @@ function statusOf(loaded: Loaded, shipped: ReturnType<typeof delivery>, cancelli
   return { key: "preparing", tone: "" };
 }
 
+type LoadedReturn = Loaded["returns"][number];
+
+/** A return's lines: what the customer asked for (Kizuna's request), else Shopify's return lines. */
+function linesOfReturn(ret: LoadedReturn): { lineItemId: string; quantity: number }[] {
+  try {
+    const parsed: unknown = JSON.parse(ret.requestedLines ?? ret.lineItems ?? "[]");
+    if (!Array.isArray(parsed)) return [];
+    return parsed.map((line: Record<string, unknown>) => ({
+      lineItemId: String(line.lineItemId ?? line.line_item_id ?? ""),
+      quantity: Number(line.quantity ?? 0),
+    }));
+  } catch {
+    return [];
+  }
+}
+
+/** Every item of the order is in a return that was not declined or cancelled: nothing is left to ask for. */
+function everythingInReturns(loaded: Loaded): boolean {
+  const asked = new Map<string, number>();
+  for (const ret of loaded.returns) {
+    if (ret.status === "DECLINED" || ret.status === "CANCELED") continue;
+    for (const line of linesOfReturn(ret))
+      asked.set(line.lineItemId, (asked.get(line.lineItemId) ?? 0) + line.quantity);
+  }
+  return loaded.items.length > 0 && loaded.items.every((item) => (asked.get(item.id) ?? 0) >= item.quantity);
+}
+
 function returnsSection(loaded: Loaded, locale: Locale, format: Formats): string {
   if (!loaded.returns.length) return "";
   const t = translator(locale);
@@ -242,17 +269,7 @@ function returnsSection(loaded: Loaded, locale: Locale, format: Formats): string
   );
   const blocks = loaded.returns.map((ret) => {
     const status = KNOWN_STATUSES.has(ret.status) ? ret.status : "OTHER";
-    let lines: { lineItemId: string; quantity: number }[] = [];
-    try {
-      const parsed: unknown = JSON.parse(ret.requestedLines ?? ret.lineItems ?? "[]");
-      if (Array.isArray(parsed))
-        lines = parsed.map((line: Record<string, unknown>) => ({
-          lineItemId: String(line.lineItemId ?? line.line_item_id ?? ""),
-          quantity: Number(line.quantity ?? 0),
-        }));
-    } catch {
-      lines = [];
-    }
+    const lines = linesOfReturn(ret);
     const items = lines
       .filter((line) => titleOf.has(line.lineItemId))
       .map((line) => `<li><span>${h(titleOf.get(line.lineItemId))}</span><span>× ${h(line.quantity)}</span></li>`)
@@ -406,7 +423,9 @@ export async function renderOrderPage(
 
   const actions: string[] = [];
   if (!order.cancelledAt && shipped.live.length > 0) {
-    if (closed === null) {
+    if (closed === null && everythingInReturns(loaded)) {
+      actions.push(`<p class="muted">${h(t("orderPage.actions.allInReturns"))}</p>`);
+    } else if (closed === null) {
       const ends = shipped.deliveredAt ?? shipped.fulfilledAt;
       const until = ends ? format.day(new Date(ends.getTime() + loaded.policy.windowDays * 86_400_000)) : null;
       actions.push(

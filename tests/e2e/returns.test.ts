@@ -201,6 +201,9 @@ describe("a return from the delay notice to the refund", () => {
     // Received and settled: no longer asked to send the items back.
     expect(finalText).toContain("ショップが商品を受け取りました");
     expect(finalText).not.toContain("商品をお送りください");
+    // Nothing is left to return: the order page no longer offers it.
+    expect(finalText).toContain("このご注文の商品はすべて返品のお手続きに入っています");
+    await expect(customer.getByRole("link", { name: "返品を依頼する" }).count()).resolves.toBe(0);
     expect(refund.amount).toBeTruthy();
     await expectFitsThePhone(customer);
     await screenshot(customer, "returns-10-order-page-refunded");
