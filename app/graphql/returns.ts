@@ -672,3 +672,26 @@ export const ReverseFulfillmentOrderQuery = `#graphql
     }
   }
 `;
+
+/**
+ * Store credit on top of a return's credit (the policy's bonus for choosing credit). It takes no
+ * idempotency key: a lost answer is never sent again by itself (app/returns/money-operations.server.ts).
+ */
+export const StoreCreditAccountCreditMutation = `#graphql
+  mutation StoreCreditAccountCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
+    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
+      storeCreditAccountTransaction {
+        id
+        amount {
+          amount
+          currencyCode
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;

@@ -19,7 +19,7 @@ import type { Db } from "../db.server.ts";
 import { isUniqueViolation } from "../database/errors.ts";
 import { AdminApiError, type AdminApi, type AdminUserError } from "../shopify/admin-api.server.ts";
 
-export const MONEY_ACTION_KINDS = ["refund", "return_process", "order_cancel"] as const;
+export const MONEY_ACTION_KINDS = ["refund", "return_process", "order_cancel", "credit_bonus"] as const;
 export type MoneyActionKind = (typeof MONEY_ACTION_KINDS)[number];
 export type MoneyActionState = "pending" | "calling" | "succeeded" | "failed";
 
@@ -59,7 +59,19 @@ export interface MoneyOperation {
    * takes @idempotent answer null (resending is the check: Shopify replays the first result).
    */
   happened?(api: AdminApi, action: MoneyActionRow): Promise<{ shopifyId: string | null } | null>;
+  /**
+   * False for a call that takes no key and whose effect Kizuna cannot look up: after a lost answer it
+   * is never sent again by itself — the action fails, saying so, and the seller checks Shopify.
+   */
+  resendable?: boolean;
 }
+
+/** What a lost answer of a call that is never resent by itself is recorded as (userErrors shape). */
+export const UNKNOWN_OUTCOME = {
+  message: "Shopify did not answer, so Kizuna cannot tell whether this happened. Check in Shopify before trying again.",
+  code: "UNKNOWN_OUTCOME",
+  field: null,
+};
 
 export interface NewMoneyAction {
   shop: string;
@@ -202,6 +214,11 @@ async function perform(
         const done = await finish(db, action, { state: "succeeded", shopifyId: seen.shopifyId }, now());
         return { status: "succeeded", action: done, already: false };
       }
+    }
+    if (takeover && operation.resendable === false) {
+      const unknown = [UNKNOWN_OUTCOME];
+      const failed = await finish(db, action, { state: "failed", userErrors: JSON.stringify(unknown) }, now());
+      return { status: "failed", action: failed, userErrors: unknown };
     }
     const variables = JSON.parse(action.request) as Record<string, unknown>;
     const shopifyId = await operation.call(api, action, variables);

@@ -3,7 +3,7 @@
 // Kizuna tells, after a lost answer, whether it already happened.
 import { OrderCancelMutation, OrderQuery } from "../graphql/orders.ts";
 import { RefundCreateMutation } from "../graphql/refunds.ts";
-import { ReturnProcessMutation } from "../graphql/returns.ts";
+import { ReturnProcessMutation, StoreCreditAccountCreditMutation } from "../graphql/returns.ts";
 import type { MoneyActionKind, MoneyOperation } from "./money-actions.server.ts";
 import { fetchReturn, fromGid } from "./shopify-returns.server.ts";
 
@@ -64,8 +64,21 @@ export const orderCancelOperation: MoneyOperation = {
   },
 };
 
+/** The policy's bonus for choosing store credit: storeCreditAccountCredit takes no key, so it is never resent by itself. */
+export const creditBonusOperation: MoneyOperation = {
+  kind: "credit_bonus",
+  resendable: false,
+  async call(api, _action, variables) {
+    const { data } = await api.request<{
+      storeCreditAccountCredit: { storeCreditAccountTransaction: { id: string } | null };
+    }>(StoreCreditAccountCreditMutation, variables);
+    return data.storeCreditAccountCredit.storeCreditAccountTransaction?.id ?? null;
+  },
+};
+
 export const MONEY_OPERATIONS: Record<MoneyActionKind, MoneyOperation> = {
   refund: refundOperation,
   return_process: returnProcessOperation,
   order_cancel: orderCancelOperation,
+  credit_bonus: creditBonusOperation,
 };

@@ -4,7 +4,8 @@
 // Shopify confirmed. Steps that move money go through the money-action state
 // machine (money-actions.server.ts).
 import type { Db } from "../db.server.ts";
-import { compareDecimal, isDecimal } from "../money/decimal.ts";
+import { compareDecimal, isDecimal, percentOfDecimal } from "../money/decimal.ts";
+import { getReturnPolicy } from "./return-policy.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
 import { runMoneyAction, type MoneyActionDeps, type MoneyActionOutcome } from "./money-actions.server.ts";
 import { MONEY_OPERATIONS } from "./money-operations.server.ts";
@@ -245,6 +246,7 @@ export async function processReturn(
     deps,
   );
   if (outcome.status === "succeeded" && !outcome.already) {
+    if (outcome.action.method === "store_credit") await giveCreditBonus(db, api, shop, returnId, outcome.action, actor);
     const ret = await recorded(db, api, shop, returnId, "processed", actor, outcome.action.amount);
     await tellCustomerAboutReturn(db, shop, ret.id, choice.method === "store_credit" ? "store_credit" : "refunded", {
       amount: outcome.action.amount,
@@ -252,6 +254,43 @@ export async function processReturn(
     });
   }
   return outcome;
+}
+
+/**
+ * The policy's bonus for choosing store credit, on top of the credit just given: its percentage of
+ * that credit, rounded to the currency's unit, to the order's customer — once per return.
+ */
+async function giveCreditBonus(
+  db: Db,
+  api: AdminApi,
+  shop: string,
+  returnId: string,
+  credit: { orderId: string; amount: string | null; currency: string | null },
+  actor: Actor,
+): Promise<void> {
+  const policy = await getReturnPolicy(db, shop);
+  if (policy.storeCreditBonusPercent <= 0 || !credit.amount || !credit.currency) return;
+  const bonus = percentOfDecimal(credit.amount, policy.storeCreditBonusPercent, credit.currency);
+  const order = await db.order.findUnique({
+    where: { shop_id: { shop, id: credit.orderId } },
+    select: { customerId: true },
+  });
+  if (compareDecimal(bonus, "0") <= 0 || !order?.customerId) return;
+  await runMoneyAction(db, api, MONEY_OPERATIONS.credit_bonus, {
+    shop,
+    orderId: credit.orderId,
+    returnId,
+    kind: "credit_bonus",
+    subjectKey: `return:${returnId}:bonus`,
+    method: "store_credit",
+    amount: bonus,
+    currency: credit.currency,
+    variables: {
+      id: toGid("Customer", order.customerId),
+      creditInput: { creditAmount: { amount: bonus, currencyCode: credit.currency }, notify: false },
+    },
+    actor: actor.id,
+  });
 }
 
 /**

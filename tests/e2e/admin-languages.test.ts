@@ -35,6 +35,7 @@ const PAGES = {
   ja: [
     { path: "/app", nav: "ホーム", title: "Kizuna" },
     { path: "/app/orders", nav: "注文管理", title: "注文管理" },
+    { path: "/app/returns", nav: "返品", title: "返品" },
     { path: "/app/delays", nav: "配送遅延", title: "配送遅延" },
     { path: "/app/restock", nav: "再入荷", title: "再入荷" },
     { path: "/app/notices", nav: "通知", title: "通知" },
@@ -44,6 +45,7 @@ const PAGES = {
   en: [
     { path: "/app", nav: "Home", title: "Kizuna" },
     { path: "/app/orders", nav: "Orders", title: "Orders" },
+    { path: "/app/returns", nav: "Returns", title: "Returns" },
     { path: "/app/delays", nav: "Delays", title: "Delays" },
     { path: "/app/restock", nav: "Restock", title: "Back in stock" },
     { path: "/app/notices", nav: "Notices", title: "Notices" },
@@ -113,7 +115,7 @@ describe("the admin's languages in the browser", () => {
           expect(await frame.evaluate(() => document.documentElement.lang)).toBe(language);
           const text = await frame.locator("body").innerText();
           // No raw message key ("orders.columns.date") on the page.
-          expect(text).not.toMatch(/\b(?:nav|common|errors|home|orders|delays|restock|notices|settings)\.[a-z]\w*\.\w/);
+          expect(text).not.toMatch(/\b(?:nav|common|errors|home|orders|returns|delays|restock|notices|settings)\.[a-z]\w*\.\w/);
           await expectFits(frame, `${language} ${width} ${item.path}`);
           await screenshot(page, `admin-${language}-${width}-${item.path.slice(1).replace(/\//g, "-")}`);
         }

@@ -16,6 +16,20 @@ import {
 } from "../../app/returns/return-actions.server.ts";
 import { findReturn } from "../../app/returns/returns.server.ts";
 import { submitReturnRequest } from "../../app/returns/request-return.server.ts";
+import { saveReturnPolicy } from "../../app/returns/return-policy.server.ts";
+import { DEFAULT_POLICY } from "../../app/returns/policy.ts";
+
+/** The default policy as the Settings form sends it. */
+function policyInput() {
+  return {
+    ...DEFAULT_POLICY,
+    windowDays: String(DEFAULT_POLICY.windowDays),
+    restockingFeePercent: String(DEFAULT_POLICY.restockingFeePercent),
+    storeCreditBonusPercent: String(DEFAULT_POLICY.storeCreditBonusPercent),
+    autoApproveUpTo: DEFAULT_POLICY.autoApproveUpTo ?? "",
+    keepItemUpTo: DEFAULT_POLICY.keepItemUpTo ?? "",
+  };
+}
 import {
   requestReturnOnShopify,
   returnableLines,
@@ -265,6 +279,29 @@ describe.each(PROVIDERS)("money actions on %s", (provider) => {
       .lineItems.find((item) => item.id === shipping[0]?.lines[0]?.lineItemId);
     expect(shipped?.sku).toBe("KZ-FRS-ASA");
     expect(shipping[0]?.status).toBe("OPEN");
+  });
+
+  it("store credit with the policy's bonus: the credit and 10% more, given once", async () => {
+    const db = running.database.db;
+    await saveReturnPolicy(db, SHOP, { ...policyInput(), storeCreditBonusPercent: "10" });
+    const { order, ret } = await requestedReturn("past-estimated-delivery");
+    await approveReturn(db, running.api, SHOP, ret.id, STAFF);
+    const { outcome } = await previewProcessing(running.api, ret.id, "store_credit");
+    const choice = { method: "store_credit" as const, restock: true, confirmedAmount: outcome.amount, seen: 0 };
+    expect((await processReturn(db, running.api, SHOP, ret.id, choice, STAFF)).status).toBe("succeeded");
+    await processReturn(db, running.api, SHOP, ret.id, choice, STAFF);
+    const customerId = shopData().requireOrder(order.id).customerId!;
+    const credits = shopData()
+      .storeCreditAccounts.get(customerId)!
+      .transactions.map((transaction) => transaction.amount);
+    const bonus = String(Math.round(Number(outcome.amount) * 0.1));
+    expect(credits.slice(-2)).toEqual([outcome.amount, bonus]);
+    expect(
+      await db.moneyAction.findMany({ where: { shop: SHOP, returnId: ret.id }, orderBy: { id: "asc" } }),
+    ).toMatchObject([
+      { kind: "return_process", state: "succeeded", method: "store_credit" },
+      { kind: "credit_bonus", state: "succeeded", amount: bonus },
+    ]);
   });
 
   it("does not find another shop's return", async () => {

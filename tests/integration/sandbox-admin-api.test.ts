@@ -335,6 +335,13 @@ describe("Admin API emulator: the app's operations against the seeded demo shop"
         }),
       },
       {
+        name: "StoreCreditAccountCreditMutation",
+        variables: () => ({
+          id: gid("Customer", data.requireOrder(orderOf(summary, "refundable")).customerId ?? ""),
+          creditInput: { creditAmount: { amount: "300", currencyCode: "JPY" }, notify: false },
+        }),
+      },
+      {
         name: "JobQuery",
         variables: () => ({
           id: (results.OrderCancelMutation as { orderCancel: { job: { id: string } } }).orderCancel.job.id,

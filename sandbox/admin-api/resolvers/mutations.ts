@@ -10,6 +10,7 @@ import {
   cancelOrderWithRefund,
   cancelReturn,
   checkCancellable,
+  creditStoreCredit,
   closeReturn,
   createReverseDelivery,
   createRefund,
@@ -630,6 +631,52 @@ const refundCreate: RootField = (args, ctx, info) =>
     }),
   );
 
+// ── Store credit ───────────────────────────────────────────────────────────
+
+/** Credit to a customer's store credit account (`id`: the account or its owner, a customer). No idempotency key. */
+const storeCreditAccountCredit: RootField = (args, ctx, info) =>
+  mutate(info, ["creditInput"], () => {
+    const id = typeof args.id === "string" ? parseGid(args.id) : null;
+    const customerId =
+      id?.type === "Customer"
+        ? id.id
+        : id?.type === "StoreCreditAccount"
+          ? [...ctx.data.storeCreditAccounts.values()].find((account) => account.id === id.id)?.customerId
+          : undefined;
+    if (!customerId || !ctx.data.customers.get(customerId))
+      throw new StoreError("Owner does not exist", ["id"], "ACCOUNT_NOT_FOUND");
+    const input = inputOf(args, "creditInput");
+    const money = inputOf(input, "creditAmount");
+    const amount = text(money.amount) ?? "0";
+    if (!/^\d+(\.\d+)?$/.test(amount) || Number(amount) <= 0)
+      throw new StoreError(
+        "A positive amount must be used to credit a store credit account",
+        ["creditAmount", "amount"],
+        "NEGATIVE_OR_ZERO_AMOUNT",
+      );
+    const at = ctx.data.now();
+    const account = creditStoreCredit(
+      ctx.data,
+      customerId,
+      [{ amount, expiresAt: dateOf(input.expiresAt, ["expiresAt"]) }],
+      null,
+      at,
+    );
+    const transaction = account.transactions.at(-1)!;
+    const currencyCode = text(money.currencyCode) ?? ctx.data.shop.currency;
+    return {
+      storeCreditAccountTransaction: {
+        id: gid("StoreCreditAccountCreditTransaction", transaction.id),
+        amount: { amount, currencyCode },
+        balanceAfterTransaction: { amount: account.balance, currencyCode },
+        createdAt: at,
+        expiresAt: transaction.expiresAt,
+        remainingAmount: { amount, currencyCode },
+        account: { id: gid("StoreCreditAccount", account.id), balance: { amount: account.balance, currencyCode } },
+      },
+    };
+  });
+
 // ── Webhook subscriptions ──────────────────────────────────────────────────
 
 const webhookSubscriptionCreate: RootField = (args, ctx, info) =>
@@ -671,6 +718,7 @@ export const mutationFields: Record<string, RootField> = {
   reverseDeliveryCreateWithShipping,
   orderCancel,
   refundCreate,
+  storeCreditAccountCredit,
   webhookSubscriptionCreate,
   webhookSubscriptionDelete,
 };
