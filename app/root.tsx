@@ -1,4 +1,4 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, useRouteLoaderData } from "@remix-run/react";
 
 export default function App() {
   // The admin pages' language (the app layout chooses it); other pages are English.
@@ -14,7 +14,8 @@ export default function App() {
       </head>
       <body>
         <Outlet />
-        <ScrollRestoration />
+        {/* No <ScrollRestoration />: it reads sessionStorage, which a browser that blocks third-party
+            storage denies to the embedded (cross-site) frame — the app would never start there. */}
         <Scripts />
       </body>
     </html>

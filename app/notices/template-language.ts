@@ -220,7 +220,7 @@ export function renderHtmlBody(source: string, values: Record<string, string>, t
     `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>` +
     `<body style="margin:0;padding:0;background-color:#ffffff">\n` +
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td align="center" style="padding:24px 12px">\n` +
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px"><tr><td style="font-family:-apple-system,'Hiragino Sans','Noto Sans JP',sans-serif;font-size:15px;line-height:1.6;color:#202223;text-align:left">\n` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px"><tr><td style="font-family:-apple-system,'Hiragino Sans','Noto Sans JP',sans-serif;font-size:15px;line-height:1.6;color:#202223;text-align:left;overflow-wrap:anywhere;word-break:break-word">\n` +
     `${paragraphs.join("\n")}\n` +
     `</td></tr></table>\n</td></tr></table>\n</body></html>`
   );

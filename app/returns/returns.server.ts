@@ -2,6 +2,7 @@
 // from every answer Kizuna gets) beside Kizuna's side (the customer's wish, the
 // policy's verdict), the return's history, and the order as the policy sees it.
 // Every read is scoped to the verified shop.
+import { customerName } from "../customers/names.ts";
 import type { Db } from "../db.server.ts";
 import type { PolicyOrder, Resolution, Verdict } from "./policy.ts";
 import type { ShopifyReturn } from "./shopify-returns.server.ts";
@@ -238,7 +239,7 @@ export async function listReturns(
         status: row.status,
         orderId: row.orderId,
         orderName: order?.name ?? null,
-        customerName: customer ? [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null : null,
+        customerName: customer ? customerName(customer.firstName, customer.lastName, customer.locale) : null,
         requestedAt: row.requestedAt?.toISOString() ?? null,
         decision: verdict?.decision ?? null,
         resolution: row.resolution,
