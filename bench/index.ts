@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import("./ingest.ts"),
   delays: () => import("./delays.ts"),
   restock: () => import("./restock.ts"),
+  "order-page": () => import("./order-page.ts"),
 };
 
 function printUsage(): void {
