@@ -60,6 +60,12 @@ const OrderFields = `#graphql
         }
       }
     }
+    # Returns made before the app was installed: the backfill reads each in full (ReturnQuery).
+    returns(first: 5) {
+      nodes {
+        id
+      }
+    }
     fulfillmentOrders(first: 5) {
       nodes {
         id

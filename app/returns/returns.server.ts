@@ -123,12 +123,13 @@ export async function recordReturn(db: Db, shop: string, ret: ShopifyReturn, sid
         customerNote: side.customerNote,
         photoId: side.photoId,
         locale: side.locale,
-        requestedAt: new Date(),
       }
     : {};
+  // When Shopify says it was asked for: set once, by whichever write comes first.
+  const requestedAt = ret.createdAt ? new Date(ret.createdAt) : new Date();
   await db.return.upsert({
     where: { shop_id: { shop, id: ret.id } },
-    create: { shop, id: ret.id, ...shopifyPart, ...kizunaPart },
+    create: { shop, id: ret.id, requestedAt, ...shopifyPart, ...kizunaPart },
     update: { ...shopifyPart, ...kizunaPart },
   });
 }

@@ -98,6 +98,7 @@ export interface ShopifyReturn {
   name: string;
   status: string;
   orderId: string;
+  createdAt: string | null;
   requestApprovedAt: string | null;
   closedAt: string | null;
   decline: { reason: string; note: string | null } | null;
@@ -117,6 +118,7 @@ interface ReturnNode {
   id: string;
   name: string;
   status: string;
+  createdAt?: string | null;
   requestApprovedAt: string | null;
   closedAt: string | null;
   order: { id: string };
@@ -166,6 +168,7 @@ function readReturn(node: ReturnNode): ShopifyReturn {
     name: node.name,
     status: node.status,
     orderId: fromGid(node.order.id),
+    createdAt: node.createdAt ?? null,
     requestApprovedAt: node.requestApprovedAt,
     closedAt: node.closedAt,
     decline: node.decline,

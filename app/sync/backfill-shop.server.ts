@@ -6,6 +6,8 @@
 import type { Db } from "../db.server.ts";
 import { CUSTOMERS_PAGE_SIZE, CustomersQuery } from "../graphql/customers.ts";
 import { ORDERS_PAGE_SIZE, OrdersBackfillQuery, ordersSinceFilter } from "../graphql/orders.ts";
+import { refreshReturn } from "../returns/refresh-return.server.ts";
+import { fromGid } from "../returns/shopify-returns.server.ts";
 import {
   INVENTORY_ITEMS_PER_QUERY,
   InventoryLevelsQuery,
@@ -191,6 +193,10 @@ async function backfillOrders(
         for (const event of nodeList(fulfillment.events)) {
           await project(db, shop, "fulfillment_events/create", restFulfillmentEvent(event, fulfillmentId, orderId));
         }
+      }
+      // Returns made in Shopify's admin or by other apps before the install: the same list as later ones.
+      for (const ret of nodeList(order.returns)) {
+        if (typeof ret.id === "string") await refreshReturn(db, api, shop, fromGid(ret.id));
       }
     }
     summary.orders += orders.length;

@@ -304,6 +304,17 @@ describe.each(PROVIDERS)("money actions on %s", (provider) => {
     ]);
   });
 
+  it("the backfill brings in the returns made before the install, in Shopify's states", async () => {
+    const rows = await running.database.db.return.findMany({
+      where: {
+        shop: SHOP,
+        orderId: { in: ["return-declined", "return-closed", "return-canceled"].map((s) => orderOf(s).id) },
+      },
+    });
+    expect(rows.map((row) => row.status).sort()).toEqual(["CANCELED", "CLOSED", "DECLINED"]);
+    expect(rows.every((row) => row.source === null && row.requestedAt !== null)).toBe(true);
+  });
+
   it("does not find another shop's return", async () => {
     const { ret } = await requestedReturn("in-transit");
     expect(await findReturn(running.database.db, SHOP, ret.id)).not.toBeNull();
