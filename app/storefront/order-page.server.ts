@@ -74,13 +74,18 @@ async function loadOrder(deps: OrderPageDeps, shop: string, orderId: string) {
           select: { firstName: true, lastName: true, locale: true },
         })
       : null,
-    db.lineItem.findMany({ where: scope, orderBy: { id: "asc" } }),
+    // No orderBy/take on (shop, id): SQLite would walk the primary key of every row of the shop.
+    db.lineItem
+      .findMany({ where: scope })
+      .then((rows) => rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))),
     db.fulfillment.findMany({ where: scope }),
     db.delayCase.findMany({
       where: scope,
       select: { id: true, rule: true, reason: true, openedAt: true, resolvedAt: true },
     }),
-    db.return.findMany({ where: scope, orderBy: { id: "desc" }, take: 20 }),
+    db.return
+      .findMany({ where: scope })
+      .then((rows) => rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, 20)),
     db.returnEvent.findMany({ where: scope, orderBy: [{ at: "asc" }, { id: "asc" }], take: 200 }),
     db.moneyAction.findMany({ where: scope, orderBy: { id: "desc" }, take: 50 }),
     getReturnPolicy(db, shop),
@@ -89,6 +94,8 @@ async function loadOrder(deps: OrderPageDeps, shop: string, orderId: string) {
   const scans = fulfillments.length
     ? await db.fulfillmentEvent.findMany({
         where: { shop, fulfillmentId: { in: fulfillments.map((f) => f.id) } },
+        // The index's order: without it, `take` makes Prisma order by (shop, id), a walk of every scan of the shop on SQLite.
+        orderBy: [{ fulfillmentId: "asc" }, { happenedAt: "asc" }, { id: "asc" }],
         take: 500,
       })
     : [];
