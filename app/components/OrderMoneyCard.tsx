@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { MoneyActionView } from "../returns/money-actions.server.ts";
 import { useFormat } from "./format.ts";
+import { MoneyActionList } from "./MoneyActions.tsx";
 
 export interface OrderMoneyProps {
   orderId: string;
@@ -149,7 +150,6 @@ function CancelForm() {
 
 export function OrderMoneyCard(props: OrderMoneyProps) {
   const { t } = useTranslation();
-  const format = useFormat(props.timezone);
   return (
     <Card>
       <BlockStack gap="300">
@@ -183,30 +183,7 @@ export function OrderMoneyCard(props: OrderMoneyProps) {
             ))}
           </BlockStack>
         ) : null}
-        {props.money.map((action) => (
-          <BlockStack gap="050" key={action.id}>
-            <InlineStack gap="200" blockAlign="center">
-              <Text as="span">
-                {t(`returns.moneyKinds.${action.kind}`)}
-                {action.amount && action.currency ? ` ${format.money(action.amount, action.currency)}` : ""}
-              </Text>
-              <Badge tone={action.state === "succeeded" ? "success" : action.state === "failed" ? "critical" : "info"}>
-                {t(`returns.moneyStates.${action.state}`)}
-              </Badge>
-            </InlineStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {format.date(action.createdAt)} ·{" "}
-              {action.actor?.startsWith("staff:")
-                ? t("returns.actors.staff", { id: action.actor.slice(6) })
-                : t(`returns.actors.${action.actor ?? "unknown"}`, { defaultValue: action.actor ?? "" })}
-            </Text>
-            {action.userErrors.map((error, index) => (
-              <Text as="p" tone="critical" variant="bodySm" key={index}>
-                {error.message}
-              </Text>
-            ))}
-          </BlockStack>
-        ))}
+        <MoneyActionList money={props.money} timezone={props.timezone} />
       </BlockStack>
     </Card>
   );

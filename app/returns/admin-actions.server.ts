@@ -4,6 +4,9 @@
 import type { TFunction } from "i18next";
 import { z } from "zod";
 import type { Db } from "../db.server.ts";
+import { readAdminForm } from "../admin/form-input.server.ts";
+import { formError, requestLocale, requestT } from "../i18n/i18n.server.ts";
+import { adminApiForShop } from "../shopify/admin-for-shop.server.ts";
 import { formatMoney } from "../money/decimal.ts";
 import { AdminApiError, type AdminApi, type AdminUserError } from "../shopify/admin-api.server.ts";
 import type { MoneyActionOutcome } from "./money-actions.server.ts";
@@ -220,4 +223,31 @@ export async function handleOrderMoneyAction(
   } catch (error) {
     return failure(t, form.intent, error);
   }
+}
+
+export interface AdminActionContext {
+  api: AdminApi | null;
+  actor: Actor;
+  t: TFunction;
+  locale: string;
+}
+
+/**
+ * A seller's money or return action as a route runs it: the form read (a body that is not a small
+ * URL-encoded form is its 4xx, nothing done), who asks, in which language, then `run`.
+ */
+export async function answerAdminForm(
+  request: Request,
+  session: { shop: string; staffUserId: string | null },
+  run: (fields: Record<string, string>, context: AdminActionContext) => Promise<ActionAnswer>,
+): Promise<ActionAnswer> {
+  const t = await requestT(request, session.shop);
+  const body = await readAdminForm(request);
+  if (!body.ok) return { status: body.status, ok: false, intent: "unknown", message: formError(t, body.status) };
+  return run(body.fields, {
+    api: await adminApiForShop(session.shop),
+    actor: { id: `staff:${session.staffUserId ?? "unknown"}` },
+    t,
+    locale: await requestLocale(request, session.shop),
+  });
 }

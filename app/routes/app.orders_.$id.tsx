@@ -4,28 +4,16 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Card,
-  InlineStack,
-  Layout,
-  Link,
-  Page,
-  Text,
-  type BadgeProps,
-} from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineStack, Layout, Link, Page, Text, type BadgeProps } from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
 import { humanize, useFormat } from "../components/format.ts";
 import { db } from "../db.server.ts";
 import { getOrderDetail, type TimelineEntry } from "../orders/order-detail.server.ts";
 import { authenticate } from "../shopify.server.ts";
 import { getShopProfile } from "../shops/shop-overview.server.ts";
-import { readAdminForm } from "../admin/form-input.server.ts";
 import { OrderMoneyCard } from "../components/OrderMoneyCard.tsx";
-import { formError, requestLocale, requestT } from "../i18n/i18n.server.ts";
-import { handleOrderMoneyAction, type ActionAnswer } from "../returns/admin-actions.server.ts";
+import { ActionResult } from "../components/MoneyActions.tsx";
+import { answerAdminForm, handleOrderMoneyAction } from "../returns/admin-actions.server.ts";
 import { moneyActionsOfOrder } from "../returns/money-actions.server.ts";
 import { cancelSubject, moneyActionsDone, refundSubject } from "../returns/return-actions.server.ts";
 import { suggestOrderRefund } from "../returns/shopify-returns.server.ts";
@@ -86,31 +74,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { session, sessionToken } = await authenticate.admin(request);
-  const t = await requestT(request, session.shop);
   const id = params.id ?? "";
   const database = db();
-  if (
-    !/^\d{1,24}$/.test(id) ||
-    !(await database.order.findUnique({ where: { shop_id: { shop: session.shop, id } }, select: { id: true } }))
-  )
-    throw new Response("Not found", { status: 404 });
-  const body = await readAdminForm(request);
-  if (!body.ok)
-    return data<ActionAnswer>(
-      { status: body.status, ok: false, intent: "unknown", message: formError(t, body.status) },
-      { status: body.status },
-    );
-  const answer = await handleOrderMoneyAction(
-    database,
-    await adminApiForShop(session.shop),
-    session.shop,
-    id,
-    body.fields,
-    {
-      actor: { id: `staff:${sessionToken?.sub ?? "unknown"}` },
-      t,
-      locale: await requestLocale(request, session.shop),
-    },
+  const known = /^\d{1,24}$/.test(id)
+    ? await database.order.findUnique({ where: { shop_id: { shop: session.shop, id } }, select: { id: true } })
+    : null;
+  if (!known) throw new Response("Not found", { status: 404 });
+  const answer = await answerAdminForm(
+    request,
+    { shop: session.shop, staffUserId: sessionToken?.sub ?? null },
+    (fields, context) => handleOrderMoneyAction(database, context.api, session.shop, id, fields, context),
   );
   return data(answer, { status: answer.status });
 }
@@ -264,18 +237,7 @@ export default function OrderDetailPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            {answer ? (
-              <Banner
-                tone={answer.ok ? (answer.status === 202 ? "info" : "success") : "critical"}
-                title={answer.message}
-              >
-                {answer.details?.map((line) => (
-                  <Text as="p" key={line}>
-                    {line}
-                  </Text>
-                ))}
-              </Banner>
-            ) : null}
+            <ActionResult answer={answer} />
             <OrderMoneyCard {...moneyCard} timezone={timezone} />
             <Card>
               <BlockStack gap="200">

@@ -26,14 +26,13 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { readAdminForm } from "../admin/form-input.server.ts";
 import { useFormat } from "../components/format.ts";
 import { db } from "../db.server.ts";
-import { formError, requestLocale, requestT } from "../i18n/i18n.server.ts";
 import { getOrderDetail } from "../orders/order-detail.server.ts";
-import { handleReturnAction, type ActionAnswer } from "../returns/admin-actions.server.ts";
+import { answerAdminForm, handleReturnAction } from "../returns/admin-actions.server.ts";
 import { moneyActionsOfOrder } from "../returns/money-actions.server.ts";
 import { ReasonList } from "../components/ReasonList.tsx";
+import { ActionResult, actorName, MoneyActionList } from "../components/MoneyActions.tsx";
 import { DECLINE_REASONS, returnStatusTone } from "../returns/return-labels.ts";
 import { moneyActionsDone, previewProcessing, processSubject } from "../returns/return-actions.server.ts";
 import { findReturn } from "../returns/returns.server.ts";
@@ -120,46 +119,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { session, sessionToken } = await authenticate.admin(request);
-  const t = await requestT(request, session.shop);
   const id = params.id ?? "";
   const database = db();
   if (!ID.test(id) || !(await findReturn(database, session.shop, id))) throw new Response("Not found", { status: 404 });
-  const body = await readAdminForm(request);
-  if (!body.ok)
-    return data<ActionAnswer>(
-      { status: body.status, ok: false, intent: "unknown", message: formError(t, body.status) },
-      { status: body.status },
-    );
-  const answer = await handleReturnAction(
-    database,
-    await adminApiForShop(session.shop),
-    session.shop,
-    id,
-    body.fields,
-    {
-      actor: { id: `staff:${sessionToken?.sub ?? "unknown"}` },
-      t,
-      locale: await requestLocale(request, session.shop),
-    },
+  const answer = await answerAdminForm(
+    request,
+    { shop: session.shop, staffUserId: sessionToken?.sub ?? null },
+    (fields, context) => handleReturnAction(database, context.api, session.shop, id, fields, context),
   );
   return data(answer, { status: answer.status });
-}
-
-function Result({ answer }: { answer: ActionAnswer | undefined }) {
-  if (!answer) return null;
-  return (
-    <Banner tone={answer.ok ? (answer.status === 202 ? "info" : "success") : "critical"} title={answer.message}>
-      {answer.details?.length ? (
-        <BlockStack gap="100">
-          {answer.details.map((line) => (
-            <Text as="p" key={line}>
-              {line}
-            </Text>
-          ))}
-        </BlockStack>
-      ) : null}
-    </Banner>
-  );
 }
 
 function Submit({
@@ -379,7 +347,7 @@ export default function ReturnPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <Result answer={answer} />
+            <ActionResult answer={answer} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
@@ -549,34 +517,7 @@ export default function ReturnPage() {
                     {t("returns.detail.noMoney")}
                   </Text>
                 ) : (
-                  money.map((action) => (
-                    <BlockStack gap="050" key={action.id}>
-                      <InlineStack gap="200" blockAlign="center">
-                        <Text as="span" fontWeight="semibold">
-                          {t(`returns.moneyKinds.${action.kind}`)}
-                          {action.amount && action.currency ? ` ${format.money(action.amount, action.currency)}` : ""}
-                        </Text>
-                        <Badge
-                          tone={
-                            action.state === "succeeded" ? "success" : action.state === "failed" ? "critical" : "info"
-                          }
-                        >
-                          {t(`returns.moneyStates.${action.state}`)}
-                        </Badge>
-                      </InlineStack>
-                      <Text as="p" tone="subdued" variant="bodySm">
-                        {t("returns.detail.byWhen", {
-                          who: actorName(t, action.actor),
-                          when: format.date(action.createdAt),
-                        })}
-                      </Text>
-                      {action.userErrors.map((error, index) => (
-                        <Text as="p" tone="critical" variant="bodySm" key={index}>
-                          {error.message}
-                        </Text>
-                      ))}
-                    </BlockStack>
-                  ))
+                  <MoneyActionList money={money} timezone={timezone} />
                 )}
               </BlockStack>
             </Card>
@@ -608,12 +549,6 @@ export default function ReturnPage() {
       </Layout>
     </Page>
   );
-}
-
-function actorName(t: (key: string, options?: Record<string, unknown>) => string, actor: string | null): string {
-  if (!actor) return t("returns.actors.unknown");
-  if (actor.startsWith("staff:")) return t("returns.actors.staff", { id: actor.slice("staff:".length) });
-  return t(`returns.actors.${actor}`, { defaultValue: actor });
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
