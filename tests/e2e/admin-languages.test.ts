@@ -115,7 +115,9 @@ describe("the admin's languages in the browser", () => {
           expect(await frame.evaluate(() => document.documentElement.lang)).toBe(language);
           const text = await frame.locator("body").innerText();
           // No raw message key ("orders.columns.date") on the page.
-          expect(text).not.toMatch(/\b(?:nav|common|errors|home|orders|returns|delays|restock|notices|settings)\.[a-z]\w*\.\w/);
+          expect(text).not.toMatch(
+            /\b(?:nav|common|errors|home|orders|returns|delays|restock|notices|settings)\.[a-z]\w*\.\w/,
+          );
           await expectFits(frame, `${language} ${width} ${item.path}`);
           await screenshot(page, `admin-${language}-${width}-${item.path.slice(1).replace(/\//g, "-")}`);
         }
