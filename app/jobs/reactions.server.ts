@@ -30,7 +30,7 @@ import { returnIdOfChange } from "../mirror/returns.server.ts";
 import { recoverMoneyActions } from "../returns/money-actions.server.ts";
 import { MONEY_OPERATIONS } from "../returns/money-operations.server.ts";
 import { refreshReturn } from "../returns/refresh-return.server.ts";
-import { tellCustomerOrderCancelled } from "../returns/return-notices.server.ts";
+import { tellCustomerOrderCancelled, tellExchangeShipped } from "../returns/return-notices.server.ts";
 import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
 import { installedShops } from "../sync/sync-shop.server.ts";
 import { reactJob, REACTION_JOB_OPTIONS, restockWaveJob, type JobPayloads } from "./queues.server.ts";
@@ -136,6 +136,7 @@ async function react(deps: ReactionDeps, event: ReactingEvent): Promise<void> {
     if (api && returnId) await refreshReturn(db, api, event.shop, returnId);
   }
   if (topic === "orders/cancelled" && event.orderId) await tellCustomerOrderCancelled(db, event.shop, event.orderId);
+  if (topic === "fulfillments/create" && event.orderId) await tellExchangeShipped(db, event.shop, event.orderId);
   if (topic === "fulfillment_events/create" && event.orderId) {
     const fulfillmentId = idAt(body, "fulfillment_id");
     const status = textOf(body, "status")?.toUpperCase();

@@ -248,10 +248,12 @@ export async function processReturn(
   if (outcome.status === "succeeded" && !outcome.already) {
     if (outcome.action.method === "store_credit") await giveCreditBonus(db, api, shop, returnId, outcome.action, actor);
     const ret = await recorded(db, api, shop, returnId, "processed", actor, outcome.action.amount);
-    await tellCustomerAboutReturn(db, shop, ret.id, choice.method === "store_credit" ? "store_credit" : "refunded", {
-      amount: outcome.action.amount,
-      currency: outcome.action.currency,
-    });
+    // An even exchange moves no money: its notice is the exchange's parcel leaving (exchange_shipped).
+    if (outcome.action.amount && compareDecimal(outcome.action.amount, "0") > 0)
+      await tellCustomerAboutReturn(db, shop, ret.id, choice.method === "store_credit" ? "store_credit" : "refunded", {
+        amount: outcome.action.amount,
+        currency: outcome.action.currency,
+      });
   }
   return outcome;
 }

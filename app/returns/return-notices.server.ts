@@ -9,6 +9,7 @@
 //   refund:<order id>:<refund id | action id>  a refund without a return
 //   order:<order id>:cancelled                 an order cancellation
 import type { Db } from "../db.server.ts";
+import { trackingVariables } from "../notices/order-updates.server.ts";
 import { noticeQueue } from "../jobs/queues.server.ts";
 import { formatNoticeMoney } from "../notices/format-values.ts";
 import type { NoticeKind } from "../notices/kinds.ts";
@@ -276,8 +277,16 @@ async function prepareReturnStep(
       );
       break;
     }
-    case "exchange_shipped":
+    case "exchange_shipped": {
+      // The newest parcel of the order is the exchange on its way.
+      const parcel = await db.fulfillment.findFirst({
+        where: { shop, orderId },
+        orderBy: [{ shopifyCreatedAt: "desc" }, { id: "desc" }],
+        select: { trackingCompany: true, trackingNumbers: true, trackingUrls: true },
+      });
+      Object.assign(variables, trackingVariables(parcel));
       break;
+    }
     case "cancelled":
       // A return's cancellation (e.g. an exchange made in its place, ADR 0013) is not the order's: nothing to tell.
       return null;
@@ -402,4 +411,21 @@ export async function tellCustomerAboutReturn(
 /** The orders/cancelled reaction: order_cancelled, once per order. Never throws. */
 export async function tellCustomerOrderCancelled(db: Db, shop: string, orderId: string): Promise<void> {
   await tellCustomerAboutReturn(db, shop, null, "cancelled", { orderId });
+}
+
+/**
+ * A parcel leaving for an order whose exchange Kizuna settled: the exchange is on its way, and
+ * the customer hears so once (the step's dedupe key).
+ */
+export async function tellExchangeShipped(db: Db, shop: string, orderId: string): Promise<void> {
+  const exchanges = await db.return.findMany({
+    where: { shop, orderId, resolution: "exchange", replacedBy: null, status: { in: ["OPEN", "CLOSED"] } },
+    select: { id: true },
+  });
+  for (const exchange of exchanges) {
+    const settled = await db.moneyAction.count({
+      where: { shop, returnId: exchange.id, kind: "return_process", state: "succeeded" },
+    });
+    if (settled > 0) await tellCustomerAboutReturn(db, shop, exchange.id, "exchange_shipped");
+  }
 }

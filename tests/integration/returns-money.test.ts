@@ -3,7 +3,8 @@
 // refunds exactly Shopify's suggested amount once; 50 concurrent attempts make
 // one refund; a crash between Shopify's answer and our write is finished by the
 // recovery job without a second refund; refusals change nothing.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { deleteRedisKeys } from "../e2e/support/app.ts";
 import { CALL_LEASE_MS, recoverMoneyActions } from "../../app/returns/money-actions.server.ts";
 import { MONEY_OPERATIONS } from "../../app/returns/money-operations.server.ts";
 import {
@@ -16,6 +17,7 @@ import {
 } from "../../app/returns/return-actions.server.ts";
 import { findReturn } from "../../app/returns/returns.server.ts";
 import { submitReturnRequest } from "../../app/returns/request-return.server.ts";
+import { tellExchangeShipped } from "../../app/returns/return-notices.server.ts";
 import { saveReturnPolicy } from "../../app/returns/return-policy.server.ts";
 import { DEFAULT_POLICY } from "../../app/returns/policy.ts";
 
@@ -40,6 +42,18 @@ import { PROVIDERS } from "../support/databases.ts";
 import { useBackfilledSandbox } from "../support/backfilled-sandbox.ts";
 
 const SHOP = "kizuna-returns-money.myshopify.com";
+// Notices read the app's environment (the order page link's secret, the notice queue's Redis prefix).
+const REDIS_PREFIX = `kizuna-test-returns-${process.pid}`;
+beforeAll(() => {
+  vi.stubEnv("SHOPIFY_API_KEY", "returns-money-key");
+  vi.stubEnv("SHOPIFY_API_SECRET", "returns-money-secret");
+  vi.stubEnv("SHOPIFY_APP_URL", "http://127.0.0.1:9");
+  vi.stubEnv("DATABASE_URL", "file:./data/unused-returns-money.db");
+  vi.stubEnv("REDIS_PREFIX", REDIS_PREFIX);
+});
+afterAll(async () => {
+  await deleteRedisKeys(REDIS_PREFIX);
+});
 const STAFF = { id: "staff:902541635" };
 
 describe.each(PROVIDERS)("money actions on %s", (provider) => {
@@ -279,6 +293,24 @@ describe.each(PROVIDERS)("money actions on %s", (provider) => {
       .lineItems.find((item) => item.id === shipping[0]?.lines[0]?.lineItemId);
     expect(shipped?.sku).toBe("KZ-FRS-ASA");
     expect(shipping[0]?.status).toBe("OPEN");
+
+    // The seller ships it (fulfillments/create mirrored): the customer hears it is on its way, once.
+    await db.fulfillment.create({
+      data: {
+        shop: SHOP,
+        id: "990001",
+        orderId: order.id,
+        trackingCompany: "Yamato",
+        trackingNumbers: JSON.stringify(["4455-6677"]),
+        trackingUrls: JSON.stringify(["https://toi.kuronekoyamato.co.jp/cgi-bin/tneko?number=445566770000"]),
+        shopifyCreatedAt: new Date(),
+      },
+    });
+    await tellExchangeShipped(db, SHOP, order.id);
+    await tellExchangeShipped(db, SHOP, order.id);
+    const told = await db.notice.findMany({ where: { shop: SHOP, orderId: order.id, kind: "exchange_shipped" } });
+    expect(told).toHaveLength(1);
+    expect(told[0]?.bodyText).toContain("4455-6677");
   });
 
   it("store credit with the policy's bonus: the credit and 10% more, given once", async () => {
