@@ -17,12 +17,46 @@ import { appFrame as appFrameOf, expectPolarisPage, screenshot } from "./support
 let stack: TestStack | undefined;
 let config: SandboxConfig;
 let browser: TestBrowser | undefined;
+/** An order's and a return's own page (not in the nav): found once the shop's data is in. */
+let detailPages: { path: string; title: string }[] = [];
 
 beforeAll(async () => {
   ensureChromium();
   stack = await startStack("kizuna-e2e-languages.myshopify.com");
   config = stack.config;
   await sendShopData(stack.app, config, ["orders/create", "products/update", "customers/create"]);
+  const order = await stack.app.db.order.findFirstOrThrow({ where: { shop: config.shop } });
+  const verdict = {
+    decision: "review",
+    reasons: [{ code: "seller_reviews" }, { code: "keep_item", title: "Example T-Shirt" }],
+    lines: [],
+    currency: order.currency,
+    itemsValue: order.totalPrice,
+    restockingFee: "0",
+    shippingFee: "0",
+    expectedAmount: order.totalPrice,
+    creditBonus: "0",
+    windowEndsOn: null,
+    noShipment: false,
+  };
+  await stack.app.db.return.create({
+    data: {
+      shop: config.shop,
+      id: "990001",
+      orderId: order.id,
+      name: `${order.name}-R1`,
+      status: "REQUESTED",
+      source: "order_page",
+      verdict: JSON.stringify(verdict),
+      resolution: "refund",
+      customerNote: "The sleeves are too short.",
+      requestedAt: new Date(),
+    },
+  });
+  detailPages = [
+    { path: `/app/orders/${order.id}`, title: order.name },
+    { path: "/app/returns/990001", title: `${order.name}-R1` },
+  ];
   browser = await launchBrowser();
 }, 300_000);
 
@@ -108,7 +142,7 @@ describe("the admin's languages in the browser", () => {
     for (const language of ["ja", "en"] as const) {
       it(`every page in ${language} at ${width} px: its heading, fitting the frame (screenshots)`, async () => {
         const page = await newPage(width);
-        for (const item of PAGES[language]) {
+        for (const item of [...PAGES[language], ...detailPages]) {
           await page.goto(`${adminUrl(config, {}, item.path.slice("/app".length))}?locale=${language}`);
           const frame = await appFrame(page, item.path);
           await expectPolarisPage(frame, item.title);
