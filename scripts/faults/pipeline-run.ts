@@ -6,7 +6,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import type { DbProvider } from "../../app/db.server.ts";
-import { scanAndNotify } from "../../app/delays/notify.server.ts";
 import { recordInstall } from "../../app/shops/record-install.server.ts";
 import { freePort } from "../../sandbox/http.ts";
 import { startMailSink } from "../../sandbox/mail/mail-sink.ts";
@@ -155,10 +154,6 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
         `  ${deliveries.length} deliveries, ${report.attempts} attempts, ${report.acknowledged.size} events acknowledged; waiting for the workers`,
       );
       const settled = await settle(database.db, shops, options.settleMs);
-      // The app's scheduled delay scan (every 30 minutes) as the last word, in both runs: a late parcel is
-      // judged on the mirror as it ends, not on the order its carrier scans happened to be processed in
-      // (shuffled and redelivered deliveries can open a case in one run and not in another).
-      await scanAndNotify(database.db, SEEDED_SHOP, new Date(), () => undefined);
       const events = options.deliveries
         ? set.events.filter((event) => options.deliveries!.some((delivery) => delivery.webhook === event))
         : set.events;
