@@ -26,16 +26,41 @@ function tally(keys: string[]): Map<string, number> {
   return counts;
 }
 
+/** The case a delay notice is about, from its dedupe key (`delay:<order>:<subject>:<rule>:<opened>`, app/delays/notify.server.ts). */
+function delayCaseOf(shop: string, kind: string, dedupeKey: string): string | null {
+  if (kind !== "delay" && kind !== "delay_resolved") return null;
+  const [, order, subject, rule] = dedupeKey.split(":");
+  return order && subject && rule ? `${shop} ${order}/${subject}/${rule}` : null;
+}
+
+/**
+ * What the run leaves that must not be lost. A delay case that opened and was resolved again
+ * within the run (an older carrier scan processed before a newer one) depends on the order the
+ * shuffled, redelivered events happened to be processed in, so two correct runs differ there:
+ * only cases still open at the end count, and delay notices only of those cases.
+ */
 export async function effectsOf(db: Db, shops: string[]): Promise<Effects> {
   const where = { shop: { in: shops } };
   const [notices, cases, episodes] = await Promise.all([
-    db.notice.findMany({ where, select: { shop: true, kind: true, orderId: true, recipient: true } }),
-    db.delayCase.findMany({ where, select: { shop: true, orderId: true, subject: true, rule: true } }),
+    db.notice.findMany({
+      where,
+      select: { shop: true, kind: true, orderId: true, recipient: true, dedupeKey: true },
+    }),
+    db.delayCase.findMany({
+      where: { ...where, status: { not: "resolved" } },
+      select: { shop: true, orderId: true, subject: true, rule: true },
+    }),
     db.restockEpisode.findMany({ where, select: { shop: true, variantId: true } }),
   ]);
+  const open = new Set(cases.map((row) => `${row.shop} ${row.orderId}/${row.subject}/${row.rule}`));
   return {
     notices: tally(
-      notices.map((row) => `${row.shop} ${row.kind} order ${row.orderId ?? "-"} to ${row.recipient ?? "-"}`),
+      notices
+        .filter((row) => {
+          const about = delayCaseOf(row.shop, row.kind, row.dedupeKey);
+          return about === null || open.has(about);
+        })
+        .map((row) => `${row.shop} ${row.kind} order ${row.orderId ?? "-"} to ${row.recipient ?? "-"}`),
     ),
     delayCases: new Set(cases.map((row) => `${row.shop} ${row.orderId}/${row.subject}/${row.rule}`)),
     episodes: new Set(episodes.map((row) => `${row.shop} ${row.variantId}`)),

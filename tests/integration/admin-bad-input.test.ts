@@ -26,10 +26,13 @@ beforeAll(async () => {
 /** Waits until the install's backfill is done and nothing it started still writes. */
 async function settled(): Promise<void> {
   let last = "";
+  let quiet = 0;
   for (;;) {
     const shop = await app.db.shop.findUnique({ where: { domain: config.shop } });
     const now = await written();
-    if (shop?.syncStatus === "idle" && shop.syncedAt && now === last) return;
+    // Unchanged for 2 s after the sync: the delay scan the backfill queues may start a moment later.
+    quiet = now === last ? quiet + 1 : 0;
+    if (shop?.syncStatus === "idle" && shop.syncedAt && quiet >= 4) return;
     last = now;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

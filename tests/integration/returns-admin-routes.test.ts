@@ -54,8 +54,10 @@ describe.each(PROVIDERS)("returns in the admin on %s", (provider) => {
       body: new URLSearchParams(fields).toString(),
     });
 
+  /** The mirrored order's id (the backfill may still be bringing it in). */
   const orderId = async (name: string) =>
-    (await stack!.app.db.order.findFirstOrThrow({ where: { shop, name }, select: { id: true } })).id;
+    (await until(`order ${name}`, () => stack!.app.db.order.findFirst({ where: { shop, name }, select: { id: true } })))
+      .id;
 
   /** A return made in Shopify's admin (the emulator's), mirrored by Kizuna from its webhooks. */
   async function returnMadeInShopify(orderName: string, reason = "size-too-small") {
