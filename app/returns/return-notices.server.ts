@@ -8,6 +8,7 @@
 //                                              processing adds :<money action id>)
 //   refund:<order id>:<refund id | action id>  a refund without a return
 //   order:<order id>:cancelled                 an order cancellation
+import { parseJsonText } from "../database/json-text.ts";
 import type { Db } from "../db.server.ts";
 import { trackingVariables } from "../notices/order-updates.server.ts";
 import { noticeQueue } from "../jobs/queues.server.ts";
@@ -122,18 +123,9 @@ interface Delivery {
   carrier?: string | null;
 }
 
-function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return (JSON.parse(text) as T) ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
-
 /** The latest delivery with a label or tracking (the way back). */
 function latestDelivery(text: string | null): Delivery | null {
-  const list = parseJson<unknown>(text, []);
+  const list = parseJsonText<unknown>(text, []);
   if (!Array.isArray(list)) return null;
   const usable = (list as Delivery[]).filter((d) => d && (d.labelUrl || d.trackingNumber || d.trackingUrl));
   return usable[usable.length - 1] ?? null;
@@ -147,7 +139,7 @@ function itemTitle(title: string, variant: string | null, locale: "en" | "ja"): 
 
 /** The return's own items (not the whole order's), in both languages; null when unknown. */
 async function returnItems(db: Db, shop: string, lineItemsJson: string): Promise<Words | null> {
-  const lines = parseJson<unknown>(lineItemsJson, []);
+  const lines = parseJsonText<unknown>(lineItemsJson, []);
   if (!Array.isArray(lines) || lines.length === 0) return null;
   const wanted = (lines as { line_item_id?: string | null; quantity?: number }[]).filter(
     (line) => typeof line?.line_item_id === "string" && typeof line.quantity === "number" && line.quantity > 0,
@@ -221,7 +213,7 @@ async function prepareReturnStep(
   const items = await returnItems(db, shop, ret.lineItems);
   Object.assign(variables, both("items", items));
   let dedupeKey = `return:${ret.id}:${step}`;
-  const verdict = parseJson<{ decision?: string; noShipment?: boolean } | null>(ret.verdict, null);
+  const verdict = parseJsonText<{ decision?: string; noShipment?: boolean } | null>(ret.verdict, null);
   const keep = ret.resolution === "keep_item" || verdict?.noShipment === true;
   const delivery = latestDelivery(ret.reverseDeliveries);
 

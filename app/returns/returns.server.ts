@@ -2,6 +2,7 @@
 // from every answer Kizuna gets) beside Kizuna's side (the customer's wish, the
 // policy's verdict), the return's history, and the order as the policy sees it.
 // Every read is scoped to the verified shop.
+import { parseJsonText } from "../database/json-text.ts";
 import { customerName } from "../customers/names.ts";
 import type { Db } from "../db.server.ts";
 import type { PolicyOrder, Resolution, Verdict } from "./policy.ts";
@@ -16,15 +17,6 @@ export interface RequestedLineRecord {
   reasonHandle: string;
   note: string | null;
   exchangeVariantId: string | null;
-}
-
-function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
 }
 
 /** When the order was first shipped and when a parcel was delivered, from the mirror. */
@@ -64,7 +56,7 @@ export async function policyOrderOf(
     where: { shop, id: { in: productIds } },
     select: { id: true, tags: true },
   });
-  const tagsOf = new Map(products.map((product) => [product.id, parseJson<string[]>(product.tags, [])]));
+  const tagsOf = new Map(products.map((product) => [product.id, parseJsonText<string[]>(product.tags, [])]));
   const dates = await shippingDates(db, shop, orderId);
   return {
     currency: order.currency,
@@ -232,8 +224,8 @@ export async function listReturns(
     rows: ordered.map((row) => {
       const order = row.orderId ? orderOf.get(row.orderId) : undefined;
       const customer = order?.customerId ? customerOf.get(order.customerId) : undefined;
-      const verdict = parseJson<{ decision?: string } | null>(row.verdict, null);
-      const lines = parseJson<{ quantity?: number }[]>(row.lineItems, []);
+      const verdict = parseJsonText<{ decision?: string } | null>(row.verdict, null);
+      const lines = parseJsonText<{ quantity?: number }[]>(row.lineItems, []);
       return {
         id: row.id,
         name: row.name,
@@ -298,14 +290,14 @@ export async function findReturn(db: Db, shop: string, returnId: string): Promis
     requestedAt: row.requestedAt,
     closedAt: row.closedAt,
     source: row.source,
-    verdict: parseJson<Verdict | null>(row.verdict, null),
+    verdict: parseJsonText<Verdict | null>(row.verdict, null),
     resolution: row.resolution,
-    requestedLines: parseJson<RequestedLineRecord[]>(row.requestedLines, []),
+    requestedLines: parseJsonText<RequestedLineRecord[]>(row.requestedLines, []),
     customerNote: row.customerNote,
     photoId: row.photoId,
     locale: row.locale,
     replacedBy: row.replacedBy,
-    deliveries: parseJson(row.reverseDeliveries, []),
+    deliveries: parseJsonText(row.reverseDeliveries, []),
     events,
   };
 }

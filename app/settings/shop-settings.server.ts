@@ -1,6 +1,7 @@
 // A shop's settings for notices and delay rules: defaults when the seller has
 // saved nothing, and a validated save (a bad value is a clear message on its
 // field, and nothing is written).
+import { parseJsonText } from "../database/json-text.ts";
 import { z } from "zod";
 import type { Db } from "../db.server.ts";
 import { CARRIER_EXCEPTIONS, HOLD_REASONS, RULE_LIMITS, RULES, type Range } from "../delays/names.ts";
@@ -28,15 +29,6 @@ export interface ShopSettingsView {
   followUpDays: number;
 }
 
-function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
 export function resolveNoticeKinds(saved: Record<string, unknown>): Record<NoticeKind, boolean> {
   const out = {} as Record<NoticeKind, boolean>;
   for (const kind of NOTICE_KINDS) {
@@ -52,8 +44,8 @@ export async function getShopSettings(db: Db, shop: string): Promise<ShopSetting
   const shopRow = holidayPresetChosen(row?.holidayPreset)
     ? null
     : await db.shop.findUnique({ where: { domain: shop }, select: { timezone: true, currency: true } });
-  const holidays = parseJson<unknown>(row?.holidays, []);
-  const weekend = parseJson<unknown>(row?.weekendDays, [0, 6]);
+  const holidays = parseJsonText<unknown>(row?.holidays, []);
+  const weekend = parseJsonText<unknown>(row?.weekendDays, [0, 6]);
   return {
     shop,
     senderName: row?.senderName ?? null,
@@ -66,7 +58,7 @@ export async function getShopSettings(db: Db, shop: string): Promise<ShopSetting
     quietEnd: row?.quietEnd ?? "08:00",
     dailyCap: row?.dailyCap ?? 2,
     delayRules: parseRuleSettings(row?.delayRules),
-    noticeKinds: resolveNoticeKinds(parseJson<Record<string, unknown>>(row?.noticeKinds, {})),
+    noticeKinds: resolveNoticeKinds(parseJsonText<Record<string, unknown>>(row?.noticeKinds, {})),
     restockPerUnit: row?.restockPerUnit ?? 3,
     followUpDays: row?.followUpDays ?? 7,
   };
