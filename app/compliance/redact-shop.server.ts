@@ -45,6 +45,18 @@ export const SHOP_OWNED_MODELS: Record<Prisma.ModelName, ShopOwnedModel> = {
   RestockSubscription: { column: "shop", remove: (tx, shop) => tx.restockSubscription.deleteMany({ where: { shop } }) },
   RestockEpisode: { column: "shop", remove: (tx, shop) => tx.restockEpisode.deleteMany({ where: { shop } }) },
   RestockAlert: { column: "shop", remove: (tx, shop) => tx.restockAlert.deleteMany({ where: { shop } }) },
+  Contact: { column: "shop", remove: (tx, shop) => tx.contact.deleteMany({ where: { shop } }) },
+  ContactIdentity: { column: "shop", remove: (tx, shop) => tx.contactIdentity.deleteMany({ where: { shop } }) },
+  Conversation: { column: "shop", remove: (tx, shop) => tx.conversation.deleteMany({ where: { shop } }) },
+  Message: { column: "shop", remove: (tx, shop) => tx.message.deleteMany({ where: { shop } }) },
+  MessageOriginal: { column: "shop", remove: (tx, shop) => tx.messageOriginal.deleteMany({ where: { shop } }) },
+  MessageAttachment: { column: "shop", remove: (tx, shop) => tx.messageAttachment.deleteMany({ where: { shop } }) },
+  SavedReply: { column: "shop", remove: (tx, shop) => tx.savedReply.deleteMany({ where: { shop } }) },
+  InboxSettings: { column: "shop", remove: (tx, shop) => tx.inboxSettings.deleteMany({ where: { shop } }) },
+  SatisfactionSurvey: { column: "shop", remove: (tx, shop) => tx.satisfactionSurvey.deleteMany({ where: { shop } }) },
+  EtsyLink: { column: "shop", remove: (tx, shop) => tx.etsyLink.deleteMany({ where: { shop } }) },
+  EtsyAuthStart: { column: "shop", remove: (tx, shop) => tx.etsyAuthStart.deleteMany({ where: { shop } }) },
+  StaffLogin: { column: "shop", remove: (tx, shop) => tx.staffLogin.deleteMany({ where: { shop } }) },
   Shop: { column: "domain", remove: (tx, shop) => tx.shop.deleteMany({ where: { domain: shop } }) },
 };
 

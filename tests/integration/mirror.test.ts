@@ -124,6 +124,18 @@ const SHOP_ROWS: Record<ModelName, (db: Db, shop: string) => Promise<object[]>> 
   RestockSubscription: (db, shop) => db.restockSubscription.findMany({ where: { shop } }),
   RestockEpisode: (db, shop) => db.restockEpisode.findMany({ where: { shop } }),
   RestockAlert: (db, shop) => db.restockAlert.findMany({ where: { shop } }),
+  Contact: (db, shop) => db.contact.findMany({ where: { shop } }),
+  ContactIdentity: (db, shop) => db.contactIdentity.findMany({ where: { shop } }),
+  Conversation: (db, shop) => db.conversation.findMany({ where: { shop } }),
+  Message: (db, shop) => db.message.findMany({ where: { shop } }),
+  MessageOriginal: (db, shop) => db.messageOriginal.findMany({ where: { shop } }),
+  MessageAttachment: (db, shop) => db.messageAttachment.findMany({ where: { shop } }),
+  SavedReply: (db, shop) => db.savedReply.findMany({ where: { shop } }),
+  InboxSettings: (db, shop) => db.inboxSettings.findMany({ where: { shop } }),
+  SatisfactionSurvey: (db, shop) => db.satisfactionSurvey.findMany({ where: { shop } }),
+  EtsyLink: (db, shop) => db.etsyLink.findMany({ where: { shop } }),
+  EtsyAuthStart: (db, shop) => db.etsyAuthStart.findMany({ where: { shop } }),
+  StaffLogin: (db, shop) => db.staffLogin.findMany({ where: { shop } }),
 };
 
 function rowText(row: object): string {
