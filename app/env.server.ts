@@ -65,6 +65,18 @@ const schema = z.object({
   SHOPIFY_SANDBOX: z.enum(["0", "1"], { message: "must be 1 (on) or 0 (off)" }).default("0"),
   // Where the sandbox listens, e.g. http://127.0.0.1:4000 (required when SHOPIFY_SANDBOX=1).
   SHOPIFY_SANDBOX_ORIGIN: z.string().url("must be a URL such as http://127.0.0.1:4000").optional(),
+  // The inbox's inbound mail: the domain of the shops' addresses (inbox+<key>@, reply+<token>@;
+  // set = notices carry the shop's inbound address as Reply-To), the bearer secret of
+  // POST /inbound/email, and the port of the worker's SMTP receiver (unset = no receiver).
+  INBOUND_DOMAIN: z
+    .string()
+    .regex(
+      /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i,
+      "must be a domain such as in.example.com",
+    )
+    .optional(),
+  INBOUND_EMAIL_SECRET: z.string().optional(),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -125,6 +137,13 @@ const appSchema = schema
           "must be a local URL (localhost or 127.0.0.1): the shop's access token is sent there",
         );
       }
+    }
+    const inbound = Boolean(value.INBOUND_DOMAIN || value.INBOUND_SMTP_PORT || value.INBOUND_EMAIL_SECRET);
+    if (value.NODE_ENV === "production" && inbound && (value.INBOUND_EMAIL_SECRET ?? "").length < 32) {
+      issue(
+        "INBOUND_EMAIL_SECRET",
+        "must be at least 32 characters in production when inbound email is on (it lets a sender into every shop's inbox)",
+      );
     }
     const sms = SMS_KEYS.filter((key) => value[key]);
     if (sms.length > 0 && sms.length < SMS_KEYS.length) {
@@ -187,6 +206,13 @@ export function smsSettings(config: Env = env()): {
   const { SMS_API_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM } = config;
   if (!SMS_API_URL || !SMS_ACCOUNT_SID || !SMS_AUTH_TOKEN || !SMS_FROM) return null;
   return { baseUrl: SMS_API_URL, accountSid: SMS_ACCOUNT_SID, authToken: SMS_AUTH_TOKEN, from: SMS_FROM };
+}
+
+/** The domain of inbound addresses: INBOUND_DOMAIN, else the app's host (a dotless local host gets .localdomain). */
+export function inboundDomain(config: Pick<Env, "INBOUND_DOMAIN" | "SHOPIFY_APP_URL"> = env()): string {
+  if (config.INBOUND_DOMAIN) return config.INBOUND_DOMAIN.toLowerCase();
+  const host = new URL(config.SHOPIFY_APP_URL).hostname.replace(/^\[|\]$/g, "");
+  return host.includes(".") && !/^[\d.]+$/.test(host) ? host : `${host.replace(/[^a-z0-9-]/gi, "-")}.localdomain`;
 }
 
 /** Where Admin API calls for a shop go: https://<shop> (undefined), or the sandbox's emulator in sandbox mode only. */

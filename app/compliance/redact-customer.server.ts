@@ -9,6 +9,7 @@ import { refreshOrderSearch } from "../orders/order-search.server.ts";
 import type { ProjectableEvent, ProjectionResult } from "../mirror/project-event.server.ts";
 import { customerGidInJson, scrubPayloadsMentioning } from "./scrub-payloads.server.ts";
 import { findCustomerFootprint, readCustomerRequest, type CustomerFootprint } from "./customer-scope.server.ts";
+import { redactInboxContacts } from "../inbox/redact-contact.server.ts";
 
 async function redactCustomers(tx: Tx, shop: string, customerIds: string[], redactedAt: Date): Promise<void> {
   // Customers we never mirrored get a tombstone too.
@@ -111,6 +112,8 @@ export async function redactCustomer(tx: Tx, event: ProjectableEvent): Promise<P
   });
   await scrubPayloads(tx, shop, footprint);
   await forgetMessages(tx, shop, footprint);
+  // Their conversations in the inbox: names, identities and message bodies go; counts and times stay.
+  await redactInboxContacts(tx, shop, footprint, event.triggeredAt ?? new Date());
   return { customerId: request.customerId };
 }
 

@@ -13,6 +13,7 @@ import { Prisma } from "../generated/prisma-sqlite/client.ts";
 import { getShopSettings, type ShopSettingsView } from "../settings/shop-settings.server.ts";
 import { KINDS, NOTICE_KINDS, isNoticeKind, type NoticeChannel, type NoticeKind } from "./kinds.ts";
 import { HeaderInjectionError, senderDisplayName, type Mailer } from "./mailer.server.ts";
+import { inboxAddress } from "../inbox/inbox-address.server.ts";
 import { capSlotFor, releaseCapSlot, type CapSlot } from "./daily-cap.server.ts";
 import { escapeHtml } from "./template-language.ts";
 import { quietHoursEnd, safeTimeZone, startOfShopDay } from "./shop-time.ts";
@@ -29,6 +30,8 @@ export interface DeliveryDeps {
   secret: string;
   /** The From address of every notice (MAIL_FROM); else no-reply at the app's host. The seller's address is Reply-To. */
   senderAddress?: string;
+  /** INBOUND_DOMAIN: when set, a notice's Reply-To is the shop's inbox address, so a reply lands in the inbox. */
+  inboundDomain?: string;
 }
 
 /** The From address of notices: MAIL_FROM, else no-reply at the app's host (a dotless local host gets .localdomain, so the address is valid). */
@@ -66,6 +69,8 @@ interface Outgoing {
   deps: DeliveryDeps;
   /** A signup confirmation to an address that had unsubscribed: it carries the link that lifts that. */
   resubscribe?: boolean;
+  /** The shop's inbox address (inbound on), else replies go to the seller's own address. */
+  inboxReplyTo?: string | null;
 }
 
 /** A notice that passed the first checks, with what the later ones need. */
@@ -219,7 +224,7 @@ const CHANNELS: Record<NoticeChannel, ChannelAdapter> = {
         settings.senderName ?? shop?.name ?? notice.shop.replace(/\.myshopify\.com$/, ""),
       );
       const fromAddress = defaultSenderAddress(deps.publicUrl, deps.senderAddress);
-      const replyTo = settings.senderEmail ?? shop?.email ?? null;
+      const replyTo = outgoing.inboxReplyTo ?? settings.senderEmail ?? shop?.email ?? null;
       let text = notice.bodyText ?? "";
       let html = notice.bodyHtml ?? "";
       const headers: Record<string, string> = {};
@@ -655,6 +660,10 @@ async function deliverShopBatch(
     }
   }
   if (claimed.length === 0) return;
+  const inboxReplyTo =
+    deps.inboundDomain && claimed.some((candidate) => candidate.channel === "email")
+      ? await inboxAddress(db, shop, deps.inboundDomain)
+      : null;
   await insertEvents(
     db,
     dialect,
@@ -677,6 +686,7 @@ async function deliverShopBatch(
           shop: shopRow,
           deps,
           resubscribe: candidate.resubscribe === true,
+          inboxReplyTo,
         });
         sent.push({ candidate, providerMessageId });
       } catch (error) {

@@ -21,5 +21,6 @@ export function deliveryDepsFromEnv(): DeliveryDeps {
     publicUrl: config.SHOPIFY_APP_URL,
     secret: config.SHOPIFY_API_SECRET,
     senderAddress: config.MAIL_FROM,
+    inboundDomain: config.INBOUND_DOMAIN,
   };
 }

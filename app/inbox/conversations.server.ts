@@ -1,0 +1,353 @@
+// The inbox's readers: the list (filters, waiting longest first, unread counts,
+// search) and one conversation with its messages. Both take the verified shop;
+// another shop's conversation reads as null (the page answers 404).
+import type { Db } from "../db.server.ts";
+import { parseJsonText } from "../database/json-text.ts";
+import { foldForInboxSearch } from "./contacts.server.ts";
+import type { Channel, ConversationStatus } from "./types.ts";
+
+export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ["open", "waiting", "snoozed", "resolved"];
+export const CHANNEL_NAMES: readonly Channel[] = ["email", "sms", "order_page", "etsy"];
+export const LIST_PAGE_SIZE = 50;
+
+export interface ConversationFilter {
+  status?: ConversationStatus | null;
+  channel?: Channel | null;
+  /** A staff member's name; "" = unassigned. */
+  assignee?: string | null;
+  tag?: string | null;
+  /** Searched in the contact's name and addresses, the subject and the order number. */
+  q?: string | null;
+  /** From the previous page's nextCursor. */
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface ConversationListItem {
+  id: number;
+  channel: string;
+  status: string;
+  subject: string | null;
+  orderId: string | null;
+  assignee: string | null;
+  tags: string[];
+  contact: { id: number; name: string | null };
+  waitingSince: Date | null;
+  lastMessageAt: Date;
+  unread: number;
+  exchanges: number;
+  flagged: boolean;
+  /** The last message's shown text, cut to 160 characters; customer text, escape it when shown. */
+  preview: string | null;
+  previewDirection: string | null;
+}
+
+export interface ConversationList {
+  items: ConversationListItem[];
+  nextCursor: string | null;
+  /** Conversations per status and how many have unread messages (the whole shop, not the filter). */
+  counts: Record<ConversationStatus, number> & { unread: number };
+}
+
+type Cursor = { phase: "w" | "l"; at: Date; id: number };
+
+function readCursor(cursor: string | null | undefined): Cursor | null {
+  if (!cursor) return null;
+  const match = /^([wl])_(\d{1,15})_(\d{1,12})$/.exec(cursor);
+  if (!match) return null;
+  return { phase: match[1] as "w" | "l", at: new Date(Number(match[2])), id: Number(match[3]) };
+}
+
+const writeCursor = (phase: "w" | "l", at: Date, id: number) => `${phase}_${at.getTime()}_${id}`;
+
+function tagsOf(text: string): string[] {
+  const tags = parseJsonText<unknown>(text, []);
+  return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === "string") : [];
+}
+
+/**
+ * A page of the shop's conversations: those waiting on an answer first, the
+ * longest waiting first; then the rest, latest message first. A snoozed
+ * conversation whose time came counts as open.
+ */
+export async function listConversations(
+  db: Db,
+  shop: string,
+  filter: ConversationFilter = {},
+  now = new Date(),
+): Promise<ConversationList> {
+  const limit = Math.min(Math.max(Math.trunc(filter.limit ?? LIST_PAGE_SIZE), 1), 200);
+  const where: NonNullable<Parameters<Db["conversation"]["findMany"]>[0]>["where"] = { shop };
+  const and: NonNullable<typeof where>[] = [];
+  if (filter.status === "open")
+    and.push({ OR: [{ status: "open" }, { status: "snoozed", snoozedUntil: { lte: now } }] });
+  else if (filter.status === "snoozed") and.push({ status: "snoozed", snoozedUntil: { gt: now } });
+  else if (filter.status) and.push({ status: filter.status });
+  if (filter.channel) and.push({ channel: filter.channel });
+  if (filter.assignee !== undefined && filter.assignee !== null)
+    and.push({ assignee: filter.assignee === "" ? null : filter.assignee });
+  if (filter.tag) {
+    const tag = foldForInboxSearch(filter.tag).replace(/["\\,]/g, "");
+    if (tag) and.push({ tags: { contains: JSON.stringify(tag) } });
+  }
+  const q = filter.q ? foldForInboxSearch(filter.q).slice(0, 200) : "";
+  if (q) and.push({ searchText: { contains: q } });
+  if (and.length) where.AND = and;
+
+  const cursor = readCursor(filter.cursor);
+  const rows: Awaited<ReturnType<Db["conversation"]["findMany"]>> = [];
+  if (!cursor || cursor.phase === "w") {
+    rows.push(
+      ...(await db.conversation.findMany({
+        where: {
+          ...where,
+          waitingSince: cursor ? { gte: cursor.at } : { not: null },
+          ...(cursor ? { NOT: { waitingSince: cursor.at, id: { lte: cursor.id } } } : {}),
+        },
+        orderBy: [{ waitingSince: "asc" }, { id: "asc" }],
+        take: limit + 1,
+      })),
+    );
+  }
+  if (rows.length <= limit) {
+    const after = cursor?.phase === "l" ? cursor : null;
+    rows.push(
+      ...(await db.conversation.findMany({
+        where: {
+          ...where,
+          waitingSince: null,
+          ...(after
+            ? { lastMessageAt: { lte: after.at }, NOT: { lastMessageAt: after.at, id: { gte: after.id } } }
+            : {}),
+        },
+        orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
+        take: limit + 1 - rows.length,
+      })),
+    );
+  }
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? last.waitingSince
+        ? writeCursor("w", last.waitingSince, last.id)
+        : writeCursor("l", last.lastMessageAt, last.id)
+      : null;
+
+  const contactIds = [...new Set(page.map((row) => row.contactId))];
+  const [contacts, previews, grouped, unread] = await Promise.all([
+    db.contact.findMany({ where: { shop, id: { in: contactIds } }, select: { id: true, name: true } }),
+    Promise.all(
+      page.map((row) =>
+        db.message.findFirst({
+          where: { shop, conversationId: row.id, direction: { in: ["incoming", "outgoing"] } },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          select: { text: true, direction: true },
+        }),
+      ),
+    ),
+    db.conversation.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } }),
+    db.conversation.count({ where: { shop, unread: { gt: 0 }, status: { not: "resolved" } } }),
+  ]);
+  const nameOf = new Map(contacts.map((contact) => [contact.id, contact.name]));
+  const counts = { open: 0, waiting: 0, snoozed: 0, resolved: 0, unread };
+  for (const group of grouped)
+    if ((CONVERSATION_STATUSES as readonly string[]).includes(group.status))
+      counts[group.status as ConversationStatus] = group._count._all;
+  return {
+    items: page.map((row, index) => ({
+      id: row.id,
+      channel: row.channel,
+      status: row.status === "snoozed" && row.snoozedUntil && row.snoozedUntil <= now ? "open" : row.status,
+      subject: row.subject,
+      orderId: row.orderId,
+      assignee: row.assignee,
+      tags: tagsOf(row.tags),
+      contact: { id: row.contactId, name: nameOf.get(row.contactId) ?? null },
+      waitingSince: row.waitingSince,
+      lastMessageAt: row.lastMessageAt,
+      unread: row.unread,
+      exchanges: row.exchanges,
+      flagged: row.flaggedAt !== null,
+      preview: previews[index]?.text.replace(/\s+/g, " ").trim().slice(0, 160) ?? null,
+      previewDirection: previews[index]?.direction ?? null,
+    })),
+    nextCursor,
+    counts,
+  };
+}
+
+export interface ConversationMessage {
+  id: number;
+  direction: string;
+  kind: string;
+  channel: string;
+  author: string | null;
+  fromAddress: string | null;
+  fromName: string | null;
+  toAddress: string | null;
+  subject: string | null;
+  /** Shown (quotes trimmed); customer text: escape it. */
+  text: string;
+  fullText: string | null;
+  /** Sanitized when stored. */
+  html: string | null;
+  status: string | null;
+  statusReason: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+  hasOriginal: boolean;
+  attachments: { id: number; filename: string | null; contentType: string; size: number; refused: string | null }[];
+}
+
+export interface ConversationDetail {
+  conversation: {
+    id: number;
+    channel: string;
+    status: string;
+    subject: string | null;
+    orderId: string | null;
+    assignee: string | null;
+    tags: string[];
+    etsyUrl: string | null;
+    replyToken: string;
+    snoozedUntil: Date | null;
+    waitingSince: Date | null;
+    firstMessageAt: Date | null;
+    firstResponseAt: Date | null;
+    resolvedAt: Date | null;
+    lastMessageAt: Date;
+    exchanges: number;
+    flaggedAt: Date | null;
+    unread: number;
+    createdAt: Date;
+  };
+  contact: {
+    id: number;
+    name: string | null;
+    locale: string | null;
+    redacted: boolean;
+    identities: { kind: string; value: string }[];
+  };
+  messages: ConversationMessage[];
+  /** Older messages exist beyond the `messageLimit` shown. */
+  olderMessages: boolean;
+}
+
+/** One conversation of the shop with its contact and its latest messages (oldest first), or null. */
+export async function readConversation(
+  db: Db,
+  shop: string,
+  conversationId: number,
+  options: { messageLimit?: number } = {},
+): Promise<ConversationDetail | null> {
+  if (!Number.isInteger(conversationId) || conversationId < 1) return null;
+  const conversation = await db.conversation.findFirst({ where: { shop, id: conversationId } });
+  if (!conversation) return null;
+  const limit = Math.min(Math.max(options.messageLimit ?? 200, 1), 1000);
+  const [contact, identities, latest] = await Promise.all([
+    db.contact.findFirst({ where: { shop, id: conversation.contactId } }),
+    db.contactIdentity.findMany({
+      where: { shop, contactId: conversation.contactId },
+      orderBy: { id: "asc" },
+      select: { kind: true, value: true },
+    }),
+    db.message.findMany({
+      where: { shop, conversationId: conversation.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limit + 1,
+      select: {
+        id: true,
+        direction: true,
+        kind: true,
+        channel: true,
+        author: true,
+        fromAddress: true,
+        fromName: true,
+        toAddress: true,
+        subject: true,
+        text: true,
+        fullText: true,
+        html: true,
+        status: true,
+        statusReason: true,
+        sentAt: true,
+        createdAt: true,
+      },
+    }),
+  ]);
+  const shown = latest.slice(0, limit).reverse();
+  const ids = shown.map((message) => message.id);
+  const [attachments, originals] = await Promise.all([
+    db.messageAttachment.findMany({
+      where: { shop, messageId: { in: ids } },
+      orderBy: { id: "asc" },
+      select: { id: true, messageId: true, filename: true, contentType: true, size: true, refused: true },
+    }),
+    db.messageOriginal.findMany({ where: { shop, messageId: { in: ids } }, select: { messageId: true } }),
+  ]);
+  const withOriginal = new Set(originals.map((row) => row.messageId));
+  return {
+    conversation: {
+      id: conversation.id,
+      channel: conversation.channel,
+      status: conversation.status,
+      subject: conversation.subject,
+      orderId: conversation.orderId,
+      assignee: conversation.assignee,
+      tags: tagsOf(conversation.tags),
+      etsyUrl: conversation.etsyUrl,
+      replyToken: conversation.replyToken,
+      snoozedUntil: conversation.snoozedUntil,
+      waitingSince: conversation.waitingSince,
+      firstMessageAt: conversation.firstMessageAt,
+      firstResponseAt: conversation.firstResponseAt,
+      resolvedAt: conversation.resolvedAt,
+      lastMessageAt: conversation.lastMessageAt,
+      exchanges: conversation.exchanges,
+      flaggedAt: conversation.flaggedAt,
+      unread: conversation.unread,
+      createdAt: conversation.createdAt,
+    },
+    contact: {
+      id: conversation.contactId,
+      name: contact?.name ?? null,
+      locale: contact?.locale ?? null,
+      redacted: Boolean(contact?.redactedAt),
+      identities,
+    },
+    messages: shown.map((message) => ({
+      ...message,
+      hasOriginal: withOriginal.has(message.id),
+      attachments: attachments
+        .filter((attachment) => attachment.messageId === message.id)
+        .map(({ messageId: _messageId, ...attachment }) => attachment),
+    })),
+    olderMessages: latest.length > limit,
+  };
+}
+
+/** An attachment's bytes, for a download link (null: another shop's, refused, or gone). */
+export async function readAttachment(db: Db, shop: string, attachmentId: number) {
+  if (!Number.isInteger(attachmentId) || attachmentId < 1) return null;
+  const row = await db.messageAttachment.findFirst({ where: { shop, id: attachmentId } });
+  if (!row?.data) return null;
+  return { filename: row.filename, contentType: row.contentType, size: row.size, data: Buffer.from(row.data) };
+}
+
+/** The message exactly as it arrived (RFC 822), for "show original". */
+export async function readMessageOriginal(db: Db, shop: string, messageId: number): Promise<Buffer | null> {
+  if (!Number.isInteger(messageId) || messageId < 1) return null;
+  const row = await db.messageOriginal.findFirst({ where: { shop, messageId } });
+  return row ? Buffer.from(row.data) : null;
+}
+
+/** The contact's other conversations (newest first), for the customer panel. */
+export async function conversationsOfContact(db: Db, shop: string, contactId: number, exceptId?: number) {
+  return db.conversation.findMany({
+    where: { shop, contactId, ...(exceptId ? { id: { not: exceptId } } : {}) },
+    orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
+    take: 50,
+    select: { id: true, channel: true, status: true, subject: true, orderId: true, lastMessageAt: true },
+  });
+}
