@@ -213,13 +213,13 @@ export function htmlToText(html: string): string {
   let pending = 0;
 
   const startLine = () => {
-    if (pending === 2 && lines.length > 0) lines.push(">".repeat(Math.min(lineDepth, quoteDepth)));
+    if (pending === 2 && lines.length > 0) lines.push(">".repeat(Math.min(lineDepth, quoteDepth, 20)));
     pending = 0;
     lineDepth = quoteDepth;
   };
   const endLine = (separation: 1 | 2) => {
     const content = line.replace(/[ \t]+$/, "");
-    if (content !== "" && content !== "- ") lines.push("> ".repeat(lineDepth) + content);
+    if (content !== "" && content !== "- ") lines.push("> ".repeat(Math.min(lineDepth, 20)) + content);
     line = "";
     pending = Math.max(pending, separation);
   };
