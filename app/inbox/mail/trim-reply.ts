@@ -46,7 +46,7 @@ function isSentFrom(line: string): boolean {
 }
 
 // Tracking pixels' invisible characters Gmail extensions leave on a line.
-const INVISIBLE = /^[\s\u1427\u200b\u200c\u200d\ufeff]*$/u;
+const INVISIBLE = /^(?:\s|\u1427|\u200b|\u200c|\u200d|\ufeff)*$/u;
 // Where "-- " (and the rules Outlook and others draw) end the reply.
 const DELIMITER = /^\s*(?:-{2,}|_{3,}|—)\s*$/;
 const QUOTE = /^\s*(?:[A-Z]{1,2})?>/;
