@@ -8,7 +8,8 @@ import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } 
 import type { Attachment, ReadMail } from "../types";
 import { classifyMail } from "./classify-mail";
 import { addressIn, findForwardedPart, isForwardSubject, type ForwardedPart } from "./forwarded-part";
-import { htmlToText, sanitizeMailHtml } from "./mail-html.server";
+import { htmlToText } from "./html-text";
+import { sanitizeMailHtml } from "./mail-html.server";
 import { trimReply } from "./trim-reply";
 
 const PARSE_OPTIONS = {
