@@ -77,6 +77,16 @@ const schema = z.object({
     .optional(),
   INBOUND_EMAIL_SECRET: z.string().optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // Etsy shops linked to Kizuna (app/etsy): the app's keystring and shared secret (both or none),
+  // the key that encrypts Etsy tokens at rest (32 bytes, base64), and the API's base URL
+  // (default Etsy's own in production, the sandbox's stand-in otherwise).
+  ETSY_API_KEY: z.string().optional(),
+  ETSY_SHARED_SECRET: z.string().optional(),
+  ETSY_TOKEN_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  ETSY_API_URL: z.string().url("must be a URL such as https://openapi.etsy.com/v3/application").optional(),
 });
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -150,6 +160,18 @@ const appSchema = schema
       for (const key of SMS_KEYS.filter((key) => !value[key])) {
         issue(key, `is required when any SMS_* variable is set (set all four, or none to turn SMS off)`);
       }
+    }
+    if (Boolean(value.ETSY_API_KEY) !== Boolean(value.ETSY_SHARED_SECRET)) {
+      issue(
+        value.ETSY_API_KEY ? "ETSY_SHARED_SECRET" : "ETSY_API_KEY",
+        "is required with the other (set both, or none)",
+      );
+    }
+    if (value.ETSY_API_KEY && value.NODE_ENV === "production" && !value.ETSY_TOKEN_KEY) {
+      issue("ETSY_TOKEN_KEY", "is required in production when Etsy is set up (Etsy tokens are encrypted with it)");
+    }
+    if (value.ETSY_API_URL && !value.ETSY_API_URL.startsWith("https://") && !isLocalUrl(value.ETSY_API_URL)) {
+      issue("ETSY_API_URL", "must be an https:// URL (Etsy tokens are sent there), or a local one");
     }
     if (value.SMS_API_URL && !value.SMS_API_URL.startsWith("https://") && !isLocalUrl(value.SMS_API_URL)) {
       issue("SMS_API_URL", "must be an https:// URL (the SMS auth token is sent there), or a local one");

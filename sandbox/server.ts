@@ -19,6 +19,8 @@ import {
   type SeedSummary,
 } from "./store/index.ts";
 import { emitterFor } from "./webhooks/emitter.ts";
+import { createEtsyStandIn, type EtsyStandIn } from "./etsy/index.ts";
+import { seedDemoEtsyShop } from "./etsy/seed.ts";
 import { replayShop } from "./webhooks/replay.ts";
 
 export interface SandboxOptions {
@@ -39,6 +41,8 @@ export interface RunningSandbox {
   store: SandboxStore;
   mail: MailSink;
   sms: SmsStore;
+  /** The Etsy API stand-in (sandbox/etsy): sellers, receipts, recorded requests, forced 429s. */
+  etsy: EtsyStandIn;
   seed: SeedSummary | null;
   /** What the Admin API emulator answered: requests, and how many were THROTTLED. */
   adminApiStats: AdminApiStats;
@@ -110,6 +114,8 @@ export async function startSandbox(
   const store = createSandboxStore();
   const seed = options.seed === false ? null : seedDemoShop(store, base.shop);
   const sms = createSmsStore();
+  const etsy = createEtsyStandIn();
+  if (options.seed !== false) seedDemoEtsyShop(etsy);
   const port = options.port || (await freePort());
   const config: SandboxConfig = { ...base, origin: `http://127.0.0.1:${port}` };
   const links = [
@@ -127,6 +133,7 @@ export async function startSandbox(
   });
   const server = composeHandlers([
     adminApi,
+    etsy.handler,
     createAdminHostHandler(config, { storeTitle: options.storeTitle ?? "Kizuna Demo Store", links }),
     createMailPagesHandler(mail),
     // A reply typed on the SMS sink's page reaches the app as Twilio would post it (STOP included).
@@ -151,6 +158,7 @@ export async function startSandbox(
     store,
     mail,
     sms,
+    etsy,
     seed,
     adminApiStats: adminApi.stats,
     adminUrl: adminUrl(config),

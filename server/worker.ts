@@ -9,6 +9,7 @@ import { env, EnvError } from "../app/env.server.ts";
 import { adminApiForShop } from "../app/shopify/admin-for-shop.server.ts";
 import { deliveryDepsFromEnv } from "../app/notices/delivery-deps.server.ts";
 import { scanOptionsFor } from "../app/delays/scan-delays.server.ts";
+import { etsyDepsFromEnv } from "../app/etsy/oauth.server.ts";
 
 try {
   const config = env();
@@ -24,6 +25,7 @@ try {
     adminApiFor: adminApiForShop,
     delivery: deliveryDepsFromEnv(),
     scanOptions: scanOptionsFor(config.DATABASE_URL),
+    etsy: etsyDepsFromEnv({ keySpace: () => prefix }),
   });
   console.log(`worker: running (queue prefix "${prefix}")`);
   let stopping = false;

@@ -4,6 +4,7 @@
 import type { Db } from "../db.server.ts";
 import { queueNotice, type QueueNoticeInput, type QueueNoticeResult } from "../notices/queue-notice.server.ts";
 import { evaluateOrder } from "./evaluate-order.server.ts";
+import { prepareEtsyDelayMessage } from "../etsy/delay-message.server.ts";
 import { trackingVariables } from "../notices/order-updates.server.ts";
 import { customerActionOf, customerReason, customerReasonJa } from "./reasons.ts";
 import { scanDelays, type ScanOptions, type ScanSummary } from "./scan-delays.server.ts";
@@ -75,7 +76,7 @@ export function queueNoticeNotifier(
   return async (caseRow, kind, message) => {
     const order = await db.order.findUnique({
       where: { shop_id: { shop: caseRow.shop, id: caseRow.orderId } },
-      select: { customerId: true },
+      select: { customerId: true, source: true },
     });
     const details = detailsOf(caseRow);
     const estimate = typeof details.estimatedDeliveryAt === "string" ? details.estimatedDeliveryAt.slice(0, 10) : null;
@@ -93,11 +94,14 @@ export function queueNoticeNotifier(
             ...trackingVariables(await parcelOf(db, caseRow)),
           }
         : { resolution: resolution!.en, "resolution@ja": resolution!.ja };
+    const dedupeKey = message ? `${dedupeKeyOf(caseRow, kind)}:seller:${Date.now()}` : dedupeKeyOf(caseRow, kind);
+    // Etsy buyers are never e-mailed (Etsy's rules): the text waits in the inbox for the seller to send on Etsy.
+    if (order?.source === "etsy") return prepareEtsyDelayMessage(db, caseRow, kind, variables, dedupeKey);
     const result = await queue(db, {
       shop: caseRow.shop,
       kind,
       // A seller's "notify now" is a new notice each time; the automatic ones are once per case opening.
-      dedupeKey: message ? `${dedupeKeyOf(caseRow, kind)}:seller:${Date.now()}` : dedupeKeyOf(caseRow, kind),
+      dedupeKey,
       customerId: order?.customerId ?? null,
       orderId: caseRow.orderId,
       variables,

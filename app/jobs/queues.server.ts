@@ -27,6 +27,10 @@ export interface JobPayloads {
   "backfill-shop": { shop: string };
   /** sync, daily: a backfill for every installed shop. */
   "reconcile-shops": Record<string, never>;
+  /** sync, scheduled: a receipts poll for every linked Etsy shop (app/etsy). */
+  "poll-etsy-shops": Record<string, never>;
+  /** sync: mirror one linked Etsy shop's changed receipts. */
+  "poll-etsy-shop": { shop: string };
   /** reactions: what Kizuna does about one processed event (WebhookEvent.reaction). */
   "react-to-event": { eventRowId: number };
   /** reactions: one wave of a restock episode. */
@@ -95,6 +99,14 @@ export const DAILY_RECONCILE = { id: "reconcile-daily", pattern: "0 3 * * *" } a
 /** One backfill per shop at a time: a second request while one waits is a no-op. */
 export function backfillJob(shop: string): JobSpec<"backfill-shop"> {
   return { name: "backfill-shop", data: { shop }, opts: { jobId: `backfill/${jobIdPart(shop)}` } };
+}
+
+/** Etsy receipts every 5 minutes: Etsy has no webhooks for them (its limits allow far more). */
+export const ETSY_POLL_SCHEDULE = { id: "poll-etsy", pattern: "*/5 * * * *" } as const;
+
+/** One receipts poll per linked shop at a time: its cursor and token refresh are never raced. */
+export function pollEtsyShopJob(shop: string): JobSpec<"poll-etsy-shop"> {
+  return { name: "poll-etsy-shop", data: { shop }, opts: { jobId: `etsy-poll/${jobIdPart(shop)}` } };
 }
 
 // ---- reactions ----

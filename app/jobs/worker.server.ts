@@ -11,10 +11,14 @@ import type { ScanOptions } from "../delays/scan-delays.server.ts";
 import { fillMissingOrderSearch } from "../orders/order-search.server.ts";
 import { REACTION_GRACE_MS, reactionProcessor, sweepReactions } from "./reactions.server.ts";
 import { installedShops, syncShop } from "../sync/sync-shop.server.ts";
+import type { EtsyDeps } from "../etsy/oauth.server.ts";
+import { linkedEtsyShops, pollEtsyShop } from "../etsy/poll-receipts.server.ts";
 import {
   backfillJob,
   createQueue,
   DAILY_RECONCILE,
+  ETSY_POLL_SCHEDULE,
+  pollEtsyShopJob,
   QUEUE,
   reactJob,
   scanShopDelaysJob,
@@ -44,6 +48,8 @@ export interface WorkerOptions {
   /** Mailer, SMS provider and links for notices; absent = this worker does not deliver notices. */
   delivery?: DeliveryDeps;
   scanOptions?: ScanOptions;
+  /** Etsy's API for the receipts poll; absent = Etsy is not set up (no poll is scheduled). */
+  etsy?: EtsyDeps | null;
   log?: (message: string) => void;
 }
 
@@ -114,6 +120,15 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const syncWorker = new Worker<JobPayloads["backfill-shop"] | JobPayloads["reconcile-shops"]>(
     QUEUE.sync,
     async (job) => {
+      if (job.name === "poll-etsy-shops") {
+        const shops = await linkedEtsyShops(db);
+        await sync.addBulk(shops.map(pollEtsyShopJob));
+        return { queued: shops.length };
+      }
+      if (job.name === "poll-etsy-shop") {
+        if (!options.etsy) return { skipped: "Etsy is not set up" };
+        return pollEtsyShop(db, options.etsy, (job.data as JobPayloads["poll-etsy-shop"]).shop);
+      }
       if (job.name === "reconcile-shops") {
         const shops = await installedShops(db);
         await sync.addBulk(shops.map(backfillJob));
@@ -171,6 +186,14 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   void sync
     .upsertJobScheduler(DAILY_RECONCILE.id, { pattern: DAILY_RECONCILE.pattern }, { name: "reconcile-shops", data: {} })
     .catch((error: Error) => log(`worker: could not schedule the daily reconciliation: ${error.message}`));
+  if (options.etsy)
+    void sync
+      .upsertJobScheduler(
+        ETSY_POLL_SCHEDULE.id,
+        { pattern: ETSY_POLL_SCHEDULE.pattern },
+        { name: "poll-etsy-shops", data: {} },
+      )
+      .catch((error: Error) => log(`worker: could not schedule the Etsy receipts poll: ${error.message}`));
   // Orders mirrored before Order.searchText existed (migration 0011) become searchable.
   let closing = false;
   const filling = fillMissingOrderSearch(db, { stopped: () => closing })

@@ -143,6 +143,12 @@ function noticeFields(
   };
 }
 
+/** An Etsy order's buyer is never e-mailed or texted by Kizuna (Etsy's rules): nothing is stored. */
+const ETSY_BUYER: QueueNoticeResult = {
+  status: "disabled",
+  reason: "Etsy buyers are written to on Etsy, not by Kizuna",
+};
+
 /** What queueing answers for a shop that is not installed (uninstalled, or never): nothing is stored. */
 const NOT_INSTALLED: QueueNoticeResult = { status: "disabled", reason: "the shop is not installed" };
 
@@ -166,6 +172,7 @@ export async function queueNotice(db: Db, input: QueueNoticeInput): Promise<Queu
   ]);
   // An uninstalled shop sends nothing: no notice row is made (DESIGN.md, "Uninstalled shops").
   if (!shopRow || shopRow.uninstalledAt) return NOT_INSTALLED;
+  if (order?.source === "etsy") return ETSY_BUYER;
   const owner =
     customer ??
     (order?.customerId ? await db.customer.findUnique({ where: { shop_id: { shop, id: order.customerId } } }) : null);

@@ -66,11 +66,14 @@ import {
   returnPolicyFieldLabel,
 } from "../components/ReturnPolicyCard.tsx";
 import type { Locale } from "../i18n/locales.ts";
+import { EtsyLinkCard } from "../components/EtsyLinkCard.tsx";
+import { etsyLinkView } from "../etsy/oauth.server.ts";
+import { etsySettings } from "../etsy/etsy-api.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const database = db();
-  const [settings, templates, shop, returnPolicy, products] = await Promise.all([
+  const [settings, templates, shop, returnPolicy, products, etsy] = await Promise.all([
     getShopSettings(database, session.shop),
     listNoticeTemplates(database, session.shop),
     getShopProfile(database, session.shop),
@@ -81,6 +84,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       orderBy: { title: "asc" },
       take: PICKER_PRODUCTS,
     }),
+    etsyLinkView(database, session.shop, etsySettings() !== null),
   ]);
   // Final-sale products beyond the picker's first products keep their names too.
   const missing = returnPolicy.finalSaleProductIds.filter((id) => !products.some((product) => product.id === id));
@@ -97,6 +101,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     returnPolicy,
     products: [...products, ...chosen],
     currency: shop.currency ?? "JPY",
+    etsy,
   };
 }
 
@@ -697,7 +702,7 @@ function DelayRulesCard({
 }
 
 export default function Settings() {
-  const { settings, templates, shopName, returnPolicy, products, currency } = useLoaderData<typeof loader>();
+  const { settings, templates, shopName, returnPolicy, products, currency, etsy } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation();
   const submit = useSubmit();
@@ -927,6 +932,7 @@ export default function Settings() {
               }
             />
             <TemplateEditor saved={templates} shopName={shopName} result={result} />
+            <EtsyLinkCard view={etsy} />
           </BlockStack>
         </Layout.Section>
       </Layout>

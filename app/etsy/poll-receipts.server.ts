@@ -1,0 +1,94 @@
+// The receipts poll of one linked Etsy shop (job "poll-etsy-shop", every few
+// minutes per shop): getShopReceipts changed since the cursor (less a small
+// overlap, so a receipt changed while the last poll read never falls between
+// two polls), oldest change first, a page at a time. Each receipt is written
+// in its own transaction (receipts.server.ts, idempotent), and the cursor moves
+// only once a whole page is stored: a poll cut short starts again from the
+// last stored page.
+import type { Db } from "../db.server.ts";
+import { inTransaction } from "../mirror/write.server.ts";
+import { EtsyApiError } from "./etsy-api.server.ts";
+import { etsyAccessToken, EtsyReconnectNeeded, type EtsyDeps } from "./oauth.server.ts";
+import { mirrorReceipt, updatedAtOf } from "./receipts.server.ts";
+
+/** Seconds the poll reads back before its cursor (Etsy's clock and ours, receipts changed mid-poll). */
+export const POLL_OVERLAP_S = 120;
+/** Etsy's largest page. */
+export const RECEIPTS_PAGE_SIZE = 100;
+
+export interface PollOptions {
+  pageSize?: number;
+  /** Stop after this many pages (the next poll goes on from the cursor). */
+  maxPages?: number;
+}
+
+export type PollSummary =
+  | { status: "polled"; pages: number; receipts: number; written: number; cursor: number }
+  | { status: "skipped"; reason: "not_linked" | "reconnect" };
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+}
+
+export async function pollEtsyShop(
+  db: Db,
+  deps: EtsyDeps,
+  shop: string,
+  options: PollOptions = {},
+): Promise<PollSummary> {
+  const pageSize = Math.min(Math.max(options.pageSize ?? RECEIPTS_PAGE_SIZE, 1), RECEIPTS_PAGE_SIZE);
+  const maxPages = options.maxPages ?? 100;
+  const link = await db.etsyLink.findUnique({ where: { shop }, select: { pollCursor: true, status: true } });
+  if (!link) return { status: "skipped", reason: "not_linked" };
+  if (link.status === "reconnect") return { status: "skipped", reason: "reconnect" };
+  let cursor = link.pollCursor;
+  const since = Math.max(0, cursor - POLL_OVERLAP_S);
+  let pages = 0;
+  let receipts = 0;
+  let written = 0;
+  try {
+    const { accessToken, etsyShopId } = await etsyAccessToken(db, deps, shop);
+    for (let offset = 0; pages < maxPages;) {
+      const page = await deps.api.getShopReceipts(accessToken, etsyShopId, {
+        minLastModified: since,
+        limit: pageSize,
+        offset,
+      });
+      pages += 1;
+      for (const receipt of page.results) {
+        const result = await inTransaction(db, (tx) => mirrorReceipt(tx, shop, receipt));
+        if (result.written) written += 1;
+        cursor = Math.max(cursor, updatedAtOf(receipt));
+      }
+      receipts += page.results.length;
+      // The page is stored: the cursor may move (never back: updateMany where not past it).
+      await db.etsyLink.updateMany({ where: { shop, pollCursor: { lte: cursor } }, data: { pollCursor: cursor } });
+      offset += page.results.length;
+      if (page.results.length < pageSize || offset >= page.count) break;
+    }
+  } catch (error) {
+    if (error instanceof EtsyReconnectNeeded) return { status: "skipped", reason: "reconnect" };
+    // A refused access token (revoked on Etsy): the next poll refreshes first, and a refused refresh asks the seller.
+    const revoked = error instanceof EtsyApiError && error.status === 401;
+    await db.etsyLink.updateMany({
+      where: { shop },
+      data: { lastError: errorText(error), ...(revoked ? { accessExpiresAt: new Date(0) } : {}) },
+    });
+    throw error;
+  }
+  await db.etsyLink.updateMany({
+    where: { shop },
+    data: { lastPolledAt: deps.now?.() ?? new Date(), lastError: null },
+  });
+  return { status: "polled", pages, receipts, written, cursor };
+}
+
+/** The shops whose receipts the scheduled poll reads: every link that works. */
+export async function linkedEtsyShops(db: Db): Promise<string[]> {
+  const links = await db.etsyLink.findMany({
+    where: { status: "connected" },
+    select: { shop: true },
+    orderBy: { shop: "asc" },
+  });
+  return links.map((link) => link.shop);
+}
