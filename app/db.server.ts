@@ -22,6 +22,7 @@ export function sqlitePath(url: string): string {
 // Each client's provider, known from its URL when it is made: raw SQL asks
 // `dialectOf` instead of trying a statement and reading the error.
 const providers = new WeakMap<Db, DbProvider>();
+const urls = new WeakMap<Db, string>();
 
 export function createDb(url: string): Db {
   const provider = providerOf(url);
@@ -32,6 +33,7 @@ export function createDb(url: string): Db {
         (new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db)
       : new SqliteClient({ adapter: new ImmediateTransactionsSQLite({ url: sqlitePath(url), timeout: 10_000 }) });
   providers.set(client, provider);
+  urls.set(client, url);
   return client;
 }
 
@@ -40,6 +42,13 @@ export function dialectOf(db: Db): DbProvider {
   const provider = providers.get(db);
   if (!provider) throw new Error("dialectOf: this Prisma client was not made by createDb, so its database is unknown");
   return provider;
+}
+
+/** The URL `db` was made from (app/database/hot-reads.server.ts opens its own driver connection to it). */
+export function urlOf(db: Db): string {
+  const url = urls.get(db);
+  if (!url) throw new Error("urlOf: this Prisma client was not made by createDb, so its database is unknown");
+  return url;
 }
 
 let instance: Db | undefined;

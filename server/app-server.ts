@@ -1,7 +1,10 @@
-// The web process's HTTP server: a fast path for POST /webhooks (no Remix
-// request/response conversion on the hot path — docs/decisions/0003) and
-// everything else handed to `pages` (the Remix app).
+// The web process's HTTP server: fast paths for POST /webhooks (no Remix
+// request/response conversion on the hot path — docs/decisions/0003) and for
+// GET of the customer's order page (opened by every shopper of every notice —
+// docs/decisions/0015), and everything else handed to `pages` (the Remix app).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import type { WebhookReceiver } from "../app/webhooks/receive-webhook.server.ts";
 import { BodyTooLarge, readBody } from "./http.ts";
 
@@ -47,6 +50,53 @@ export function webhookHandler({ receiver, maxBodyBytes }: WebhookPath, log: (er
   };
 }
 
+/** The order page as the app answers it (the same handler as its Remix route, app/routes/proxy.orders.$id.tsx). */
+export type OrderPagePath = (request: Request, socketAddress: string | null, orderId: string) => Promise<Response>;
+
+const ORDER_PAGE = /^\/proxy\/orders\/([^/?]+)(?:\?|$)/;
+
+/** The order id of a GET of the order page, else null (every other request goes to Remix). */
+export function orderPageRequest(request: IncomingMessage): string | null {
+  if (request.method !== "GET") return null;
+  const match = ORDER_PAGE.exec(request.url ?? "");
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
+  }
+}
+
+const gzipped = promisify(gzip);
+
+export function orderPageHandler(answer: OrderPagePath, log = (error: unknown) => console.error(error)) {
+  return async (request: IncomingMessage, response: ServerResponse, orderId: string): Promise<void> => {
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(request.headers))
+        if (typeof value === "string") headers.set(name, value);
+      const url = `http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`;
+      const answered = await answer(new Request(url, { headers }), request.socket.remoteAddress ?? null, orderId);
+      let body = Buffer.from(await answered.arrayBuffer());
+      const out: Record<string, string | number> = {};
+      answered.headers.forEach((value, name) => (out[name] = value));
+      // As the compression middleware of the Remix pages would: pages are text, worth it past ~1 KB.
+      if (body.length > 1024 && /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""))) {
+        body = await gzipped(body);
+        out["content-encoding"] = "gzip";
+        out.vary = "Accept-Encoding";
+      }
+      out["content-length"] = body.length;
+      response.writeHead(answered.status, out);
+      response.end(body);
+    } catch (error) {
+      log(error);
+      if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain" });
+      response.end("internal error");
+    }
+  };
+}
+
 const notFound: RequestListener = (_request, response) => {
   response.writeHead(404, { "Content-Type": "text/plain" });
   response.end("not found");
@@ -54,10 +104,16 @@ const notFound: RequestListener = (_request, response) => {
 
 // The app's modules come in as values (webhooks), never as imports: the web
 // process loads them from the Remix build, once (see app/web-process.server.ts).
-export function createAppServer(webhooks: WebhookPath, pages: RequestListener = notFound): Server {
+export function createAppServer(
+  webhooks: WebhookPath & { orderPage?: OrderPagePath },
+  pages: RequestListener = notFound,
+): Server {
   const onWebhook = webhookHandler(webhooks);
+  const onOrderPage = webhooks.orderPage ? orderPageHandler(webhooks.orderPage) : null;
   const server = createServer((request, response) => {
-    if (isWebhookRequest(request)) void onWebhook(request, response);
+    if (isWebhookRequest(request)) return void onWebhook(request, response);
+    const orderId = onOrderPage ? orderPageRequest(request) : null;
+    if (orderId !== null) void onOrderPage!(request, response, orderId);
     else pages(request, response);
   });
   server.keepAliveTimeout = 65_000;

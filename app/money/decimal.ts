@@ -48,13 +48,29 @@ export function sumDecimals(amounts: readonly string[]): string {
  * "3300" JPY, "ja" → "￥3,300"; "19.99" USD, "en" → "$19.99". Intl gets the string
  * itself, so no digit is lost to a float; what is not a decimal is shown as it is.
  */
+// A NumberFormat costs ~0.1 ms to make: one per language and currency.
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+
+function moneyFormat(locale: string, currency: string): Intl.NumberFormat | null {
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    } catch {
+      format = null;
+    }
+    // Bounded: the key comes from data (a currency code), not only from code.
+    if (moneyFormats.size < 500) moneyFormats.set(key, format);
+  }
+  return format;
+}
+
 export function formatMoney(amount: string, currency: string, locale = "en"): string {
   if (!isDecimal(amount)) return amount;
-  try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount.trim() as unknown as number);
-  } catch {
-    return `${amount} ${currency}`;
-  }
+  const format = moneyFormat(locale, currency);
+  // A decimal string keeps every digit: Intl formats it without a float.
+  return format ? format.format(amount.trim() as unknown as number) : `${amount} ${currency}`;
 }
 
 /** a − b, at the larger scale of the two. */

@@ -15,8 +15,28 @@ function list(text: string | null | undefined, fallback: string[]): string[] {
   }
 }
 
-export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolicyRules> {
-  const row = await db.returnPolicy.findUnique({ where: { shop } });
+/** The policy columns of a ReturnPolicy row. */
+export interface ReturnPolicyRow {
+  windowDays: number;
+  finalSaleTags: string;
+  finalSaleProductIds: string;
+  photoReasons: string;
+  noteReasons: string;
+  autoApprove: boolean;
+  autoApproveUpTo: string | null;
+  autoApproveExchanges: boolean;
+  restockingFeePercent: number;
+  returnShippingFee: string;
+  offerRefund: boolean;
+  offerExchanges: boolean;
+  offerStoreCredit: boolean;
+  storeCreditBonusPercent: number;
+  keepItemUpTo: string | null;
+  allowCancel: boolean;
+}
+
+/** A saved policy over the defaults (no row: the defaults). */
+export function policyFromRow(row: ReturnPolicyRow | null): ReturnPolicyRules {
   if (!row) return { ...DEFAULT_POLICY };
   return {
     windowDays: row.windowDays,
@@ -36,6 +56,10 @@ export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolic
     keepItemUpTo: row.keepItemUpTo,
     allowCancel: row.allowCancel,
   };
+}
+
+export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolicyRules> {
+  return policyFromRow(await db.returnPolicy.findUnique({ where: { shop } }));
 }
 
 const amount = (code: string) =>

@@ -165,6 +165,14 @@ export async function shopFacts(db: Db, shop: string): Promise<ShopFacts> {
     where: { domain: shop },
     select: { name: true, locale: true, timezone: true, uninstalledAt: true },
   });
+  return shopFactsOf(shop, row);
+}
+
+/** What the pages need of a Shop row (none: the shop never installed, or was redacted). */
+export function shopFactsOf(
+  shop: string,
+  row: { name: string | null; locale: string | null; timezone: string | null; uninstalledAt: Date | null } | null,
+): ShopFacts {
   return {
     name: row?.name?.trim() || shop.replace(/\.myshopify\.com$/, ""),
     locale: row?.locale ?? null,

@@ -15,7 +15,6 @@ import type { Locale } from "../i18n/locales.ts";
 import { formatMoney, multiplyDecimal } from "../money/decimal.ts";
 import { trackingVariables } from "../notices/order-updates.server.ts";
 import { returnable, type VerdictReason } from "../returns/policy.ts";
-import { getReturnPolicy } from "../returns/return-policy.server.ts";
 import { notFoundPage } from "./order-lookup.server.ts";
 import {
   customerLocale,
@@ -24,7 +23,6 @@ import {
   orderPath,
   pagePath,
   proxyRequest,
-  shopFacts,
   tokenOpens,
   translator,
   type Formats,
@@ -33,6 +31,7 @@ import {
   type RequestInfo,
 } from "./order-page-context.server.ts";
 import { h, safeUrl, timeline, type TimelineView } from "./order-page-html.ts";
+import { readOrderPage, type OrderPageData } from "./order-page-read.server.ts";
 
 const SCAN_STATUSES = new Set([
   "ATTEMPTED_DELIVERY",
@@ -61,48 +60,7 @@ const RETURN_EVENTS = new Set([
 ]);
 const NOTICES = new Set(["return_requested", "already_requested", "cancel_requested"]);
 
-/** Everything the page shows, read from the mirror of one shop. */
-async function loadOrder(deps: OrderPageDeps, shop: string, orderId: string) {
-  const { db } = deps;
-  const order = await db.order.findUnique({ where: { shop_id: { shop, id: orderId } } });
-  if (!order) return null;
-  const scope = { shop, orderId };
-  const [customer, items, fulfillments, cases, returns, returnEvents, actions, policy] = await Promise.all([
-    order.customerId
-      ? db.customer.findUnique({
-          where: { shop_id: { shop, id: order.customerId } },
-          select: { firstName: true, lastName: true, locale: true },
-        })
-      : null,
-    // No orderBy/take on (shop, id): SQLite would walk the primary key of every row of the shop.
-    db.lineItem
-      .findMany({ where: scope })
-      .then((rows) => rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))),
-    db.fulfillment.findMany({ where: scope }),
-    db.delayCase.findMany({
-      where: scope,
-      select: { id: true, rule: true, reason: true, openedAt: true, resolvedAt: true },
-    }),
-    db.return
-      .findMany({ where: scope })
-      .then((rows) => rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, 20)),
-    db.returnEvent.findMany({ where: scope, orderBy: [{ at: "asc" }, { id: "asc" }], take: 200 }),
-    db.moneyAction.findMany({ where: scope, orderBy: { id: "desc" }, take: 50 }),
-    getReturnPolicy(db, shop),
-  ]);
-  // The scans by parcel: the index is (shop, fulfillment, time).
-  const scans = fulfillments.length
-    ? await db.fulfillmentEvent.findMany({
-        where: { shop, fulfillmentId: { in: fulfillments.map((f) => f.id) } },
-        // The index's order: without it, `take` makes Prisma order by (shop, id), a walk of every scan of the shop on SQLite.
-        orderBy: [{ fulfillmentId: "asc" }, { happenedAt: "asc" }, { id: "asc" }],
-        take: 500,
-      })
-    : [];
-  return { order, customer, items, fulfillments, scans, cases, returns, returnEvents, actions, policy };
-}
-
-type Loaded = NonNullable<Awaited<ReturnType<typeof loadOrder>>>;
+type Loaded = OrderPageData;
 
 function delivery(loaded: Loaded) {
   const live = loaded.fulfillments.filter((f) => f.status?.toLowerCase() !== "cancelled");
@@ -377,8 +335,9 @@ export async function renderOrderPage(
   orderId: string,
   token: string,
 ): Promise<OrderPageView | null> {
-  const [shop, loaded] = await Promise.all([shopFacts(deps.db, req.shop), loadOrder(deps, req.shop, orderId)]);
-  if (!loaded || !shop.installed) return null;
+  const loaded = await readOrderPage(deps.db, req.shop, orderId);
+  if (!loaded || !loaded.shop.installed) return null;
+  const { shop } = loaded;
   const { order } = loaded;
   const locale = customerLocale(req, { customer: loaded.customer?.locale, order: order.locale, shop: shop.locale });
   const t = translator(locale);

@@ -9,12 +9,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Redis from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { OrderPageDeps } from "../../app/storefront/order-page-context.server.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import type { Scenario } from "../../sandbox/store/seed.ts";
 import { createStorefrontHandler } from "../../sandbox/storefront/storefront.ts";
 import { startBackfilledSandbox, type BackfilledSandbox } from "../support/backfilled-sandbox.ts";
+import { describeEachDatabase } from "../support/databases.ts";
 import { REDIS_URL, testPrefix } from "../support/pipeline.ts";
 
 const SECRET = "order-page-returns-secret";
@@ -37,7 +38,7 @@ function listen(server: Server): Promise<string> {
   );
 }
 
-describe("returns and cancellation from the order page, against the emulator", () => {
+describeEachDatabase("returns and cancellation from the order page, against the emulator", (provider) => {
   let started: BackfilledSandbox;
   let app: Server;
   let storefront: Server;
@@ -76,7 +77,7 @@ describe("returns and cancellation from the order page, against the emulator", (
   }
 
   beforeAll(async () => {
-    started = await startBackfilledSandbox("sqlite", SHOP);
+    started = await startBackfilledSandbox(provider, SHOP);
     redis = new Redis(REDIS_URL);
     const { redisAttemptLimiter, redisSubmitLocks } = await import("../../app/storefront/order-lookup.server.ts");
     const deps: OrderPageDeps = {
