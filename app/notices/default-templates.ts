@@ -614,6 +614,51 @@ If you didn't expect this or have a question, just reply to this email.
       sms: "【{{shopName}}】{{customerName}}様、ご注文{{orderName}}のキャンセルが完了しました。{{#if amount}}ご返金：{{amount}}{{/if}}{{#if orderPageUrl}} {{orderPageUrl}}{{/if}}",
     },
   },
+  survey: {
+    en: {
+      email: {
+        subject: "Did we sort it out?",
+        body: `Hi {{customerName}},
+
+A few days ago we answered your message{{#if orderName}} about your order {{orderName}}{{/if}}. We hope everything is fine now.
+
+How did we do? One click is enough:
+
+{{#button rating5Url}}5 — Very happy{{/button}}
+{{#button rating4Url}}4 — Happy{{/button}}
+{{#button rating3Url}}3 — Okay{{/button}}
+{{#button rating2Url}}2 — Not happy{{/button}}
+{{#button rating1Url}}1 — Not happy at all{{/button}}
+
+If something is still not right, just reply to this email and we'll pick it up again.
+
+{{shopName}}`,
+      },
+      sms: "{{shopName}}: Hi {{customerName}}, did we sort it out? Tell us how we did (1-5): {{surveyUrl}}",
+    },
+    ja: {
+      email: {
+        subject: "その後いかがでしょうか",
+        body: `{{customerName}}様
+
+いつもありがとうございます。{{shopName}}です。
+先日は{{#if orderName}}ご注文 {{orderName}} について{{/if}}お問い合わせいただき、ありがとうございました。その後、問題なくお過ごしでしょうか。
+
+よろしければ、今回の対応についてお聞かせください。ワンクリックで送信できます。
+
+{{#button rating5Url}}5 — とても満足{{/button}}
+{{#button rating4Url}}4 — 満足{{/button}}
+{{#button rating3Url}}3 — ふつう{{/button}}
+{{#button rating2Url}}2 — 不満{{/button}}
+{{#button rating1Url}}1 — とても不満{{/button}}
+
+まだ解決していない点がございましたら、このメールにそのままご返信ください。あらためて対応いたします。
+
+{{shopName}}`,
+      },
+      sms: "【{{shopName}}】{{customerName}}様、先日のお問い合わせの対応はいかがでしたか。5段階でお聞かせください：{{surveyUrl}}",
+    },
+  },
 };
 
 export function defaultTemplate(kind: NoticeKind, locale: NoticeLocale, channel: NoticeChannel): TemplateText {

@@ -18,6 +18,7 @@ export const NOTICE_KINDS = [
   "store_credit_issued",
   "exchange_shipped",
   "order_cancelled",
+  "survey",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -232,6 +233,25 @@ export const KINDS: Record<NoticeKind, KindDefinition> = {
     description: "The order was cancelled, and any refund that goes with it.",
     ...ANSWER,
     variables: { ...RETURN_VARIABLES, amount: "money", refundMethod: "text" },
+  },
+  survey: {
+    label: "Follow-up and survey after a conversation",
+    description: "Some days after you resolve a conversation: was it settled? One click rates it from 1 to 5.",
+    transactional: false,
+    defaultOn: true,
+    proactive: false,
+    respectsQuietHours: true,
+    // rating1Url … rating5Url: one click stores that rating (app/inbox/survey.server.ts); surveyUrl: the page.
+    variables: {
+      orderName: "text",
+      subject: "text",
+      surveyUrl: "url",
+      rating1Url: "url",
+      rating2Url: "url",
+      rating3Url: "url",
+      rating4Url: "url",
+      rating5Url: "url",
+    },
   },
 };
 

@@ -10,6 +10,8 @@ import { KizunaAppProvider } from "../components/KizunaAppProvider.tsx";
 import { requestLocale } from "../i18n/i18n.server.ts";
 import { withLocale } from "../i18n/locales.ts";
 import { useTranslation } from "react-i18next";
+import { db } from "../db.server.ts";
+import { unreadConversations } from "../inbox/inbox-pages.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -21,10 +23,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     apiKey: env().SHOPIFY_API_KEY,
     appBridgeUrl: appBridgeUrl(),
     locale: await requestLocale(request, session.shop),
+    // The navigation's count: conversations with messages nobody opened yet.
+    inboxUnread: await unreadConversations(db(), session.shop),
   };
 }
 
-function AppNav() {
+function AppNav({ inboxUnread }: { inboxUnread: number }) {
   const { t, i18n } = useTranslation();
   const to = (path: string) => withLocale(path, i18n.language === "ja" ? "ja" : "en");
   return (
@@ -32,6 +36,7 @@ function AppNav() {
       <Link to={to("/app")} rel="home">
         {t("nav.home")}
       </Link>
+      <Link to={to("/app/inbox")}>{inboxUnread > 0 ? `${t("nav.inbox")} (${inboxUnread})` : t("nav.inbox")}</Link>
       <Link to={to("/app/orders")}>{t("nav.orders")}</Link>
       <Link to={to("/app/returns")}>{t("nav.returns")}</Link>
       <Link to={to("/app/delays")}>{t("nav.delays")}</Link>
@@ -44,10 +49,10 @@ function AppNav() {
 }
 
 export default function AppLayout() {
-  const { apiKey, appBridgeUrl, locale } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, locale, inboxUnread } = useLoaderData<typeof loader>();
   return (
     <KizunaAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl} locale={locale}>
-      <AppNav />
+      <AppNav inboxUnread={inboxUnread} />
       <Outlet />
     </KizunaAppProvider>
   );

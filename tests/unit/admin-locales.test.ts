@@ -57,6 +57,8 @@ describe("admin message files", () => {
       "settings.rules.range",
       "settings.rules.rangeUnit",
       "returns.actors.shopify",
+      "inbox.channel.sms",
+      "inbox.channel.etsy",
     ]);
     const japanese = createI18n("ja");
     const english = messageKeys(FILES.ja!)
