@@ -210,6 +210,18 @@ export function storageEnv(source: Record<string, string | undefined> = process.
   throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("\n"));
 }
 
+const inboundSchema = schema
+  .pick({ INBOUND_DOMAIN: true })
+  .extend({ SHOPIFY_APP_URL: z.string().url().default("http://localhost") });
+
+/** Only the inbound domain (the ops CLI prints a shop's address without the app's credentials). */
+export function inboundEnv(source: Record<string, string | undefined> = process.env): { domain: string } {
+  const result = inboundSchema.safeParse(withoutEmpty(source));
+  if (!result.success)
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("\n"));
+  return { domain: inboundDomain(result.data) };
+}
+
 let cached: Env | undefined;
 
 /** The validated environment of this process. */

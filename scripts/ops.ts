@@ -3,12 +3,13 @@
 import { parseArgs } from "node:util";
 import { createDb, type Db } from "../app/db.server.ts";
 import { migrate } from "../app/database/migrate.server.ts";
-import { storageEnv, EnvError } from "../app/env.server.ts";
+import { inboundEnv, storageEnv, EnvError } from "../app/env.server.ts";
 import { instancePrefix } from "../app/jobs/instance.server.ts";
 import { createWebhookQueue, producerConnection } from "../app/jobs/queues.server.ts";
 import { EVENT_STATUSES, eventCounts, mirrorCounts } from "../app/shops/shop-overview.server.ts";
 import { replayShopEvent } from "../app/webhooks/sweep-events.server.ts";
 import { listReturns, RETURN_HEADINGS, returnCells, UnknownShopError } from "./ops/returns.ts";
+import { conversationsText, listShopConversations, shopInboxAddress } from "./ops/conversations.ts";
 
 const USAGE = `usage: npm run ops -- <command> [options]
 
@@ -17,7 +18,9 @@ commands:
   replay <event-id>                                          queue a stored event again (ids from 'events')
   shops [--json]                                             list shops with their event counts
   mirror <shop> [--json]                                     row counts per mirror table for one shop
-  returns <shop> [--json]                                    a shop's returns, newest first: order, status, verdict, refunded`;
+  returns <shop> [--json]                                    a shop's returns, newest first: order, status, verdict, refunded
+  conversations <shop> [--json]                              a shop's inbox: contact, channel, status, each message's direction and text
+  inbox-address <shop> [--json]                              the shop's inbound address (forward mail and Etsy notifications here)`;
 
 class UsageError extends Error {}
 
@@ -140,6 +143,22 @@ async function returns(db: Db, args: string[], print: Print) {
   print(rows, () => (rows.length === 0 ? `no returns for ${shop}` : table(RETURN_HEADINGS, rows.map(returnCells))));
 }
 
+async function conversations(db: Db, args: string[], print: Print) {
+  const { positionals } = parseArgs({ args, options: { json: { type: "boolean" } }, allowPositionals: true });
+  const shop = positionals[0];
+  if (!shop) throw new UsageError("conversations needs a shop domain (see 'shops')");
+  const rows = await listShopConversations(db, shop);
+  print(rows, () => (rows.length === 0 ? `no conversations for ${shop}` : conversationsText(rows)));
+}
+
+async function inboxAddressCommand(db: Db, args: string[], print: Print) {
+  const { positionals } = parseArgs({ args, options: { json: { type: "boolean" } }, allowPositionals: true });
+  const shop = positionals[0];
+  if (!shop) throw new UsageError("inbox-address needs a shop domain (see 'shops')");
+  const address = await shopInboxAddress(db, shop, inboundEnv().domain);
+  print({ shop, address }, () => address);
+}
+
 function table(headings: string[], rows: string[][]): string {
   const widths = headings.map((heading, i) => Math.max(heading.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
@@ -156,6 +175,8 @@ const COMMANDS: Record<string, (db: Db, args: string[], print: Print) => Promise
   shops,
   mirror,
   returns,
+  conversations,
+  "inbox-address": inboxAddressCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

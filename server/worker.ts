@@ -9,6 +9,7 @@ import { env, EnvError } from "../app/env.server.ts";
 import { adminApiForShop } from "../app/shopify/admin-for-shop.server.ts";
 import { deliveryDepsFromEnv } from "../app/notices/delivery-deps.server.ts";
 import { scanOptionsFor } from "../app/delays/scan-delays.server.ts";
+import { startInboundSmtp, type InboundSmtp } from "./inbound-smtp.ts";
 import { etsyDepsFromEnv } from "../app/etsy/oauth.server.ts";
 
 try {
@@ -28,14 +29,19 @@ try {
     etsy: etsyDepsFromEnv({ keySpace: () => prefix }),
   });
   console.log(`worker: running (queue prefix "${prefix}")`);
+  // The inbox's SMTP receiver, when a port is configured (the demo prints it).
+  let inboundSmtp: InboundSmtp | null = null;
+  if (config.INBOUND_SMTP_PORT) {
+    inboundSmtp = await startInboundSmtp({ db: db(), port: config.INBOUND_SMTP_PORT });
+    console.log(`worker: inbound SMTP listening on port ${inboundSmtp.port}`);
+  }
   let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
       console.log(`worker: ${signal}, finishing jobs in progress…`);
-      running
-        .close()
+      Promise.all([running.close(), inboundSmtp?.close()])
         .then(disconnectDb)
         .then(() => process.exit(0))
         .catch(() => process.exit(1));

@@ -1,7 +1,8 @@
 // POST /notices/sms-inbound[?shop=<shop>.myshopify.com] — the SMS provider's
 // "a message comes in" webhook. Without ?shop, a STOP applies to every shop
 // that has texted the number (one sending number for the whole app). X-Twilio-Signature is checked first (401);
-// STOP / 停止 opts the number out, START opts it back in. Answers TwiML.
+// STOP / 停止 opts the number out, START opts it back in; any other text goes to
+// the shop's inbox (without ?shop: the shop that last texted the number). Answers TwiML.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server.ts";
 import { env, smsSettings } from "../env.server.ts";
@@ -12,6 +13,7 @@ import {
   verifyTwilioSignature,
 } from "../notices/inbound-sms.server.ts";
 import { escapeHtml } from "../notices/template-language.ts";
+import { receiveSms, shopOfSmsSender } from "../inbox/channels/sms.server.ts";
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
@@ -50,6 +52,11 @@ export async function action({ request }: ActionFunctionArgs) {
       SHOP_DOMAIN.test(shop) && (await db().shop.findUnique({ where: { domain: shop }, select: { domain: true } }));
     if (!known) return text(404, "Unknown shop.");
     result = await handleInboundSms(db(), shop, { from, body });
+  }
+  if (result.action === "ignored") {
+    const inboxShop = shop ?? (await shopOfSmsSender(db(), from));
+    const sid = params.get("MessageSid") ?? params.get("SmsSid");
+    if (inboxShop) await receiveSms(db(), inboxShop, { from, body, sid });
   }
   const twiml = result.reply
     ? `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeHtml(result.reply)}</Message></Response>`
