@@ -35,13 +35,13 @@ const conversationUrl = (id: string) => `https://www.etsy.com/conversations/${en
 export function etsyNotificationMail(input: EtsyNotificationMailInput): BuiltMail {
   const link = `${conversationUrl(input.conversationId)}?ref=sandbox_notification#last`;
   const ja = input.language === "ja";
-  const order = input.receiptId ? (ja ? `（注文番号 #${input.receiptId}）` : ` about Order #${input.receiptId}`) : "";
   const date = input.date ?? new Date();
   const messageId = `<etsy-sandbox-${input.conversationId}-${date.getTime()}@mail.etsy.sandbox>`;
   if (input.kind === "help_request") {
     const lines = ja
       ? [
           `${input.buyerName}さんからメッセージが届きました。`,
+          ...(input.receiptId ? [`注文番号 #${input.receiptId}`] : []),
           `<p> お困りの内容: ${input.helpWith ?? "注文した商品がまだ届きません"}<br />`,
           `<br />`,
           `希望する解決方法: ${input.idealResolution ?? "再送"}<br />`,
@@ -52,6 +52,7 @@ export function etsyNotificationMail(input: EtsyNotificationMailInput): BuiltMai
         ]
       : [
           `Hi, ${input.buyerName} sent you a message.`,
+          ...(input.receiptId ? [`Order #${input.receiptId}`] : []),
           `<p> You need help with: ${input.helpWith ?? "My order hasn't arrived"}<br />`,
           `<br />`,
           `Your ideal resolution: ${input.idealResolution ?? "replace"}<br />`,
@@ -72,25 +73,26 @@ export function etsyNotificationMail(input: EtsyNotificationMailInput): BuiltMai
       messageId,
     };
   }
-  const said = input.text
+  // A buyer's words follow the "sent you a message" line; a plain notification carries only the link.
+  const sent = ja ? `${input.buyerName}さんからメッセージが届きました` : `${input.buyerName} sent you a message`;
+  const lines = input.text ? [`${sent}${ja ? "：" : ":"}`, "", input.text, ""] : [sent, ""];
+  const subjectOrder = input.receiptId
     ? ja
-      ? [`${input.buyerName}さんからのメッセージ${order}:`, "", input.text, ""]
-      : [`${input.buyerName} sent you a message${order}:`, "", input.text, ""]
-    : ja
-      ? [`${input.buyerName}`, "さんからメッセージが届きました", ""]
-      : [`${input.buyerName}`, "sent you a message", ""];
+      ? `（注文番号 #${input.receiptId}）`
+      : ` about Order #${input.receiptId}`
+    : "";
   return {
     from: "Etsy <no-reply@account.etsy.com>",
     to: input.to,
-    subject: ja ? `Re: Etsy ${input.buyerName}さんとのメッセージ` : `Re: Etsy Conversation with ${input.buyerName}`,
+    subject: ja
+      ? `Re: Etsyで${input.buyerName}さんとの会話${subjectOrder}`
+      : `Re: Etsy Conversation with ${input.buyerName}${subjectOrder}`,
     text: [
-      ...said,
+      ...lines,
       "*****************************************************************",
       "",
-      ja ? "メッセージを見る (" : "View",
-      ja ? link : "message (",
-      ja ? ")" : link,
-      ...(ja ? [] : [")"]),
+      ja ? "メッセージを見る" : "View message",
+      link,
     ].join("\n"),
     date,
     messageId,

@@ -20,7 +20,8 @@ import {
   startEtsyLink,
   type EtsyDeps,
 } from "../../app/etsy/oauth.server.ts";
-import { pollEtsyShop } from "../../app/etsy/poll-receipts.server.ts";
+import { etsyCallback, etsyLinkAction } from "../../app/etsy/link-actions.server.ts";
+import { linkedEtsyShops, pollEtsyShop } from "../../app/etsy/poll-receipts.server.ts";
 import { moneyText } from "../../app/etsy/receipts.server.ts";
 import { decryptToken } from "../../app/etsy/token-crypto.server.ts";
 import { queueNotice } from "../../app/notices/queue-notice.server.ts";
@@ -474,6 +475,44 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
     await link(shop, US_SELLER.userId);
     const again = await db().etsyLink.findUniqueOrThrow({ where: { shop } });
     expect(again).toMatchObject({ status: "connected", lastError: null, pollCursor: row.pollCursor });
+  });
+
+  it("the callback's answers and the card's actions: a bad state 400, an unknown intent 400, Etsy not set up 409; disconnect keeps the orders", async () => {
+    const shop = "us.myshopify.com";
+    const bad = await etsyCallback(db(), new URL("http://app.test/etsy/callback?state=forged&code=abc"), deps);
+    expect(bad).toEqual({ ok: false, status: 400, reason: "state_unknown" });
+    const declined = await etsyLinkAction(db(), "declined.myshopify.com", "connect", deps);
+    expect(declined.ok && declined.intent === "connect").toBe(true);
+    const state = new URL((declined as { authorizeUrl: string }).authorizeUrl).searchParams.get("state")!;
+    const no = await etsyCallback(
+      db(),
+      new URL(`http://app.test/etsy/callback?state=${state}&error=access_denied`),
+      deps,
+    );
+    expect(no).toEqual({ ok: false, status: 400, reason: "denied" });
+    expect(await db().etsyLink.count({ where: { shop: "declined.myshopify.com" } })).toBe(0);
+
+    expect(await etsyLinkAction(db(), shop, "refund-everything", deps)).toMatchObject({ ok: false, status: 400 });
+    expect(await etsyLinkAction(db(), shop, "connect", null)).toMatchObject({
+      ok: false,
+      status: 409,
+      reason: "not_configured",
+    });
+    const connect = await etsyLinkAction(db(), shop, "connect", deps);
+    const { code, state: own } = await consent((connect as { authorizeUrl: string }).authorizeUrl, US_SELLER.userId);
+    const good = await etsyCallback(db(), new URL(`http://app.test/etsy/callback?state=${own}&code=${code}`), deps);
+    expect(good).toEqual({ ok: true, status: 200, etsyShopName: US_SELLER.shopName });
+    expect(await linkedEtsyShops(db())).toContain(shop);
+
+    const orders = await db().order.count({ where: { shop, source: "etsy" } });
+    expect(await etsyLinkAction(db(), shop, "disconnect", deps)).toEqual({
+      ok: true,
+      intent: "disconnect",
+      disconnected: true,
+    });
+    expect(await db().etsyLink.count({ where: { shop } })).toBe(0);
+    expect(await db().order.count({ where: { shop, source: "etsy" } })).toBe(orders);
+    expect(await linkedEtsyShops(db())).not.toContain(shop);
   });
 });
 
