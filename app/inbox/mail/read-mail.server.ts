@@ -89,7 +89,9 @@ async function readParsed(parsed: ParsedMail, top: boolean): Promise<ReadMail> {
     }
   }
 
-  const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null;
+  // mailparser fills a missing or empty Date with the time of parsing; such a mail has none
+  const date =
+    (headers.get("date")?.[0] ?? "") !== "" && parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null;
   return {
     messageId: messageIds(parsed.messageId)[0] ?? null,
     inReplyTo: messageIds(parsed.inReplyTo)[0] ?? null,
