@@ -76,3 +76,6 @@ export const emailChannel: ChannelAdapter = {
     return { providerMessageId: reply.providerMessageId };
   },
 };
+
+// Receiving lives in its own module (it reads mail and routes Etsy's); re-exported as the channel's.
+export { MAX_INBOUND_MAIL_BYTES, receiveRawMail, type Envelope, type RawMailResult } from "./email-inbound.server.ts";
