@@ -37,14 +37,15 @@ export const description =
   "customer order page: 200 shoppers opening signed app proxy links over 1,000,000 orders vs a static file on the same server (SQLite, PostgreSQL)";
 
 export const usage = `npm run bench -- order-page [--orders 1000000] [--opened 20000] [--connections 200]
-       [--duration 10] [--warmup 3] [--databases sqlite,postgresql] [--root DIR] [--idle-wait 60]
+       [--duration 10] [--warmup 3] [--databases sqlite,postgresql] [--root DIR] [--idle-wait 60] [--profile DIR]
   --orders       orders in the mirror (default 1,000,000; customers: a fifth of that)
   --opened       distinct orders the shoppers open, spread over all of them (default 20,000)
   --connections  concurrent shoppers (default 200)
   --duration     measured seconds per phase (default 10), after --warmup seconds (default 3)
   --databases    sqlite, postgresql or both (default both)
   --root         the project folder whose build/ to run (default this one; \`npm run build\` first when it has none)
-  --idle-wait    seconds to wait for other work on the machine to stop before each database (default 60, 0 = don't)`;
+  --idle-wait    seconds to wait for other work on the machine to stop before each database (default 60, 0 = don't)
+  --profile      a folder: the web process writes a CPU profile (.cpuprofile) there`;
 
 const TARGETS = { p99Ms: 100, ratioOfStatic: 0.3 } as const;
 const SECRET = "kizuna-bench-secret";
@@ -61,6 +62,7 @@ interface Options {
   databases: DbProvider[];
   root: string;
   idleWaitS: number;
+  profileDir: string | null;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -78,6 +80,7 @@ function parseOptions(args: readonly string[]): Options {
     databases: databases as DbProvider[],
     root: resolve(flag(args, "root") ?? ROOT),
     idleWaitS: flag(args, "idle-wait") === "0" ? 0 : numberFlag(args, "idle-wait", 60),
+    profileDir: flag(args, "profile") ? resolve(flag(args, "profile")!) : null,
   };
 }
 
@@ -248,11 +251,18 @@ async function measureDatabase(provider: DbProvider, options: Options): Promise<
     const lines: string[] = [];
     let serverProcess: ReturnType<typeof startProcess> | undefined;
     const listening = new Promise<void>((done) => {
-      const server = startProcess(join(options.root, "build/web/index.js"), env, (line) => {
-        lines.push(line);
-        if (lines.length > 200) lines.shift();
-        if (/web: listening/.test(line)) done();
-      });
+      // --profile DIR: the web process writes a CPU profile there (where its time goes).
+      const flags = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+      const server = startProcess(
+        join(options.root, "build/web/index.js"),
+        env,
+        (line) => {
+          lines.push(line);
+          if (lines.length > 200) lines.shift();
+          if (/web: listening/.test(line)) done();
+        },
+        flags,
+      );
       serverProcess = server;
     });
     cleanup.defer("stop the web process", async () => {

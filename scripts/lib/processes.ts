@@ -30,8 +30,13 @@ export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-export function startProcess(entry: string, env: NodeJS.ProcessEnv, onOutput?: (line: string) => void): ChildProcess {
-  const args = entry.endsWith(".ts") ? ["--import", "tsx", resolve(ROOT, entry)] : [resolve(ROOT, entry)];
+export function startProcess(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  onOutput?: (line: string) => void,
+  nodeFlags: readonly string[] = [],
+): ChildProcess {
+  const args = [...nodeFlags, ...(entry.endsWith(".ts") ? ["--import", "tsx"] : []), resolve(ROOT, entry)];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
