@@ -99,6 +99,25 @@ describe("readEtsyNotification", () => {
     });
   });
 
+  it("Etsy's sign-off with the buyer's name is not part of the note; a help request with an empty note has text null", async () => {
+    const mail = await readMail(
+      readFileSync(join(import.meta.dirname, "..", "fixtures", "etsy", "help-request-en.eml")),
+    );
+    const signed = mail.text.replace("Ben </p>", "Ben Carter </p>");
+    expect(readEtsyNotification({ ...mail, text: signed })?.text).toBe(
+      "Hi,\nthe tracking has not moved for two weeks. Order #3456789099.",
+    );
+    const empty = signed.replace(
+      /Note for seller:[\s\S]*?Ben Carter <\/p>/,
+      "Note for seller: <br />\nBen Carter </p>",
+    );
+    expect(readEtsyNotification({ ...mail, text: empty })).toMatchObject({
+      kind: "help_request",
+      text: null,
+      helpWith: "My order hasn't arrived",
+    });
+  });
+
   it("a sale notification names the receipt and the buyer, with no words", async () => {
     expect(await etsy("sale-en.eml")).toMatchObject({
       kind: "sale",

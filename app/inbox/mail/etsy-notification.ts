@@ -92,7 +92,8 @@ export function readEtsyNotification(mail: ReadMail): EtsyNotification | null {
   const receipt = RECEIPT.exec(haystack);
   const receiptId = receipt ? (receipt.slice(1).find((g) => g !== undefined) ?? null) : null;
 
-  const words = kind === "help_request" ? noteForSeller(text) : kind === "sale" ? null : buyerWords(text, buyerName);
+  const words =
+    kind === "help_request" ? noteForSeller(text, buyerName) : kind === "sale" ? null : buyerWords(text, buyerName);
 
   return {
     kind,
@@ -189,8 +190,8 @@ function buyerWords(text: string, buyerName: string | null): string | null {
   return words === "" ? null : words;
 }
 
-/** A help request's "Note for seller:" up to Etsy's tip or link. */
-function noteForSeller(text: string): string | null {
+/** A help request's "Note for seller:" up to Etsy's tip or link, without Etsy's signature. */
+function noteForSeller(text: string, buyerName: string | null): string | null {
   const match = NOTE_FOR_SELLER.exec(text);
   if (!match) return null;
   const rest = text.slice(match.index + match[0].length).split("\n");
@@ -198,6 +199,13 @@ function noteForSeller(text: string): string | null {
   for (const line of rest) {
     if (FOOTER.test(line)) break;
     kept.push(line);
+  }
+  // Etsy signs the note with the buyer's name on its own line
+  while (
+    kept.length > 0 &&
+    ((kept[kept.length - 1] ?? "").trim() === "" || (kept[kept.length - 1] ?? "").trim() === buyerName)
+  ) {
+    kept.pop();
   }
   const note = kept.join("\n").trim();
   return note === "" ? null : note;
