@@ -1,0 +1,145 @@
+// The Settings page's Etsy card in a real browser, embedded in the admin
+// stand-in, with the app's production build talking to the sandbox's Etsy
+// stand-in: Connect opens Etsy's consent page in its own tab, "Allow" lands on
+// the app's callback page, the card then names the linked shop, its orders
+// once polled, and Disconnect keeps them. Screenshots (English and Japanese)
+// go to artifacts/screenshots/etsy-card-*.png.
+import { randomBytes } from "node:crypto";
+import Redis from "ioredis";
+import type { Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEtsyApi, redisEtsyLimiter } from "../../app/etsy/etsy-api.server.ts";
+import { pollEtsyShop } from "../../app/etsy/poll-receipts.server.ts";
+import { ensureChromium } from "../../scripts/ensure-chromium.mjs";
+import { adminUrl } from "../../sandbox/admin/index.ts";
+import { ETSY_SANDBOX_API_KEY, ETSY_SANDBOX_SHARED_SECRET } from "../../sandbox/etsy/index.ts";
+import { DEMO_ETSY_SELLER } from "../../sandbox/etsy/seed.ts";
+import type { SandboxConfig } from "../../sandbox/http.ts";
+import type { RunningSandbox } from "../../sandbox/server.ts";
+import { launchBrowser, type TestBrowser } from "../support/browser.ts";
+import { freePort } from "../support/redis-server.ts";
+import { ensureBuild, REDIS_URL, startApp, type RunningApp } from "../e2e/support/app.ts";
+import { appFrame, expectPolarisPage, screenshot } from "../e2e/support/embedded.ts";
+import { startTestSandbox } from "../e2e/support/sandbox.ts";
+
+const SHOP = "kizuna-etsy-card.myshopify.com";
+const TOKEN_KEY = randomBytes(32);
+let config: SandboxConfig;
+let sandbox: RunningSandbox | undefined;
+let app: RunningApp | undefined;
+let browser: TestBrowser | undefined;
+let redis: Redis | undefined;
+
+beforeAll(async () => {
+  ensureChromium();
+  ensureBuild();
+  const [webPort, sandboxPort] = [await freePort(), await freePort()];
+  config = {
+    origin: `http://127.0.0.1:${sandboxPort}`,
+    appUrl: `http://127.0.0.1:${webPort}`,
+    apiKey: "kizuna-etsy-card-client",
+    apiSecret: `kizuna-test-${randomBytes(8).toString("hex")}`,
+    shop: SHOP,
+    apiVersion: "2026-07",
+  };
+  sandbox = (await startTestSandbox(config, sandboxPort)) as RunningSandbox;
+  app = await startApp(config, {
+    ETSY_API_KEY: ETSY_SANDBOX_API_KEY,
+    ETSY_SHARED_SECRET: ETSY_SANDBOX_SHARED_SECRET,
+    ETSY_TOKEN_KEY: TOKEN_KEY.toString("base64"),
+    ETSY_API_URL: `${config.origin}/v3/application`,
+  });
+  browser = await launchBrowser();
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+}, 300_000);
+
+afterAll(async () => {
+  redis?.disconnect();
+  await browser?.close();
+  await app?.stop();
+  await sandbox?.close();
+});
+
+async function settings(page: Page, locale: "en" | "ja"): Promise<Frame> {
+  await page.goto(`${adminUrl(config, {}, "/settings")}?locale=${locale}`);
+  const frame = await appFrame(page, config, "/app/settings");
+  await expectPolarisPage(frame, locale === "ja" ? "設定" : "Settings");
+  return frame;
+}
+
+const card = (frame: Frame, heading: string) =>
+  frame
+    .locator(".Polaris-Card, .Polaris-ShadowBevel")
+    .filter({ has: frame.getByRole("heading", { name: heading, exact: true }) })
+    .last();
+
+describe("the Etsy card in Settings", () => {
+  it("connects on Etsy's page, shows the linked shop and its orders, and disconnects keeping them", async () => {
+    const page = await browser!.context.newPage();
+    let frame = await settings(page, "en");
+    const etsy = card(frame, "Etsy");
+    await etsy.getByRole("button", { name: "Connect Etsy shop" }).click();
+    const onward = etsy.getByRole("link", { name: "Continue on Etsy" });
+    await onward.waitFor();
+    expect(await onward.getAttribute("target")).toBe("_blank");
+    await etsy.scrollIntoViewIfNeeded();
+    await screenshot(page, "etsy-card-en-connect");
+
+    // Etsy's consent page in its own tab, then back to the app's callback.
+    const consent = await browser!.context.newPage();
+    await consent.goto((await onward.getAttribute("href"))!);
+    await consent.getByRole("button", { name: "Allow access" }).click();
+    await consent.getByRole("heading", { name: "Etsy shop linked" }).waitFor();
+    expect(new URL(consent.url()).pathname).toBe("/etsy/callback");
+    expect(await consent.locator("body").innerText()).toContain(DEMO_ETSY_SELLER.shopName);
+    await screenshot(consent, "etsy-callback-en");
+    await consent.close();
+
+    // The receipts poll (the worker's job, run here at once) brings the demo shop's receipts in.
+    const settingsOf = {
+      apiUrl: `${config.origin}/v3/application`,
+      tokenUrl: `${config.origin}/v3/public/oauth/token`,
+      connectUrl: `${config.origin}/oauth/connect`,
+      apiKey: ETSY_SANDBOX_API_KEY,
+      sharedSecret: ETSY_SANDBOX_SHARED_SECRET,
+    };
+    const polled = await pollEtsyShop(
+      app!.db,
+      {
+        settings: settingsOf,
+        api: createEtsyApi(
+          settingsOf,
+          redisEtsyLimiter(redis!, () => `kizuna-test-etsy-card-${process.pid}`, ETSY_SANDBOX_API_KEY),
+        ),
+        redirectUri: `${config.appUrl}/etsy/callback`,
+        key: TOKEN_KEY,
+      },
+      SHOP,
+    );
+    expect(polled).toMatchObject({ status: "polled", receipts: 3 });
+
+    frame = await settings(page, "en");
+    const linked = card(frame, "Etsy");
+    await linked.getByText(`Linked to ${DEMO_ETSY_SELLER.shopName}`).waitFor();
+    expect(await linked.innerText()).toContain("3 Etsy orders in Kizuna");
+    expect(await linked.innerText()).toContain("Orders last checked");
+    await linked.scrollIntoViewIfNeeded();
+    await screenshot(page, "etsy-card-en-linked");
+
+    const ja = await settings(page, "ja");
+    const jaCard = card(ja, "Etsy連携");
+    await jaCard.getByText(`${DEMO_ETSY_SELLER.shopName} と連携中`).waitFor();
+    expect(await jaCard.innerText()).toContain("KizunaにあるEtsyの注文：3件");
+    await jaCard.scrollIntoViewIfNeeded();
+    await screenshot(page, "etsy-card-ja-linked");
+
+    frame = await settings(page, "en");
+    const again = card(frame, "Etsy");
+    await again.getByRole("button", { name: "Disconnect" }).click();
+    await again.getByText("Etsy shop disconnected. Its orders stay in Kizuna.").waitFor();
+    await again.getByRole("button", { name: "Connect Etsy shop" }).waitFor();
+    expect(await app!.db.etsyLink.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await app!.db.order.count({ where: { shop: SHOP, source: "etsy" } })).toBe(3);
+    await page.close();
+  });
+});
