@@ -63,6 +63,12 @@ describe("readMail: Japanese", () => {
     expect(mail.displayText).toBe("注文番号①の商品がまだ届きません～。\n確認をお願いできますか？");
   });
 
+  it("Shift_JIS that names no charset (read as UTF-8 by mailparser) is decoded by its bytes", async () => {
+    const mail = await read("japanese-no-charset.eml");
+    expect(mail.subject).toBe("発送について");
+    expect(mail.text).toBe("いつ発送されますか？");
+  });
+
   it("EUC-JP, quoted-printable", async () => {
     const mail = await read("japanese-euc-jp.eml");
     expect(mail.subject).toBe("交換希望");

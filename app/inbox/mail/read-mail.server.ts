@@ -23,16 +23,25 @@ const PARSE_OPTIONS = {
 /** Reads one delivery. Never throws on odd mail: what cannot be read is null or empty. */
 export async function readMail(raw: Buffer): Promise<ReadMail> {
   const parsed = await simpleParser(raw, PARSE_OPTIONS);
-  return readParsed(parsed, true);
+  return readParsed(parsed, raw);
 }
 
-async function readParsed(parsed: ParsedMail, top: boolean): Promise<ReadMail> {
+/** The inner mail of a forward-as-attachment is read without its bytes: only the top level is re-decoded. */
+async function readParsed(parsed: ParsedMail, raw: Buffer | null): Promise<ReadMail> {
+  const top = raw !== null;
   const headers = headerMap(parsed);
   const from = firstAddress(parsed.from);
   const subject = parsed.subject?.trim() || null;
 
-  const rawHtml = typeof parsed.html === "string" && parsed.html.trim() !== "" ? parsed.html : null;
+  let rawHtml = typeof parsed.html === "string" && parsed.html.trim() !== "" ? parsed.html : null;
   let text = normalizeNewlines(parsed.text ?? "");
+  if (raw !== null && (text.includes("\uFFFD") || rawHtml?.includes("\uFFFD"))) {
+    const redecoded = undeclaredJapanese(parsed, raw);
+    if (redecoded !== null) {
+      if (rawHtml !== null) rawHtml = redecoded;
+      else text = normalizeNewlines(redecoded);
+    }
+  }
   if (text.trim() === "" && rawHtml !== null) text = htmlToText(rawHtml);
   text = text.trim();
   const html = rawHtml === null ? null : sanitizeMailHtml(rawHtml);
@@ -70,7 +79,7 @@ async function readParsed(parsed: ParsedMail, top: boolean): Promise<ReadMail> {
   if (inline) forwarded = inline.part;
   else if (top && attachedMessage !== null && kind !== "bounce" && (isForwardSubject(subject) || text === "")) {
     // Outlook and Apple Mail can forward "as attachment": the whole mail inside
-    const inner = await readParsed(await simpleParser(attachedMessage, PARSE_OPTIONS), false);
+    const inner = await readParsed(await simpleParser(attachedMessage, PARSE_OPTIONS), null);
     forwarded = {
       from: inner.from?.address ?? null,
       subject: inner.subject,
@@ -109,6 +118,36 @@ async function readParsed(parsed: ParsedMail, top: boolean): Promise<ReadMail> {
     attachments,
     forwarded,
   };
+}
+
+/**
+ * A single-part Japanese mail that names no charset (old phones, some web
+ * forms) is read by mailparser as UTF-8 and comes out as U+FFFD. Its 8-bit
+ * body is decoded again here, as the HTML's <meta> charset says or as its
+ * bytes show (Shift_JIS has lead bytes EUC-JP never uses). Only then: the
+ * common path never looks at the body twice.
+ */
+function undeclaredJapanese(parsed: ParsedMail, raw: Buffer): string | null {
+  const contentType = headerValue(parsed, "content-type");
+  if (contentType && (!/^text\/(?:plain|html)$/i.test(contentType.value) || contentType.params.charset)) return null;
+  const encoding = String(parsed.headers.get("content-transfer-encoding") ?? "8bit").toLowerCase();
+  if (!["7bit", "8bit", "binary"].includes(encoding)) return null;
+  const headerEnd = raw.indexOf("\r\n\r\n");
+  const bodyStart = headerEnd >= 0 ? headerEnd + 4 : raw.indexOf("\n\n") + 2;
+  if (bodyStart < 2) return null;
+  const body = raw.subarray(bodyStart);
+  const meta = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(body.subarray(0, 4096).toString("latin1"))?.[1];
+  const charset = meta ?? (hasShiftJisLeadBytes(body) ? "shift_jis" : "euc-jp");
+  try {
+    return new TextDecoder(charset, { fatal: true }).decode(body);
+  } catch {
+    return null;
+  }
+}
+
+function hasShiftJisLeadBytes(body: Buffer): boolean {
+  for (const byte of body) if (byte >= 0x81 && byte <= 0x9f && byte !== 0x8e && byte !== 0x8f) return true;
+  return false;
 }
 
 /** Message ids without angle brackets, in order, each once. */
