@@ -81,6 +81,18 @@ describe("readEtsyNotification", () => {
     expect(await etsy("forwarded-gmail.eml")).toEqual(await etsy("convo-en-with-text.eml"));
   });
 
+  it("a forward whose text lost the link (read from HTML) finds it in the mail's HTML", async () => {
+    const mail = await readMail(
+      readFileSync(join(import.meta.dirname, "..", "fixtures", "etsy", "forwarded-gmail.eml")),
+    );
+    const forwarded = mail.forwarded;
+    expect(forwarded).not.toBeNull();
+    const text = (forwarded?.text ?? "").replace(/https:\S+/g, "");
+    expect(readEtsyNotification({ ...mail, forwarded: forwarded && { ...forwarded, text } })?.conversationUrl).toBe(
+      "https://www.etsy.com/conversations/1234567890",
+    );
+  });
+
   it("forwarded from Apple Mail in Japanese and from Outlook", async () => {
     expect(await etsy("forwarded-apple-ja.eml")).toMatchObject({
       kind: "conversation",

@@ -111,11 +111,12 @@ export function readEtsyNotification(mail: ReadMail): EtsyNotification | null {
 function etsySource(mail: ReadMail): Source | null {
   const forwarded = mail.forwarded;
   if (forwarded && looksEtsy(forwarded.from, forwarded.subject, forwarded.text, forwarded.html)) {
+    // an inline forward has no HTML of its own: the whole mail's HTML holds its links
     return {
       from: forwarded.from,
       subject: forwarded.subject ?? mail.subject ?? "",
       text: forwarded.text,
-      html: forwarded.html,
+      html: forwarded.html ?? mail.html,
     };
   }
   if (looksEtsy(mail.from?.address ?? null, mail.subject, mail.text, mail.html)) {
