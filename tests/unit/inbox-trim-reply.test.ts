@@ -16,6 +16,8 @@ describe("trimReply: quote headers", () => {
     ["Thunderbird", "On 30/11/2026 18:02, Maple & Thread wrote:"],
     ["Japanese Gmail", "2026年12月1日(火) 10:00 山田 <a@b.jp> のメッセージ:"],
     ["Japanese Gmail, no word", "2026年12月1日(火) 10:00 山田 <a@b.jp>:"],
+    ["Japanese Gmail, wrapped", "2026年12月1日(火) 10:00 Maple & Thread <\nreply+x@in.kizuna.test>:"],
+    ["Japanese Gmail, wrapped word", "2026年12月1日(火) 10:00 Maple & Thread <reply+x@in.kizuna.test>\nのメッセージ:"],
     ["Japanese Thunderbird", "Maple & Thread さんは書きました:"],
     ["Japanese Apple Mail", "2026/12/01 10:00、Maple & Thread <a@b.jp>のメール:"],
     ["German", "Am 30.11.2026 um 18:02 schrieb Maple & Thread <a@b.de>:"],
