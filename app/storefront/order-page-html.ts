@@ -57,6 +57,9 @@ legend{font-weight:600;padding:0 4px}
 .verdict.approve{background:#e7f6ec}.verdict.decline,.verdict.incomplete{background:#fff4e0}
 .verdict ul{margin:4px 0 0;padding-left:20px}
 dl.amounts{display:grid;grid-template-columns:1fr auto;gap:2px 12px;margin:8px 0 0}dl.amounts dd{margin:0;text-align:right}
+ol.messages{list-style:none;margin:0 0 12px;padding:0}ol.messages li{border-radius:10px;padding:10px 12px;margin:0 0 8px;background:#f3f3f3}
+ol.messages li.shop{background:#eef3ff}ol.messages .who{display:block;font-size:.85rem;color:#5c5c5c}
+ol.messages .text{white-space:pre-wrap;overflow-wrap:anywhere}
 footer{max-width:40rem;margin:0 auto;padding:16px;font-size:.85rem;color:#5c5c5c}
 @media (min-width:48rem){main{padding:24px}h1{font-size:1.6rem}}
 `;

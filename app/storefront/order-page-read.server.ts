@@ -86,6 +86,14 @@ export interface PageMoneyAction {
   finishedAt: Date | null;
 }
 
+export interface PageMessage {
+  id: number;
+  /** incoming: the customer's; outgoing: the shop's reply. */
+  direction: "incoming" | "outgoing";
+  text: string;
+  createdAt: Date;
+}
+
 export interface OrderPageData {
   shop: ShopFacts;
   order: PageOrder;
@@ -98,6 +106,7 @@ export interface OrderPageData {
   returnEvents: PageReturnEvent[];
   actions: PageMoneyAction[];
   policy: ReturnPolicyRules;
+  messages: PageMessage[];
 }
 
 type Dialect = HotReader["dialect"];
@@ -178,6 +187,12 @@ export function orderPageStatement(dialect: Dialect): { sql: string; params: ("s
       `FROM "MoneyAction" WHERE ${orderScope()} ORDER BY "id" DESC LIMIT 50`,
     )} AS "actions"`,
     `${rowsJson(dialect, POLICY, `FROM "ReturnPolicy" WHERE "shop" = ${shop()}`)} AS "policy"`,
+    // What the customer and the shop wrote from and to this page (no staff notes, no failed sends).
+    `${rowsJson(
+      dialect,
+      ["id", "direction", "text", "createdAt"],
+      `FROM "Message" WHERE "shop" = ${shop()} AND "conversationId" IN (SELECT "id" FROM "Conversation" WHERE ${orderScope()} AND "channel" = 'order_page') AND "direction" IN ('incoming', 'outgoing') AND "kind" = 'message' AND ("status" IS NULL OR "status" <> 'failed') ORDER BY "conversationId", "createdAt" LIMIT 100`,
+    )} AS "messages"`,
   ];
   // No ORDER BY on a primary key (shop, id) in a part: SQLite would walk every
   // row of the shop by it instead of the (shop, orderId) index. Those sort here.
@@ -302,6 +317,12 @@ export async function readOrderPage(db: Db, shop: string, orderId: string): Prom
       currency: text(action.currency),
       createdAt: timeOrEpoch(action.createdAt),
       finishedAt: timeOf(action.finishedAt),
+    })),
+    messages: list(row.messages).map((message) => ({
+      id: num(message.id),
+      direction: message.direction === "outgoing" ? "outgoing" : "incoming",
+      text: str(message.text),
+      createdAt: timeOrEpoch(message.createdAt),
     })),
     policy: policyFromRow(
       policy

@@ -31,6 +31,7 @@ import {
   type RequestInfo,
 } from "./order-page-context.server.ts";
 import { h, safeUrl, timeline, type TimelineView } from "./order-page-html.ts";
+import { MAX_MESSAGE_CHARS } from "./order-page-contact.server.ts";
 import { readOrderPage, type OrderPageData } from "./order-page-read.server.ts";
 
 const SCAN_STATUSES = new Set([
@@ -58,7 +59,7 @@ const RETURN_EVENTS = new Set([
   "reopened",
   "cancelled",
 ]);
-const NOTICES = new Set(["return_requested", "already_requested", "cancel_requested"]);
+const NOTICES = new Set(["return_requested", "already_requested", "cancel_requested", "message_sent"]);
 
 type Loaded = OrderPageData;
 
@@ -320,6 +321,28 @@ ${events.length ? timeline(events) : ""}
   return `<section aria-labelledby="returns-heading"><h2 id="returns-heading">${h(t("orderPage.returns.title"))}</h2>${blocks.join("\n")}</section>`;
 }
 
+/** The conversation about this order from this page, and a form to write (contact us about this order). */
+function messagesSection(loaded: Loaded, req: ProxyRequest, token: string, locale: Locale, format: Formats): string {
+  const t = translator(locale);
+  const action = pagePath(req, `/orders/${encodeURIComponent(loaded.order.id)}/contact`, { t: token, locale });
+  const list = loaded.messages
+    .map(
+      (message) =>
+        `<li class="${message.direction === "outgoing" ? "shop" : "you"}"><span class="who">${h(
+          message.direction === "outgoing" ? loaded.shop.name : t("orderPage.contact.you"),
+        )} · <time datetime="${message.createdAt.toISOString()}">${h(format.time(message.createdAt))}</time></span><span class="text">${h(message.text)}</span></li>`,
+    )
+    .join("");
+  return `<section class="card" id="messages" aria-labelledby="messages-heading"><h2 id="messages-heading">${h(t("orderPage.contact.title"))}</h2>
+${list ? `<ol class="messages">${list}</ol>` : `<p class="muted">${h(t("orderPage.contact.intro"))}</p>`}
+<form method="post" action="${h(action)}">
+<input type="hidden" name="t" value="${h(token)}"><input type="hidden" name="submission" value="${h(req.nonce.replace(/[^A-Za-z0-9_-]/g, ""))}">
+<label for="message">${h(t(list ? "orderPage.contact.reply" : "orderPage.contact.label"))}</label>
+<textarea id="message" name="message" required maxlength="${MAX_MESSAGE_CHARS}"></textarea>
+<button type="submit">${h(t("orderPage.contact.send"))}</button>
+</form></section>`;
+}
+
 export interface OrderPageView {
   locale: Locale;
   html: string;
@@ -419,6 +442,7 @@ ${actions.length ? `<section class="card" aria-label="${h(t("orderPage.actions.t
 ${timeline(timelineOf(loaded, locale, format))}
 </section>
 ${returnsSection(loaded, locale, format)}
+${messagesSection(loaded, req, token, locale, format)}
 <section class="card" aria-labelledby="items-heading"><h2 id="items-heading">${h(t("orderPage.items"))}</h2>
 <ul class="items">${items}<li><strong>${h(t("orderPage.total"))}</strong><strong>${h(money(order.totalPrice, order.currency, locale))}</strong></li></ul>
 </section>

@@ -207,6 +207,7 @@ async function serveOrderPages(
   const page = await import("../../app/storefront/order-page.server.ts");
   const returns = await import("../../app/storefront/order-page-return.server.ts");
   const cancel = await import("../../app/storefront/order-page-cancel.server.ts");
+  const contact = await import("../../app/storefront/order-page-contact.server.ts");
   const url = new URL(request.url ?? "/", origin);
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -215,7 +216,7 @@ async function serveOrderPages(
   const method = request.method ?? "GET";
   const req = new Request(url, { method, headers, ...(method === "POST" ? { body: Buffer.concat(chunks) } : {}) });
   const info = { socketAddress: request.socket.remoteAddress ?? null };
-  const match = /^\/proxy\/orders(?:\/([^/]+)(?:\/(return|cancel))?)?\/?$/.exec(url.pathname);
+  const match = /^\/proxy\/orders(?:\/([^/]+)(?:\/(return|cancel|contact))?)?\/?$/.exec(url.pathname);
   let answer: Response;
   if (!match) answer = new Response("not here", { status: 404 });
   else if (!match[1])
@@ -226,6 +227,7 @@ async function serveOrderPages(
       answer = await (method === "POST" ? returns.handleReturnPost : returns.handleReturnForm)(req, deps, args);
     else if (match[2] === "cancel")
       answer = await (method === "POST" ? cancel.handleCancelPost : cancel.handleCancelForm)(req, deps, args);
+    else if (match[2] === "contact") answer = await contact.handleContactPost(req, deps, args);
     else answer = await page.handleOrderPage(req, deps, args);
   }
   response.writeHead(answer.status, Object.fromEntries(answer.headers));
@@ -438,6 +440,81 @@ describeEachDatabase("the customer's order page through the app proxy", (provide
     expect(await database.db.returnPhoto.count()).toBe(before);
     expect(await database.db.return.count()).toBe(returnsBefore);
     expect(adminCalls.count).toBe(0);
+  });
+
+  it("takes a message about the order into the inbox once, and shows the shop's reply on the page, escaped", async () => {
+    const { db } = database;
+    const path = link(SHOP, "5001").replace("?", "/contact?");
+    const body = () =>
+      new URLSearchParams({
+        message: "  届いた石けんが<script>alert(1)</script>割れていました  ",
+        submission: "sub-0001-abcd",
+      });
+    const first = await post(path, body());
+    expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toMatch(/\/apps\/kizuna\/orders\/5001\?.*notice=message_sent.*#messages$/);
+    // The same form sent twice (a double tap): one message.
+    expect((await post(path, body())).status).toBe(303);
+    const conversations = await db.conversation.findMany({ where: { shop: SHOP, orderId: "5001" } });
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]).toMatchObject({ channel: "order_page", status: "open" });
+    const messages = await db.message.findMany({ where: { shop: SHOP, conversationId: conversations[0]!.id } });
+    expect(messages.map((message) => [message.direction, message.text])).toEqual([
+      ["incoming", "届いた石けんが<script>alert(1)</script>割れていました"],
+    ]);
+    const identities = await db.contactIdentity.findMany({
+      where: { shop: SHOP, contactId: conversations[0]!.contactId },
+    });
+    expect(identities.map((identity) => `${identity.kind}:${identity.value}`)).toContain("shopify_customer:c1");
+    await db.message.create({
+      data: {
+        shop: SHOP,
+        conversationId: conversations[0]!.id,
+        direction: "outgoing",
+        channel: "order_page",
+        text: "申し訳ありません。新しいものをお送りします。",
+        status: "sent",
+        author: "Aiko",
+        createdAt: new Date(Date.now() + 1000),
+      },
+    });
+    await db.message.create({
+      data: {
+        shop: SHOP,
+        conversationId: conversations[0]!.id,
+        direction: "note",
+        channel: "order_page",
+        text: "staff only: check the courier",
+      },
+    });
+    const page = await (await get(link(SHOP, "5001"))).text();
+    expect(page).toContain("このご注文についてのメッセージ");
+    expect(page).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(page).not.toContain("<script>alert(1)");
+    expect(page).toContain("新しいものをお送りします");
+    expect(page).not.toContain("staff only");
+    expect(page.indexOf("割れていました")).toBeLessThan(page.indexOf("新しいものをお送りします"));
+  });
+
+  it("refuses an empty message, a wrong token and another shop's order, storing nothing", async () => {
+    const before = await database.db.message.count();
+    const empty = await post(link(SHOP, "5001").replace("?", "/contact?"), new URLSearchParams({ message: "   " }));
+    expect(empty.status).toBe(400);
+    const forged = await post(
+      link(SHOP, "5001")
+        .replace("?", "/contact?")
+        .replace(/t=[^&]+/, "t=1.x"),
+      new URLSearchParams({ message: "hello" }),
+    );
+    expect(forged.status).toBe(404);
+    const other = await post(
+      link(SHOP, "5001")
+        .replace("5001?", "7001/contact?")
+        .replace(/t=[^&]+/, `t=${encodeURIComponent(orderLinkToken(SHOP, "7001", { secret: SECRET }))}`),
+      new URLSearchParams({ message: "hello" }),
+    );
+    expect(other.status).toBe(404);
+    expect(await database.db.message.count()).toBe(before);
   });
 
   it("refuses a POST whose token is not the order's", async () => {
