@@ -7,7 +7,7 @@
 // last stored page.
 import type { Db } from "../db.server.ts";
 import { inTransaction } from "../mirror/write.server.ts";
-import { EtsyApiError } from "./etsy-api.server.ts";
+import { EtsyApiError, EtsyDailyBudgetSpent, EtsyRateLimited } from "./etsy-api.server.ts";
 import { etsyAccessToken, EtsyReconnectNeeded, type EtsyDeps } from "./oauth.server.ts";
 import { mirrorReceipt, updatedAtOf } from "./receipts.server.ts";
 
@@ -24,7 +24,7 @@ export interface PollOptions {
 
 export type PollSummary =
   | { status: "polled"; pages: number; receipts: number; written: number; cursor: number }
-  | { status: "skipped"; reason: "not_linked" | "reconnect" };
+  | { status: "skipped"; reason: "not_linked" | "reconnect" | "rate_limited" };
 
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -48,9 +48,15 @@ export async function pollEtsyShop(
   let written = 0;
   try {
     const { accessToken, etsyShopId } = await etsyAccessToken(db, deps, shop);
-    for (let offset = 0; pages < maxPages;) {
+    // Each page starts at the latest change stored so far, skipping the receipts already read at that
+    // very second: a receipt changed while the poll reads moves to the end of Etsy's list instead of
+    // shifting the others back past a page boundary (as a plain offset over the whole list would).
+    let from = since;
+    let skip = 0;
+    while (pages < maxPages) {
+      const offset = skip;
       const page = await deps.api.getShopReceipts(accessToken, etsyShopId, {
-        minLastModified: since,
+        minLastModified: from,
         limit: pageSize,
         offset,
       });
@@ -58,16 +64,23 @@ export async function pollEtsyShop(
       for (const receipt of page.results) {
         const result = await inTransaction(db, (tx) => mirrorReceipt(tx, shop, receipt));
         if (result.written) written += 1;
-        cursor = Math.max(cursor, updatedAtOf(receipt));
+        const changedAt = updatedAtOf(receipt);
+        if (changedAt > from) [from, skip] = [changedAt, 1];
+        else if (changedAt === from) skip += 1;
       }
       receipts += page.results.length;
+      cursor = Math.max(cursor, from);
       // The page is stored: the cursor may move (never back: updateMany where not past it).
       await db.etsyLink.updateMany({ where: { shop, pollCursor: { lte: cursor } }, data: { pollCursor: cursor } });
-      offset += page.results.length;
-      if (page.results.length < pageSize || offset >= page.count) break;
+      if (page.results.length < pageSize || offset + page.results.length >= page.count) break;
     }
   } catch (error) {
     if (error instanceof EtsyReconnectNeeded) return { status: "skipped", reason: "reconnect" };
+    // Etsy's limits: nothing to retry now; the next scheduled poll goes on from the cursor.
+    if (error instanceof EtsyDailyBudgetSpent || error instanceof EtsyRateLimited) {
+      await db.etsyLink.updateMany({ where: { shop }, data: { lastError: errorText(error) } });
+      return { status: "skipped", reason: "rate_limited" };
+    }
     // A refused access token (revoked on Etsy): the next poll refreshes first, and a refused refresh asks the seller.
     const revoked = error instanceof EtsyApiError && error.status === 401;
     await db.etsyLink.updateMany({

@@ -70,6 +70,8 @@ export interface EtsyStandIn {
   revokeRefreshTokens(userId: number): void;
   /** Every access token of the user stops working. */
   revokeAccessTokens(userId: number): void;
+  /** Called after each receipts page is answered (a test changes a receipt mid-poll). */
+  onReceiptsPage(listener: ((shopId: number, pagesServed: number) => void) | null): void;
   /** Access tokens issued from now on live this many seconds (Etsy: 3600). */
   setAccessTokenSeconds(seconds: number): void;
   /** The encoded tokens handed out (tests check none is stored in clear). */
@@ -122,6 +124,8 @@ export function createEtsyStandIn(options: EtsyStandInOptions = {}): EtsyStandIn
   const requests: RecordedRequest[] = [];
   const issuedTokens: string[] = [];
   let accessSeconds = ACCESS_SECONDS;
+  let receiptsListener: ((shopId: number, pagesServed: number) => void) | null = null;
+  let receiptPages = 0;
   let forced = { count: 0, retryAfterS: 1 };
   let accepted: number[] = [];
   let today = { day: "", used: 0 };
@@ -325,7 +329,9 @@ export function createEtsyStandIn(options: EtsyStandInOptions = {}): EtsyStandIn
     const results = matching
       .slice(offset, offset + limit)
       .map((receipt) => ({ ...receipt, buyer_email: emails ? receipt.buyer_email : null }));
-    return answer(response, recorded, 200, { count: matching.length, results });
+    answer(response, recorded, 200, { count: matching.length, results });
+    receiptPages += 1;
+    receiptsListener?.(seller.shopId, receiptPages);
   };
 
   const handler: SandboxHandler = async (request, response, url) => {
@@ -408,6 +414,10 @@ export function createEtsyStandIn(options: EtsyStandInOptions = {}): EtsyStandIn
     },
     revokeAccessTokens(userId) {
       for (const [value, grant] of accessTokens) if (grant.userId === userId) accessTokens.delete(value);
+    },
+    onReceiptsPage(listener) {
+      receiptsListener = listener;
+      receiptPages = 0;
     },
     setAccessTokenSeconds(seconds) {
       accessSeconds = seconds;

@@ -40,6 +40,7 @@ const JP_SELLER = { userId: 5101, shopId: 6101, shopName: "AizomeStudio", curren
 const US_SELLER = { userId: 5102, shopId: 6102, shopName: "PortlandLeather", currency: "USD" };
 const BUSY_SELLER = { userId: 5103, shopId: 6103, shopName: "BusyShop", currency: "USD" };
 const BUSY_SELLER_2 = { userId: 5104, shopId: 6104, shopName: "BusyShopTwo", currency: "USD" };
+const DRIFT_SELLER = { userId: 5105, shopId: 6105, shopName: "DriftShop", currency: "USD" };
 
 let redis: Redis;
 beforeAll(() => {
@@ -57,7 +58,7 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
   let settings: EtsySettings;
   let deps: EtsyDeps;
   const key = randomBytes(32);
-  const keySpace = `${PREFIX}-${provider}`;
+  const keySpace = `${PREFIX}:${provider}`;
   const db = () => database.db;
 
   const depsWith = (overrides: Partial<EtsyDeps> = {}): EtsyDeps => ({
@@ -98,7 +99,7 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     etsy = createEtsyStandIn();
-    for (const seller of [JP_SELLER, US_SELLER, BUSY_SELLER, BUSY_SELLER_2]) etsy.addSeller(seller);
+    for (const seller of [JP_SELLER, US_SELLER, BUSY_SELLER, BUSY_SELLER_2, DRIFT_SELLER]) etsy.addSeller(seller);
     const port = await freePort();
     server = composeHandlers([etsy.handler]);
     await new Promise<void>((done) => server.listen(port, "127.0.0.1", () => done()));
@@ -449,6 +450,77 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
     expect(busiest).toBeLessThanOrEqual(10);
     expect(etsy.busiestWindow(1000)).toBeLessThanOrEqual(10);
     expect(await db().order.count({ where: { shop: { startsWith: "busy-" }, source: "etsy" } })).toBe(90);
+  });
+
+  it("a receipt changed while the poll reads its pages makes no other receipt fall between two pages", async () => {
+    const created = nowS() - 3 * DAY;
+    const receipt = (n: number, updatedAt = created + n) =>
+      etsyReceipt({
+        receiptId: DRIFT_SELLER.shopId * 1000 + n,
+        sellerUserId: DRIFT_SELLER.userId,
+        buyerUserId: 9500 + n,
+        buyerName: `Drift ${n}`,
+        country: "US",
+        currency: "USD",
+        divisor: 100,
+        createdAt: created + n,
+        updatedAt,
+        items: [
+          { transactionId: DRIFT_SELLER.shopId * 1000 + n, listingId: 6, title: "Card", quantity: 1, price: 300 },
+        ],
+      });
+    for (let n = 0; n < 9; n++) etsy.putReceipt(DRIFT_SELLER.shopId, receipt(n));
+    await link("drift.myshopify.com", DRIFT_SELLER.userId);
+    // Right after the first page, the buyer of an already-read receipt changes it: it moves to the end.
+    etsy.onReceiptsPage((shopId, served) => {
+      if (shopId === DRIFT_SELLER.shopId && served === 1)
+        etsy.putReceipt(shopId, { ...receipt(1, created + 500), message_from_buyer: "changed" });
+    });
+    try {
+      await pollEtsyShop(db(), deps, "drift.myshopify.com", { pageSize: 3 });
+    } finally {
+      etsy.onReceiptsPage(null);
+    }
+    const ids = (await db().order.findMany({ where: { shop: "drift.myshopify.com" }, select: { id: true } })).map(
+      (o) => o.id,
+    );
+    expect(ids.sort()).toEqual(Array.from({ length: 9 }, (_, n) => `etsy:${DRIFT_SELLER.shopId * 1000 + n}`).sort());
+    const changed = await db().order.findUniqueOrThrow({
+      where: { shop_id: { shop: "drift.myshopify.com", id: `etsy:${DRIFT_SELLER.shopId * 1000 + 1}` } },
+    });
+    expect(changed.buyerNote).toBe("changed");
+    expect((await db().etsyLink.findUniqueOrThrow({ where: { shop: "drift.myshopify.com" } })).pollCursor).toBe(
+      created + 500,
+    );
+  });
+
+  it("a retry-after too long for the job, or the day's budget spent, ends the poll quietly for the next one", async () => {
+    const shop = "jp.myshopify.com";
+    // Each in a key space of its own: the hold Etsy asks for must not stop the other tests.
+    const own = (name: string, limits = { perSecond: 10, perDay: 10_000, windowMs: 1_050 }) =>
+      depsWith({
+        api: createEtsyApi(
+          settings,
+          redisEtsyLimiter(redis, () => `${keySpace}:${name}`, settings.apiKey, limits),
+        ),
+      });
+    const cursor = (await db().etsyLink.findUniqueOrThrow({ where: { shop } })).pollCursor;
+    etsy.force429(1, 3600);
+    expect(await pollEtsyShop(db(), own("long-wait"), shop)).toEqual({ status: "skipped", reason: "rate_limited" });
+    etsy.force429(0, 1);
+    const held = await db().etsyLink.findUniqueOrThrow({ where: { shop } });
+    expect(held.lastError).toMatch(/429/);
+    expect(held.pollCursor).toBe(cursor);
+    // The day's budget already spent (by this app's other processes): no request goes out at all.
+    const spent = own("budget", { perSecond: 10, perDay: 0, windowMs: 1_050 });
+    const before = etsy.requests.length;
+    const result = await pollEtsyShop(db(), spent, shop);
+    expect(result).toEqual({ status: "skipped", reason: "rate_limited" });
+    expect(etsy.requests.length).toBe(before);
+    expect((await db().etsyLink.findUniqueOrThrow({ where: { shop } })).lastError).toMatch(/daily request budget/);
+    // The next poll within the limits clears the error.
+    expect(await pollEtsyShop(db(), deps, shop)).toMatchObject({ status: "polled" });
+    expect((await db().etsyLink.findUniqueOrThrow({ where: { shop } })).lastError).toBeNull();
   });
 
   it("a refused refresh marks the link for reconnect and loses no mirrored order", async () => {

@@ -45,6 +45,7 @@ describe.each(PROVIDERS)("the Etsy receipts poll job on %s", (provider) => {
   });
   afterAll(async () => {
     await worker?.close();
+    await deleteRedisKeys(prefix);
     server?.closeAllConnections();
     await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
     await database?.drop();

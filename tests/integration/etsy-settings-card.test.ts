@@ -18,12 +18,13 @@ import type { SandboxConfig } from "../../sandbox/http.ts";
 import type { RunningSandbox } from "../../sandbox/server.ts";
 import { launchBrowser, type TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/redis-server.ts";
-import { ensureBuild, REDIS_URL, startApp, type RunningApp } from "../e2e/support/app.ts";
+import { deleteRedisKeys, ensureBuild, REDIS_URL, startApp, type RunningApp } from "../e2e/support/app.ts";
 import { appFrame, expectPolarisPage, screenshot } from "../e2e/support/embedded.ts";
 import { startTestSandbox } from "../e2e/support/sandbox.ts";
 
 const SHOP = "kizuna-etsy-card.myshopify.com";
 const TOKEN_KEY = randomBytes(32);
+const LIMITER_PREFIX = `kizuna-test-etsy-card-${process.pid}`;
 let config: SandboxConfig;
 let sandbox: RunningSandbox | undefined;
 let app: RunningApp | undefined;
@@ -55,6 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   redis?.disconnect();
+  await deleteRedisKeys(LIMITER_PREFIX);
   await browser?.close();
   await app?.stop();
   await sandbox?.close();
@@ -109,7 +111,7 @@ describe("the Etsy card in Settings", () => {
         settings: settingsOf,
         api: createEtsyApi(
           settingsOf,
-          redisEtsyLimiter(redis!, () => `kizuna-test-etsy-card-${process.pid}`, ETSY_SANDBOX_API_KEY),
+          redisEtsyLimiter(redis!, () => LIMITER_PREFIX, ETSY_SANDBOX_API_KEY),
         ),
         redirectUri: `${config.appUrl}/etsy/callback`,
         key: TOKEN_KEY,
