@@ -67,7 +67,8 @@ export function readEtsyNotification(mail: ReadMail): EtsyNotification | null {
   const source = etsySource(mail);
   if (!source) return null;
 
-  const subject = source.subject.replace(FORWARD_PREFIX, "").trim();
+  // (bounded: these patterns only ever meet Etsy's short subjects and lines)
+  const subject = source.subject.slice(0, 300).replace(FORWARD_PREFIX, "").trim();
   const shape = SUBJECTS.map((s) => ({ s, match: s.pattern.exec(subject) })).find((m) => m.match !== null);
   // Etsy's plain text may carry HTML tags ("<p> You need help with: …<br />")
   // (its own line breaks still count)
@@ -130,7 +131,7 @@ function looksEtsy(from: string | null, subject: string | null, text: string, ht
   const domain = address?.split("@")[1] ?? "";
   if (ETSY_SENDER.test(domain)) return true;
   // A forward whose header block could not be read: the subject and Etsy's links decide
-  const bare = (subject ?? "").replace(FORWARD_PREFIX, "").trim();
+  const bare = (subject ?? "").slice(0, 300).replace(FORWARD_PREFIX, "").trim();
   const subjectFits = SUBJECTS.some((s) => s.pattern.test(bare));
   return subjectFits && (/\betsy\.com\b/i.test(text) || (html !== null && /\betsy\.com\b/i.test(html)));
 }
@@ -146,6 +147,7 @@ function nameFromText(text: string): string | null {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? "").trim();
+    if (line.length > 300) continue;
     const inline =
       /^(?:Hi [^,]+,\s*)?(.+?)\s+sent you a message\b/i.exec(line) ??
       /^(?:.+?さん、)?(.+?)さんからメッセージが届きました/u.exec(line);
@@ -161,8 +163,10 @@ function nameFromText(text: string): string | null {
 
 /** A sale mail names the buyer's Etsy username ("… order for 1 item from olivia_g.", "Buyer: olivia_g"). */
 function saleBuyer(text: string): string | null {
-  const match = /^\s*Buyer\s*:\s*(\S.*?)\s*$/im.exec(text) ?? /\border for \d+ items? from (\S+?)\.?\s*$/im.exec(text);
-  return match?.[1] ?? null;
+  const match =
+    /^[ \t]*Buyer[ \t]*:[ \t]*(\S[^\n]{0,100})/im.exec(text) ?? /\border for \d+ items? from (\S{1,100})/i.exec(text);
+  const name = match?.[1]?.trim().replace(/\.$/, "");
+  return name ? name : null;
 }
 
 /** What the buyer wrote, between "sent you a message:" and Etsy's footer; null when nothing. */

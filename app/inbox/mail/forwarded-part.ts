@@ -97,7 +97,9 @@ function canonicalHeader(name: string): string {
 }
 
 /** The e-mail address in a header value ("Etsy <no-reply@account.etsy.com>"), lower-cased. */
-export function addressIn(value: string): string | null {
+export function addressIn(whole: string): string | null {
+  // a header value is short; a longer one is cut so no pattern here meets a huge line
+  const value = whole.slice(0, 500);
   const bracketed = /<\s*([^<>\s@]+@[^<>\s]+?)\s*>/.exec(value);
   if (bracketed) return (bracketed[1] ?? "").toLowerCase();
   const mailto = /mailto:([^\s<>"\]]+@[^\s<>"\]]+)/i.exec(value);

@@ -259,7 +259,7 @@ function joinTrimmed(lines: string[]): string {
   while (end > start && isBlank(lines[end - 1] ?? "")) end--;
   return lines
     .slice(start, end)
-    .map((line) => line.replace(/[ \t]+$/, ""))
+    .map((line) => line.trimEnd())
     .join("\n");
 }
 
