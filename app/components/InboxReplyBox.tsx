@@ -148,11 +148,12 @@ export function InboxReplyBox({
         ) : null}
         <InlineStack gap="200" blockAlign="center">
           {mode === "reply" && warnings.length && !confirmTone ? (
-            <Button variant="primary" onClick={() => setAsking(true)} disabled={!text.trim()}>
+            // Its own element (key): changed in place into the submit button during its own click, it would submit.
+            <Button key="ask" variant="primary" onClick={() => setAsking(true)} disabled={!text.trim()}>
               {t("inbox.reply.send")}
             </Button>
           ) : (
-            <Button submit variant="primary" loading={submitting} disabled={!text.trim() || submitting}>
+            <Button key="send" submit variant="primary" loading={submitting} disabled={!text.trim() || submitting}>
               {mode === "note"
                 ? t("inbox.reply.addNote")
                 : confirmTone || confirmOverlap

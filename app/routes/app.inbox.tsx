@@ -210,7 +210,7 @@ export default function Inbox() {
                     </InlineStack>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <div style={{ maxWidth: 420, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
+                    <div style={{ maxWidth: 340, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
                       {row.subject ? (
                         <Text as="span" fontWeight="medium">
                           {row.subject}
