@@ -57,6 +57,11 @@ export const SHOP_OWNED_MODELS: Record<Prisma.ModelName, ShopOwnedModel> = {
   EtsyLink: { column: "shop", remove: (tx, shop) => tx.etsyLink.deleteMany({ where: { shop } }) },
   EtsyAuthStart: { column: "shop", remove: (tx, shop) => tx.etsyAuthStart.deleteMany({ where: { shop } }) },
   StaffLogin: { column: "shop", remove: (tx, shop) => tx.staffLogin.deleteMany({ where: { shop } }) },
+  AnalyticsDaily: { column: "shop", remove: (tx, shop) => tx.analyticsDaily.deleteMany({ where: { shop } }) },
+  AnalyticsDuration: { column: "shop", remove: (tx, shop) => tx.analyticsDuration.deleteMany({ where: { shop } }) },
+  AnalyticsHourly: { column: "shop", remove: (tx, shop) => tx.analyticsHourly.deleteMany({ where: { shop } }) },
+  SelfHelpAnswer: { column: "shop", remove: (tx, shop) => tx.selfHelpAnswer.deleteMany({ where: { shop } }) },
+  DelayHoldout: { column: "shop", remove: (tx, shop) => tx.delayHoldout.deleteMany({ where: { shop } }) },
   Shop: { column: "domain", remove: (tx, shop) => tx.shop.deleteMany({ where: { domain: shop } }) },
 };
 

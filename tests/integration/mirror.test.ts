@@ -136,6 +136,11 @@ const SHOP_ROWS: Record<ModelName, (db: Db, shop: string) => Promise<object[]>> 
   EtsyLink: (db, shop) => db.etsyLink.findMany({ where: { shop } }),
   EtsyAuthStart: (db, shop) => db.etsyAuthStart.findMany({ where: { shop } }),
   StaffLogin: (db, shop) => db.staffLogin.findMany({ where: { shop } }),
+  AnalyticsDaily: (db, shop) => db.analyticsDaily.findMany({ where: { shop } }),
+  AnalyticsDuration: (db, shop) => db.analyticsDuration.findMany({ where: { shop } }),
+  AnalyticsHourly: (db, shop) => db.analyticsHourly.findMany({ where: { shop } }),
+  SelfHelpAnswer: (db, shop) => db.selfHelpAnswer.findMany({ where: { shop } }),
+  DelayHoldout: (db, shop) => db.delayHoldout.findMany({ where: { shop } }),
 };
 
 function rowText(row: object): string {
