@@ -29,6 +29,7 @@ import type { AdminApi } from "../shopify/admin-api.server.ts";
 import { returnIdOfChange } from "../mirror/returns.server.ts";
 import { recoverMoneyActions } from "../returns/money-actions.server.ts";
 import { MONEY_OPERATIONS } from "../returns/money-operations.server.ts";
+import { afterMoneyMoved } from "../returns/return-actions.server.ts";
 import { refreshReturn } from "../returns/refresh-return.server.ts";
 import { tellCustomerOrderCancelled, tellExchangeShipped } from "../returns/return-notices.server.ts";
 import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
@@ -273,7 +274,10 @@ export function reactionProcessor(deps: ReactionDeps) {
         await sweepNotices(deps.db, deps.notices, deps.now());
         return;
       case "recover-money-actions":
-        await recoverMoneyActions(deps.db, deps.adminApiFor, MONEY_OPERATIONS, { now: deps.now });
+        await recoverMoneyActions(deps.db, deps.adminApiFor, MONEY_OPERATIONS, {
+          now: deps.now,
+          afterSuccess: (api, action) => afterMoneyMoved(deps.db, api, action, { id: action.actor ?? "kizuna" }),
+        });
         return;
       default:
         throw new Error(`unknown reactions job ${job.name}`);

@@ -272,7 +272,10 @@ export async function recoverMoneyActions(
   db: Db,
   apiFor: (shop: string) => Promise<AdminApi | null>,
   operations: Record<MoneyActionKind, MoneyOperation>,
-  deps: MoneyActionDeps = {},
+  deps: MoneyActionDeps & {
+    /** What the click that started it would have done next (record the step, tell the customer). */
+    afterSuccess?: (api: AdminApi, action: MoneyActionRow) => Promise<void>;
+  } = {},
 ): Promise<{ recovered: number; stillOpen: number }> {
   const now = (deps.now ?? (() => new Date()))();
   const stale = await db.moneyAction.findMany({
@@ -294,6 +297,16 @@ export async function recoverMoneyActions(
     const outcome = await perform(db, api, operation, claimed, true, deps).catch(() => null);
     if (outcome && outcome.status !== "in_progress") recovered++;
     else stillOpen++;
+    if (outcome?.status === "succeeded" && deps.afterSuccess)
+      // The money moved and is recorded: a failure here must not undo that, only be seen.
+      await deps
+        .afterSuccess(api, outcome.action)
+        .catch((error: unknown) =>
+          console.error(
+            `money action ${outcome.action.id}: after recovery`,
+            error instanceof Error ? error.message : error,
+          ),
+        );
   }
   return { recovered, stillOpen };
 }

@@ -7,7 +7,12 @@ import type { Db } from "../db.server.ts";
 import { compareDecimal, isDecimal, percentOfDecimal } from "../money/decimal.ts";
 import { getReturnPolicy } from "./return-policy.server.ts";
 import type { AdminApi } from "../shopify/admin-api.server.ts";
-import { runMoneyAction, type MoneyActionDeps, type MoneyActionOutcome } from "./money-actions.server.ts";
+import {
+  runMoneyAction,
+  type MoneyActionDeps,
+  type MoneyActionOutcome,
+  type MoneyActionRow,
+} from "./money-actions.server.ts";
 import { MONEY_OPERATIONS } from "./money-operations.server.ts";
 import { tellCustomerAboutReturn } from "./return-notices.server.ts";
 import { addReturnEvent, findReturn, recordReturn, type ReturnAction } from "./returns.server.ts";
@@ -245,17 +250,35 @@ export async function processReturn(
     },
     deps,
   );
-  if (outcome.status === "succeeded" && !outcome.already) {
-    if (outcome.action.method === "store_credit") await giveCreditBonus(db, api, shop, returnId, outcome.action, actor);
-    const ret = await recorded(db, api, shop, returnId, "processed", actor, outcome.action.amount);
-    // An even exchange moves no money: its notice is the exchange's parcel leaving (exchange_shipped).
-    if (outcome.action.amount && compareDecimal(outcome.action.amount, "0") > 0)
-      await tellCustomerAboutReturn(db, shop, ret.id, choice.method === "store_credit" ? "store_credit" : "refunded", {
-        amount: outcome.action.amount,
-        currency: outcome.action.currency,
-      });
-  }
+  if (outcome.status === "succeeded" && !outcome.already) await afterMoneyMoved(db, api, outcome.action, actor);
   return outcome;
+}
+
+/**
+ * What follows a money action that succeeded, whoever finished it (the click, or the worker
+ * recovering it after a crash): the return's step recorded, the credit bonus, the customer told.
+ * The customer's notices are deduplicated by their keys.
+ */
+export async function afterMoneyMoved(
+  db: Db,
+  api: AdminApi,
+  action: Pick<MoneyActionRow, "shop" | "kind" | "orderId" | "returnId" | "method" | "amount" | "currency">,
+  actor: Actor,
+): Promise<void> {
+  const { shop, amount, currency } = action;
+  const moved = amount !== null && compareDecimal(amount, "0") > 0;
+  if (action.kind === "return_process" && action.returnId) {
+    if (action.method === "store_credit") await giveCreditBonus(db, api, shop, action.returnId, action, actor);
+    const ret = await recorded(db, api, shop, action.returnId, "processed", actor, amount);
+    // An even exchange moves no money: its notice is the exchange's parcel leaving (exchange_shipped).
+    if (moved)
+      await tellCustomerAboutReturn(db, shop, ret.id, action.method === "store_credit" ? "store_credit" : "refunded", {
+        amount,
+        currency,
+      });
+  } else if (action.kind === "refund") {
+    await tellCustomerAboutReturn(db, shop, null, "refunded", { orderId: action.orderId, amount, currency });
+  }
 }
 
 /**
@@ -411,13 +434,7 @@ export async function refundOrder(
     },
     deps,
   );
-  if (outcome.status === "succeeded" && !outcome.already) {
-    await tellCustomerAboutReturn(db, shop, null, "refunded", {
-      orderId,
-      amount: outcome.action.amount,
-      currency: outcome.action.currency,
-    });
-  }
+  if (outcome.status === "succeeded" && !outcome.already) await afterMoneyMoved(db, api, outcome.action, actor);
   return outcome;
 }
 

@@ -8,6 +8,7 @@ import { deleteRedisKeys } from "../e2e/support/app.ts";
 import { CALL_LEASE_MS, recoverMoneyActions } from "../../app/returns/money-actions.server.ts";
 import { MONEY_OPERATIONS } from "../../app/returns/money-operations.server.ts";
 import {
+  afterMoneyMoved,
   addReturnLabel,
   approveReturn,
   previewProcessing,
@@ -197,13 +198,29 @@ describe.each(PROVIDERS)("money actions on %s", (provider) => {
     });
     // The recovery job, once the lease ran out: asks Shopify, sees it happened, finishes it.
     const later = new Date(Date.now() + CALL_LEASE_MS + 1_000);
-    const recovered = await recoverMoneyActions(db, async () => running.api, MONEY_OPERATIONS, { now: () => later });
+    const afterSuccess = (
+      api: typeof running.api,
+      action: { actor: string | null } & Parameters<typeof afterMoneyMoved>[2],
+    ) => afterMoneyMoved(db, api, action, { id: action.actor ?? "kizuna" });
+    const recovered = await recoverMoneyActions(db, async () => running.api, MONEY_OPERATIONS, {
+      now: () => later,
+      afterSuccess,
+    });
     expect(recovered).toEqual({ recovered: 1, stillOpen: 0 });
     expect(refundsOf(order.id)).toHaveLength(before + 1);
     expect(await db.moneyAction.findUniqueOrThrow({ where: { id: inFlight.id } })).toMatchObject({
       state: "succeeded",
       attempts: 2,
     });
+    // What the click would have done next is done by the recovery: the step recorded, the customer told once.
+    const steps = await db.returnEvent.findMany({ where: { shop: SHOP, returnId: ret.id, action: "processed" } });
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.actor).toBe(STAFF.id);
+    const told = () => db.notice.count({ where: { shop: SHOP, orderId: order.id, kind: "refund_issued" } });
+    expect(await told()).toBe(1);
+    // A second pass finds nothing left to finish and tells no one again.
+    await recoverMoneyActions(db, async () => running.api, MONEY_OPERATIONS, { now: () => later, afterSuccess });
+    expect(await told()).toBe(1);
   });
 
   it("resends a lost refundCreate with its idempotency key: Shopify answers the first refund", async () => {
