@@ -31,6 +31,19 @@ function valuesIn(variables: Record<string, Value>, locale: NoticeLocale): Recor
   return out;
 }
 
+// The default templates end by inviting a reply by e-mail; on Etsy the buyer replies to the message.
+const EMAIL_REPLY_LINES: [string, string][] = [
+  ["If you have a question, just reply to this email.", "If you have a question, just reply to this message."],
+  [
+    "ご不明な点がございましたら、このメールにそのままご返信ください。",
+    "ご不明な点がございましたら、このメッセージにご返信ください。",
+  ],
+];
+
+function forEtsy(text: string): string {
+  return EMAIL_REPLY_LINES.reduce((result, [mail, etsy]) => result.replaceAll(mail, etsy), text);
+}
+
 function recipientName(shippingAddress: string | null): string | null {
   if (!shippingAddress) return null;
   try {
@@ -84,7 +97,7 @@ export async function prepareEtsyDelayMessage(
     identities,
     contactName: name,
     locale,
-    text: content.text,
+    text: forEtsy(content.text),
     key,
   });
   return { told: true, noticeId: null };

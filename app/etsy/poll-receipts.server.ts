@@ -96,12 +96,24 @@ export async function pollEtsyShop(
   return { status: "polled", pages, receipts, written, cursor };
 }
 
-/** The shops whose receipts the scheduled poll reads: every link that works. */
+/**
+ * The shops whose receipts the scheduled poll reads: every link that works,
+ * but not a Shopify store that uninstalled Kizuna (an Etsy-only seller has no
+ * Shopify store row at all, and is polled).
+ */
 export async function linkedEtsyShops(db: Db): Promise<string[]> {
   const links = await db.etsyLink.findMany({
     where: { status: "connected" },
     select: { shop: true },
     orderBy: { shop: "asc" },
   });
-  return links.map((link) => link.shop);
+  const gone = new Set(
+    (
+      await db.shop.findMany({
+        where: { domain: { in: links.map((link) => link.shop) }, uninstalledAt: { not: null } },
+        select: { domain: true },
+      })
+    ).map((row) => row.domain),
+  );
+  return links.map((link) => link.shop).filter((shop) => !gone.has(shop));
 }

@@ -394,6 +394,9 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
     expect(prepared[0]!.direction).toBe("outgoing");
     expect(prepared[0]!.text).toContain("Etsy #4100000009");
     expect(prepared[0]!.text).toMatch(/[ぁ-んァ-ン]/); // Japanese, the buyer's language
+    // Written for Etsy: no invitation to reply by e-mail.
+    expect(prepared[0]!.text).not.toContain("メール");
+    expect(prepared[0]!.text).toContain("このメッセージにご返信ください");
     const conversation = await db().conversation.findUniqueOrThrow({ where: { id: prepared[0]!.conversationId } });
     expect(conversation).toMatchObject({ channel: "etsy", orderId });
     // Running the scan's reaction again prepares nothing new.
@@ -575,6 +578,10 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
     const good = await etsyCallback(db(), new URL(`http://app.test/etsy/callback?state=${own}&code=${code}`), deps);
     expect(good).toEqual({ ok: true, status: 200, etsyShopName: US_SELLER.shopName });
     expect(await linkedEtsyShops(db())).toContain(shop);
+    // A Shopify store that uninstalled Kizuna is not polled any more.
+    await db().shop.update({ where: { domain: "busy-2.myshopify.com" }, data: { uninstalledAt: new Date() } });
+    expect(await linkedEtsyShops(db())).not.toContain("busy-2.myshopify.com");
+    expect(await linkedEtsyShops(db())).toContain("busy-1.myshopify.com");
 
     const orders = await db().order.count({ where: { shop, source: "etsy" } });
     expect(await etsyLinkAction(db(), shop, "disconnect", deps)).toEqual({
