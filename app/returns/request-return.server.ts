@@ -49,6 +49,8 @@ export interface ReturnForm {
   /** Why nothing can be returned (not shipped, past the window, cancelled), or null. */
   closed: VerdictReason | null;
   windowEndsOn: string | null;
+  /** What the window counts from: the delivery when it is known, else the shipment. */
+  windowFrom: "delivery" | "shipment";
   lines: ReturnFormLine[];
   reasons: ReturnReasonDefinition[];
   resolutions: Resolution[];
@@ -126,6 +128,7 @@ export async function loadReturnForm(
     currency: order.currency,
     closed,
     windowEndsOn: ends ? new Date(ends.getTime() + policy.windowDays * 86_400_000).toISOString().slice(0, 10) : null,
+    windowFrom: order.deliveredAt ? "delivery" : "shipment",
     lines,
     reasons: reasons.filter((reason) => !("deleted" in reason && reason.deleted)),
     resolutions: RESOLUTIONS.filter((resolution) =>

@@ -309,7 +309,7 @@ ${exchange}
   return `<h1>${h(t("orderPage.form.title", { name: facts.orderName }))}</h1>
 <p class="muted">${h(
     returnForm.windowEndsOn
-      ? t("orderPage.form.window", {
+      ? t(returnForm.windowFrom === "delivery" ? "orderPage.form.window" : "orderPage.form.windowFromShipment", {
           days: String(returnForm.policy.windowDays),
           date: facts.format.day(new Date(`${returnForm.windowEndsOn}T12:00:00Z`)),
         })

@@ -180,6 +180,7 @@ describeEachDatabase("returns and cancellation from the order page, against the 
     );
     expect(html).toContain("Changed my mind");
     expect(html).toContain('enctype="multipart/form-data"');
+    expect(html).toContain("within 30 days of delivery");
 
     const preview = await post(
       await path(orderId, "/return"),
@@ -285,6 +286,12 @@ describeEachDatabase("returns and cancellation from the order page, against the 
     } finally {
       await browser.close();
     }
+  });
+
+  it("counts the window from the shipment, and says so, while no delivery is known", async () => {
+    const html = await (await get(await path(orderOf("in-transit"), "/return"))).text();
+    expect(html).toContain("within 30 days of shipping (we have no delivery date yet)");
+    expect(html).not.toContain("days of delivery");
   });
 
   it("says why an order outside the window cannot be returned", async () => {
