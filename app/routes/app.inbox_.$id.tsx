@@ -204,6 +204,18 @@ export default function ConversationPage() {
     [setText],
   );
 
+  // What Kizuna told the customer about this conversation's order, in its place among the messages
+  // (unless the inbox recorded those notices as messages itself).
+  const noticesInline = messages.some((message) => message.kind === "notice")
+    ? []
+    : page.timeline.flatMap((item) =>
+        item.kind === "notice" && conversation.orderId && item.orderId === conversation.orderId ? [item] : [],
+      );
+  const stream = [
+    ...messages.map((message) => ({ type: "message" as const, at: message.createdAt, message })),
+    ...noticesInline.map((notice) => ({ type: "notice" as const, at: notice.at, notice })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+
   const linkedOrder = page.orders.find((order) => order.id === conversation.orderId) ?? null;
   const linkedReturn = page.returns.find((ret) => ret.orderId === conversation.orderId) ?? null;
 
@@ -303,14 +315,35 @@ export default function ConversationPage() {
                     {t("inbox.noMessages")}
                   </Text>
                 ) : (
-                  messages.map((message) => (
-                    <InboxMessage
-                      key={message.id}
-                      message={message}
-                      contactName={contact.name}
-                      timezone={page.timezone}
-                    />
-                  ))
+                  stream.map((item) =>
+                    item.type === "message" ? (
+                      <InboxMessage
+                        key={`m${item.message.id}`}
+                        message={item.message}
+                        contactName={contact.name}
+                        timezone={page.timezone}
+                      />
+                    ) : (
+                      <div
+                        key={`n${item.notice.id}`}
+                        data-direction="system"
+                        data-notice={item.notice.noticeKind}
+                        style={{ textAlign: "center", margin: "4px 0" }}
+                      >
+                        <Text as="p" variant="bodySm" tone="subdued">
+                          {"📨 "}
+                          {t("inbox.panel.noticeSent", {
+                            kind: t(`notices.kinds.${item.notice.noticeKind}`, {
+                              defaultValue: item.notice.noticeKind,
+                            }),
+                            channel: t(`inbox.channel.${item.notice.channel}`, { defaultValue: item.notice.channel }),
+                          })}
+                          {" · "}
+                          {format.date(item.at)}
+                        </Text>
+                      </div>
+                    ),
+                  )
                 )}
               </BlockStack>
             </Card>

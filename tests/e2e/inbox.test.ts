@@ -142,6 +142,38 @@ describe("the inbox in the embedded admin", () => {
     expect(mail.text).toContain(`Your order ${order.name} is on its way.`);
     await screenshot(seller, "inbox-4-replied-en");
 
+    // Resolved: the follow-up with its survey is scheduled; one click on its link rates the answer.
+    await conversation.getByRole("button", { name: "Resolve" }).click();
+    await conversation.getByText("Conversation resolved.", { exact: false }).waitFor({ timeout: 20_000 });
+    const survey = await until("the survey notice", () =>
+      db.notice.findFirst({ where: { shop: SHOP, kind: "survey", dedupeKey: `survey:${asked.conversationId}` } }),
+    );
+    const link = /https?:\/\/\S+\/survey\/[A-Za-z0-9_-]+\?rating=5/.exec(survey.bodyText ?? "")?.[0];
+    expect(link, survey.bodyText ?? "").toBeDefined();
+    const customer = await desktop!.context.newPage();
+    await customer.goto(link!);
+    await until(
+      "the one-click rating",
+      async () =>
+        (await db.satisfactionSurvey.findUnique({ where: { conversationId: asked.conversationId } }))?.rating === 5,
+    );
+    await customer.getByRole("status").waitFor();
+    await customer.locator("textarea").fill("とても丁寧でした。");
+    await customer.getByRole("button").last().click();
+    await until(
+      "the comment",
+      async () =>
+        (await db.satisfactionSurvey.findUnique({ where: { conversationId: asked.conversationId } }))?.comment ===
+        "とても丁寧でした。",
+    );
+    await screenshot(customer, "inbox-7-survey-answered");
+    await customer.close();
+
+    const replies = await openInAdmin(seller, "/inbox/replies", "en");
+    await expectPolarisPage(replies, "Saved replies");
+    expect(await replies.locator("body").innerText()).toContain("Average rating 5.0 from 1 answer");
+    await screenshot(seller, "inbox-8-saved-replies-en");
+
     // The same pages in Japanese; the Japanese customer's script shows as text.
     list = await openInAdmin(seller, "/inbox", "ja");
     await expectPolarisPage(list, "受信箱");

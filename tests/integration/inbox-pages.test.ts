@@ -25,6 +25,16 @@ function visibleText(html: string): string {
     .replace(/\s+/g, " ");
 }
 
+async function until<T>(what: string, read: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The page without its scripts (the markup the server rendered). */
 const markup = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, " ");
 
@@ -67,6 +77,8 @@ describe.each(PROVIDERS)("inbox pages on %s", (provider) => {
       targetShop?: string;
       /** Answers this conversation's latest reply, the way a mail client threads it. */
       answering?: number;
+      kind?: IncomingMessage["kind"];
+      orderId?: string;
     } = {},
   ) {
     sequence += 1;
@@ -87,7 +99,8 @@ describe.each(PROVIDERS)("inbox pages on %s", (provider) => {
       subject: options.subject ?? (channel === "email" ? "Question about my order" : null),
       text,
       fullText: text,
-      kind: "message",
+      kind: options.kind ?? "message",
+      orderId: options.orderId ?? null,
       fromAddress: channel === "email" ? from.email : null,
       fromName: from.name,
       inReplyTo: answered?.providerMessageId ?? null,
@@ -339,5 +352,96 @@ describe.each(PROVIDERS)("inbox pages on %s", (provider) => {
     // Reopened before the day: the follow-up is withdrawn.
     expect((await post(`/app/inbox/${got.conversationId}.data`, { intent: "reopen" })).status).toBe(200);
     expect((await db().notice.findUnique({ where: { id: notice!.id } }))?.status).toBe("suppressed");
+  });
+
+  it("shows an auto-reply as such, and the notices the customer was sent among the messages", async () => {
+    const order = await until("a mirrored order", () =>
+      db().order.findFirst({ where: { shop, source: "shopify" }, orderBy: { name: "asc" } }),
+    );
+    const customer = { email: "away@example.com", name: "Away Abe" };
+    const got = await customerWrites(customer, "Is my order late?", { orderId: order.id });
+    await db().notice.create({
+      data: {
+        shop,
+        kind: "delay",
+        dedupeKey: `test-delay:${order.id}`,
+        orderId: order.id,
+        channel: "email",
+        locale: "en",
+        recipient: customer.email,
+        status: "sent",
+        subject: "Your order is running late",
+        sentAt: new Date(),
+      },
+    });
+    expect((await reply(got.conversationId, "We are checking with the carrier.")).status).toBe(200);
+    const away = await customerWrites(customer, "I am out of the office until Monday.", {
+      kind: "auto_reply",
+      answering: got.conversationId,
+      subject: "Automatic reply: Question about my order",
+    });
+    expect(away.conversationId).toBe(got.conversationId);
+    const html = await (await adminPage(config, `/inbox/${got.conversationId}`)).text();
+    expect(markup(html)).toContain('data-kind="auto_reply"');
+    const text = visibleText(html);
+    expect(text).toContain("Auto-reply");
+    expect(text).toContain("Delay sent by Email");
+    // Not the customer's reply: the conversation still waits on them.
+    expect((await db().conversation.findUnique({ where: { id: got.conversationId } }))?.status).toBe("waiting");
+  });
+
+  it("adds, edits and deletes saved replies, and keeps the seller's tone phrases", async () => {
+    const path = "/app/inbox/replies.data";
+    expect(
+      (
+        await post(path, {
+          intent: "save-reply",
+          locale: "ja",
+          title: "発送のご案内",
+          body: "{{name}}様、{{order}}は発送済みです。",
+        })
+      ).status,
+    ).toBe(200);
+    const saved = await db().savedReply.findFirst({ where: { shop, title: "発送のご案内" } });
+    expect(saved).toMatchObject({ locale: "ja" });
+    expect(
+      (
+        await post(path, {
+          intent: "save-reply",
+          id: String(saved!.id),
+          locale: "ja",
+          title: "発送のご案内",
+          body: "{{name}}様、発送しました。",
+        })
+      ).status,
+    ).toBe(200);
+    expect((await db().savedReply.findUnique({ where: { id: saved!.id } }))?.body).toBe("{{name}}様、発送しました。");
+    expect((await post(path, { intent: "save-reply", locale: "fr", title: "x", body: "y" })).status).toBe(400);
+    expect((await post(path, { intent: "save-reply", locale: "en", title: "", body: "y" })).status).toBe(400);
+
+    // Another shop's saved reply is neither edited nor deleted.
+    const foreign = await db().savedReply.create({
+      data: { shop: "another-inbox-shop.myshopify.com", locale: "en", title: "Theirs", body: "Theirs" },
+    });
+    expect(
+      (await post(path, { intent: "save-reply", id: String(foreign.id), locale: "en", title: "Mine", body: "Mine" }))
+        .status,
+    ).toBe(404);
+    expect((await post(path, { intent: "delete-reply", id: String(foreign.id) })).status).toBe(404);
+    expect((await db().savedReply.findUnique({ where: { id: foreign.id } }))?.title).toBe("Theirs");
+
+    const page = visibleText(await (await adminPage(config, "/inbox/replies", "ja")).text());
+    expect(page).toContain("発送のご案内");
+    expect(page).toContain("言葉づかいチェック");
+    expect((await post(path, { intent: "delete-reply", id: String(saved!.id) })).status).toBe(200);
+    expect(await db().savedReply.count({ where: { shop } })).toBe(0);
+
+    // The seller's own phrase warns; the built-in ones no longer do.
+    expect((await post(path, { intent: "tone", en: "per the terms\n\nper the terms", ja: "" })).status).toBe(200);
+    const got = await customerWrites({ email: "terms@example.com", name: "Terms Tsuda" }, "Can I return it?");
+    expect((await reply(got.conversationId, "Per the terms, yes.")).status).toBe(409);
+    expect((await reply(got.conversationId, "As I already said, yes.")).status).toBe(200);
+    expect((await post(path, { intent: "tone-reset" })).status).toBe(200);
+    expect((await db().inboxSettings.findUnique({ where: { shop } }))?.tonePhrases).toBeNull();
   });
 });
