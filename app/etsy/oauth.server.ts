@@ -21,7 +21,7 @@ import {
   type EtsySettings,
   type EtsyTokens,
 } from "./etsy-api.server.ts";
-import { decryptToken, encryptToken, tokenKey } from "./token-crypto.server.ts";
+import { decryptToken, encryptToken, TokenCryptoError, tokenKey } from "./token-crypto.server.ts";
 import type { EtsyLinkView } from "./types.ts";
 
 export type { EtsyLinkView } from "./types.ts";
@@ -184,11 +184,21 @@ export async function etsyAccessToken(db: Db, deps: EtsyDeps, shop: string): Pro
   const link = await db.etsyLink.findUnique({ where: { shop } });
   if (!link) throw new EtsyReconnectNeeded("No Etsy shop is linked.");
   if (link.status === "reconnect") throw new EtsyReconnectNeeded(link.lastError ?? "The Etsy link needs reconnecting.");
+  let stored: { access: string; refresh: string };
+  try {
+    stored = { access: decryptToken(link.accessToken, key), refresh: decryptToken(link.refreshToken, key) };
+  } catch (error) {
+    if (!(error instanceof TokenCryptoError)) throw error;
+    // ETSY_TOKEN_KEY changed: the stored access can never be read again; only linking again mends it.
+    const lastError = "Kizuna can no longer read the stored Etsy access (its key changed): connect the shop again.";
+    await db.etsyLink.update({ where: { shop }, data: { status: "reconnect", lastError } });
+    throw new EtsyReconnectNeeded(lastError);
+  }
   if (link.accessExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS)
-    return { shop, etsyShopId: link.etsyShopId, accessToken: decryptToken(link.accessToken, key) };
+    return { shop, etsyShopId: link.etsyShopId, accessToken: stored.access };
   let tokens: EtsyTokens;
   try {
-    tokens = await deps.api.refresh(decryptToken(link.refreshToken, key));
+    tokens = await deps.api.refresh(stored.refresh);
   } catch (error) {
     if (!refusedForGood(error)) throw error; // Etsy away: the next poll tries again, nothing changes
     const lastError = `Etsy refused to renew access (${(error as EtsyApiError).code ?? (error as EtsyApiError).status}): connect the shop again.`;

@@ -16,6 +16,7 @@ import {
   etsyAccessToken,
   etsyLinkView,
   EtsyLinkError,
+  EtsyReconnectNeeded,
   finishEtsyLink,
   startEtsyLink,
   type EtsyDeps,
@@ -201,6 +202,13 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
     expect(decryptToken(after.accessToken, key)).toBe(renewed.accessToken);
     expect(after.accessToken).not.toContain(renewed.accessToken);
     expect(after.accessExpiresAt.getTime()).toBeGreaterThan(row.accessExpiresAt.getTime());
+
+    // Another ETSY_TOKEN_KEY can never open what is stored: the link asks for a reconnect (nothing is sent to Etsy).
+    const calls2 = tokenCalls();
+    const rekeyed = await etsyAccessToken(db(), depsWith({ key: randomBytes(32) }), shop).catch((e: unknown) => e);
+    expect(rekeyed).toBeInstanceOf(EtsyReconnectNeeded);
+    expect(tokenCalls()).toBe(calls2);
+    expect(await db().etsyLink.findUniqueOrThrow({ where: { shop } })).toMatchObject({ status: "reconnect" });
     await db().etsyLink.delete({ where: { shop } });
   });
 
