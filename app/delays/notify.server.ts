@@ -9,6 +9,12 @@ import { trackingVariables } from "../notices/order-updates.server.ts";
 import { customerActionOf, customerReason, customerReasonJa } from "./reasons.ts";
 import { scanDelays, type ScanOptions, type ScanSummary } from "./scan-delays.server.ts";
 import { detailsOf, type DelayCaseRow, type DelayChanges } from "./sync-cases.server.ts";
+import {
+  holdOutCase,
+  holdoutSettings,
+  releaseHeldOutCases,
+  type HoldoutSettings,
+} from "../analytics/holdout.server.ts";
 
 export type DelayNoticeKind = "delay" | "delay_resolved";
 
@@ -136,7 +142,12 @@ export async function notifyChanges(
 ): Promise<{ delay: number; resolved: number }> {
   let delay = 0;
   let resolved = 0;
+  const holdouts = new Map<string, HoldoutSettings>();
   for (const caseRow of changes.opened) {
+    // The contacts-prevented holdout (ADR 0016): a chosen case is told nothing for a day.
+    let holdout = holdouts.get(caseRow.shop);
+    if (!holdout) holdouts.set(caseRow.shop, (holdout = await holdoutSettings(db, caseRow.shop)));
+    if (await holdOutCase(db, caseRow, holdout, now)) continue;
     const result = await notify(caseRow, "delay");
     if (result?.told === false) continue;
     await markNotified(db, caseRow, result?.noticeId, now);
@@ -191,7 +202,7 @@ export async function evaluateOrderAndNotify(
  * The scheduled scan with notices: `shop` or every shop (null). `onQueued` gets
  * each notice result as it is made (the worker enqueues delivery of `queued` ones).
  */
-export function scanAndNotify(
+export async function scanAndNotify(
   db: Db,
   shop: string | null,
   now: Date,
@@ -200,7 +211,7 @@ export function scanAndNotify(
   queue: QueueNotice = queueNotice,
 ): Promise<ScanSummary> {
   const notify = recordingNotifier(db, queue, onQueued);
-  return scanDelays(
+  const summary = await scanDelays(
     db,
     shop,
     now,
@@ -209,4 +220,16 @@ export function scanAndNotify(
     },
     options,
   );
+  // Held-out cases whose day is over and that are still open are told now.
+  await releaseHeldOutCases(
+    db,
+    shop,
+    now,
+    (caseShop, id) => db.delayCase.findFirst({ where: { shop: caseShop, id } }),
+    async (caseRow) => {
+      const result = await notify(caseRow, "delay");
+      if (result?.told !== false) await markNotified(db, caseRow, result?.noticeId, now);
+    },
+  );
+  return summary;
 }

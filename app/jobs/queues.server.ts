@@ -31,6 +31,10 @@ export interface JobPayloads {
   "poll-etsy-shops": Record<string, never>;
   /** sync: mirror one linked Etsy shop's changed receipts. */
   "poll-etsy-shop": { shop: string };
+  /** sync, hourly: an analytics refresh for every installed shop (app/analytics). */
+  "refresh-analytics-all": Record<string, never>;
+  /** sync: recompute one shop's analytics rollups: `days` (shop-local YYYY-MM-DD), else the recent and touched days. */
+  "refresh-analytics": { shop: string; days?: string[] };
   /** reactions: what Kizuna does about one processed event (WebhookEvent.reaction). */
   "react-to-event": { eventRowId: number };
   /** reactions: one wave of a restock episode. */
@@ -107,6 +111,18 @@ export const ETSY_POLL_SCHEDULE = { id: "poll-etsy", pattern: "*/5 * * * *" } as
 /** One receipts poll per linked shop at a time: its cursor and token refresh are never raced. */
 export function pollEtsyShopJob(shop: string): JobSpec<"poll-etsy-shop"> {
   return { name: "poll-etsy-shop", data: { shop }, opts: { jobId: `etsy-poll/${jobIdPart(shop)}` } };
+}
+
+/** Analytics rollups every hour (figures of the last week and of conversations touched since). */
+export const ANALYTICS_SCHEDULE = { id: "refresh-analytics", pattern: "7 * * * *" } as const;
+
+/** One refresh per shop and request: `at` (epoch ms) names it, so a retried fan-out adds it once. */
+export function refreshAnalyticsJob(shop: string, at: number, days?: string[]): JobSpec<"refresh-analytics"> {
+  return {
+    name: "refresh-analytics",
+    data: { shop, ...(days ? { days } : {}) },
+    opts: { jobId: `analytics/${jobIdPart(shop)}/${at}` },
+  };
 }
 
 // ---- reactions ----

@@ -13,13 +13,16 @@ import { REACTION_GRACE_MS, reactionProcessor, sweepReactions } from "./reaction
 import { installedShops, syncShop } from "../sync/sync-shop.server.ts";
 import type { EtsyDeps } from "../etsy/oauth.server.ts";
 import { linkedEtsyShops, pollEtsyShop } from "../etsy/poll-receipts.server.ts";
+import { refreshShopAnalytics, ANALYTICS_OVERLAP_MS } from "../analytics/refresh.server.ts";
 import {
+  ANALYTICS_SCHEDULE,
   backfillJob,
   createQueue,
   DAILY_RECONCILE,
   ETSY_POLL_SCHEDULE,
   pollEtsyShopJob,
   QUEUE,
+  refreshAnalyticsJob,
   reactJob,
   scanShopDelaysJob,
   SCHEDULES,
@@ -129,6 +132,16 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         if (!options.etsy) return { skipped: "Etsy is not set up" };
         return pollEtsyShop(db, options.etsy, (job.data as JobPayloads["poll-etsy-shop"]).shop);
       }
+      if (job.name === "refresh-analytics-all") {
+        const at = job.timestamp;
+        const shops = await installedShops(db);
+        await sync.addBulk(shops.map((shop) => refreshAnalyticsJob(shop, at)));
+        return { queued: shops.length };
+      }
+      if (job.name === "refresh-analytics") {
+        const { shop, days } = job.data as JobPayloads["refresh-analytics"];
+        return refreshShopAnalytics(db, shop, new Date(), days, ANALYTICS_OVERLAP_MS);
+      }
       if (job.name === "reconcile-shops") {
         const shops = await installedShops(db);
         await sync.addBulk(shops.map(backfillJob));
@@ -186,6 +199,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   void sync
     .upsertJobScheduler(DAILY_RECONCILE.id, { pattern: DAILY_RECONCILE.pattern }, { name: "reconcile-shops", data: {} })
     .catch((error: Error) => log(`worker: could not schedule the daily reconciliation: ${error.message}`));
+  void sync
+    .upsertJobScheduler(
+      ANALYTICS_SCHEDULE.id,
+      { pattern: ANALYTICS_SCHEDULE.pattern },
+      { name: "refresh-analytics-all", data: {} },
+    )
+    .catch((error: Error) => log(`worker: could not schedule the analytics refresh: ${error.message}`));
   if (options.etsy)
     void sync
       .upsertJobScheduler(

@@ -1,0 +1,24 @@
+// The worker's analytics refresh (job "refresh-analytics", hourly for every
+// shop): the days asked for, else the recent days and those of conversations
+// and returns touched since the last run; a shop with no rollups yet gets its
+// whole history once.
+import type { Db } from "../db.server.ts";
+import { allDays, daysToRefresh, recomputeDays, type RecomputeSummary } from "./rollups.server.ts";
+
+/** The hourly run looks back this far for touched rows: a run that came late or failed once is covered. */
+export const ANALYTICS_OVERLAP_MS = 3 * 60 * 60 * 1000;
+
+export async function refreshShopAnalytics(
+  db: Db,
+  shop: string,
+  now: Date,
+  days?: readonly string[],
+  overlapMs = ANALYTICS_OVERLAP_MS,
+): Promise<RecomputeSummary> {
+  if (days?.length) return recomputeDays(db, shop, days);
+  const filled = await db.analyticsDaily.findFirst({ where: { shop }, select: { day: true } });
+  const wanted = filled
+    ? await daysToRefresh(db, shop, now, new Date(now.getTime() - overlapMs))
+    : await allDays(db, shop, now);
+  return recomputeDays(db, shop, wanted);
+}
