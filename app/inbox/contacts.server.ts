@@ -21,6 +21,11 @@ export function normalizeIdentity(identity: Identity): Identity | null {
   return { kind: identity.kind, value };
 }
 
+/** Each identity once, in its stored form (normalizeIdentity); empty and unknown ones dropped. */
+export function normalizedIdentities(identities: readonly Identity[]): Identity[] {
+  return uniqueIdentities(identities);
+}
+
 function uniqueIdentities(identities: readonly Identity[]): Identity[] {
   const seen = new Map<string, Identity>();
   for (const identity of identities) {
@@ -99,25 +104,39 @@ export interface ContactInput {
   locale?: string | null;
 }
 
+export interface ResolvedContact {
+  id: number;
+  name: string | null;
+  /** The identities' values this message brought or the contact already had among them (for the search text). */
+  values: string[];
+}
+
 /**
  * The contact these identities belong to, made when none does; identities it
  * lacks are added, and contacts they join are merged (oldest wins). Inside
  * the caller's transaction: a concurrent insert of the same identity ends in
  * a unique violation, and `inTransaction` runs the whole thing again.
+ * Identities always point at a live contact (a merge moves them), so no
+ * mergedInto is followed here.
  */
-export async function findOrMakeContact(tx: Tx, shop: string, input: ContactInput): Promise<number> {
-  const identities = await withShopifyCustomers(tx, shop, uniqueIdentities(input.identities));
+export async function resolveContact(tx: Tx, shop: string, input: ContactInput): Promise<ResolvedContact> {
+  const given = uniqueIdentities(input.identities);
   const name = input.name?.trim().slice(0, 200) || null;
   const locale = input.locale?.trim().slice(0, 20) || null;
-  const known =
-    identities.length === 0
-      ? []
-      : await tx.contactIdentity.findMany({
-          where: { shop, OR: identities.map((identity) => ({ kind: identity.kind, value: identity.value })) },
+  const key = (identity: { kind: string; value: string }) => `${identity.kind}\u0000${identity.value}`;
+  const matching = (wanted: Identity[]) =>
+    wanted.length === 0
+      ? Promise.resolve([] as { contactId: number; kind: string; value: string }[])
+      : tx.contactIdentity.findMany({
+          where: { shop, OR: wanted.map((identity) => ({ kind: identity.kind, value: identity.value })) },
           select: { contactId: true, kind: true, value: true },
         });
-  const ids = [...new Set(await Promise.all(known.map((row) => currentContactId(tx, shop, row.contactId))))];
+  // What the mirror knows of them first (one read), so a Shopify customer's contact is found by any of its addresses.
+  const identities = await withShopifyCustomers(tx, shop, given);
+  const known = await matching(identities);
+  const ids = [...new Set(known.map((row) => row.contactId))];
   let contactId: number;
+  let contactName = name;
   if (ids.length === 0) {
     contactId = (await tx.contact.create({ data: { shop, name, locale }, select: { id: true } })).id;
   } else {
@@ -127,6 +146,7 @@ export async function findOrMakeContact(tx: Tx, shop: string, input: ContactInpu
     });
     const winner = contacts[0]!;
     contactId = winner.id;
+    contactName = winner.name ?? name;
     for (const loser of contacts.slice(1)) await mergeInto(tx, shop, winner.id, loser.id);
     if ((!winner.name && name) || (!winner.locale && locale))
       await tx.contact.update({
@@ -134,13 +154,22 @@ export async function findOrMakeContact(tx: Tx, shop: string, input: ContactInpu
         data: { name: winner.name ?? name, locale: winner.locale ?? locale },
       });
   }
-  const have = new Set(known.map((row) => `${row.kind}\u0000${row.value}`));
-  const missing = identities.filter((identity) => !have.has(`${identity.kind}\u0000${identity.value}`));
+  const have = new Set(known.map(key));
+  const missing = identities.filter((identity) => !have.has(key(identity)));
   if (missing.length > 0)
     await tx.contactIdentity.createMany({
       data: missing.map((identity) => ({ shop, contactId, kind: identity.kind, value: identity.value })),
     });
-  return contactId;
+  return {
+    id: contactId,
+    name: contactName,
+    values: identities.filter((identity) => identity.kind === "email" || identity.kind === "phone").map((i) => i.value),
+  };
+}
+
+/** resolveContact's id. */
+export async function findOrMakeContact(tx: Tx, shop: string, input: ContactInput): Promise<number> {
+  return (await resolveContact(tx, shop, input)).id;
 }
 
 /** The contact of these identities if there is one; nothing is made or changed. */
@@ -152,7 +181,7 @@ export async function findContact(db: Tx | Db, shop: string, identities: readonl
     orderBy: { id: "asc" },
     select: { contactId: true },
   });
-  return row ? currentContactId(db, shop, row.contactId) : null;
+  return row?.contactId ?? null;
 }
 
 /** Staff merge two contacts of the shop by hand: the loser's identities and conversations move to the winner. */
@@ -190,6 +219,12 @@ export async function refreshContactSearch(tx: Tx, shop: string, contactId: numb
     select: { id: true },
   });
   for (const conversation of conversations) await refreshConversationSearch(tx, shop, conversation.id);
+}
+
+/** The search text of a conversation from what is known of it (the contact's name and addresses, subject, order name). */
+export function conversationSearchText(parts: readonly (string | null | undefined)[]): string | null {
+  const text = fold(parts.filter((part): part is string => Boolean(part)).join(" ")).slice(0, 2000);
+  return text || null;
 }
 
 function fold(text: string): string {

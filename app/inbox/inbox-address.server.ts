@@ -73,15 +73,15 @@ export interface InboundShop {
 export async function shopOfAddress(db: Db, address: string): Promise<InboundShop | null> {
   const target = inboundTargetOf(address);
   if (!target) return null;
+  // Raw reads: every inbound mail and every SMTP RCPT asks this (a model query costs several times more).
   if (target.kind === "inbox") {
-    const settings = await db.inboxSettings.findUnique({ where: { inboundKey: target.key }, select: { shop: true } });
-    return settings ? { shop: settings.shop, replyToken: null } : null;
+    const rows = await db.$queryRaw<{ shop: string }[]>`
+      SELECT "shop" FROM "InboxSettings" WHERE "inboundKey" = ${target.key}`;
+    return rows[0] ? { shop: rows[0].shop, replyToken: null } : null;
   }
-  const conversation = await db.conversation.findUnique({
-    where: { replyToken: target.token },
-    select: { shop: true },
-  });
-  return conversation ? { shop: conversation.shop, replyToken: target.token } : null;
+  const rows = await db.$queryRaw<{ shop: string }[]>`
+    SELECT "shop" FROM "Conversation" WHERE "replyToken" = ${target.token}`;
+  return rows[0] ? { shop: rows[0].shop, replyToken: target.token } : null;
 }
 
 /** The first of `addresses` that is one of ours (a reply address wins over the shop's inbox address). */

@@ -5,11 +5,27 @@
 // the sender's open conversation — never by subject. Mail nobody wrote by hand
 // (auto-reply, bounce, list) is kept only on a conversation it belongs to: it
 // never opens one and never counts as the customer's reply.
-import type { Db } from "../db.server.ts";
+import type { Dialect } from "../database/sql-json.server.ts";
+import { dialectOf, type Db } from "../db.server.ts";
 import { inTransaction, type Tx } from "../mirror/write.server.ts";
 import { sanitizeMailHtml } from "./mail/mail-html.server.ts";
-import { findContact, findOrMakeContact, refreshConversationSearch } from "./contacts.server.ts";
+import {
+  conversationSearchText,
+  findContact,
+  normalizedIdentities,
+  refreshConversationSearch,
+  resolveContact,
+  type ResolvedContact,
+} from "./contacts.server.ts";
 import { newReplyToken } from "./inbox-address.server.ts";
+import {
+  insertMessage,
+  insertOriginal,
+  knownSender,
+  openConversationOf,
+  touchConversation,
+  type SenderConversation,
+} from "./store-sql.server.ts";
 import type { Attachment, IncomingMessage, MessageKind, ReceivedMessage } from "./types.ts";
 
 /** Mail nobody wrote by hand: shown, never a customer reply, never opens a conversation. */
@@ -58,7 +74,10 @@ export function messageIdKey(id: string | null | undefined): string | null {
   return `<${inner}>`;
 }
 
-type ConversationRow = NonNullable<Awaited<ReturnType<Tx["conversation"]["findFirst"]>>>;
+/** What threading needs of a conversation. */
+type ConversationRow = SenderConversation;
+
+const threadFields = { id: true, contactId: true, orderId: true, subject: true, etsyUrl: true } as const;
 
 interface Threaded {
   conversation: ConversationRow | null;
@@ -79,6 +98,7 @@ async function threadByLinks(tx: Tx, shop: string, incoming: IncomingMessage): P
   if (incoming.replyToken) {
     const conversation = await tx.conversation.findFirst({
       where: { shop, replyToken: incoming.replyToken.toLowerCase() },
+      select: threadFields,
     });
     if (conversation) return { conversation, orderId: null };
   }
@@ -86,6 +106,7 @@ async function threadByLinks(tx: Tx, shop: string, incoming: IncomingMessage): P
     const conversation = await tx.conversation.findFirst({
       where: { shop, channel: "etsy", etsyUrl: incoming.etsyUrl },
       orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
+      select: threadFields,
     });
     if (conversation) return { conversation, orderId: null };
   }
@@ -98,7 +119,10 @@ async function threadByLinks(tx: Tx, shop: string, incoming: IncomingMessage): P
     for (const reference of references) {
       const message = messages.find((row) => row.providerMessageId === reference);
       if (!message) continue;
-      const conversation = await tx.conversation.findFirst({ where: { shop, id: message.conversationId } });
+      const conversation = await tx.conversation.findFirst({
+        where: { shop, id: message.conversationId },
+        select: threadFields,
+      });
       if (conversation) return { conversation, orderId: null };
     }
     const notices = await tx.notice.findMany({
@@ -118,25 +142,22 @@ const OPEN_STATUSES = ["open", "waiting", "snoozed"];
 /** Threading by the sender: their open conversation about the order, else their latest one on the channel. */
 async function threadBySender(
   tx: Tx,
+  dialect: Dialect,
   shop: string,
   incoming: IncomingMessage,
   contactId: number,
   orderId: string | null,
 ): Promise<ConversationRow | null> {
-  const mine = { shop, contactId, channel: incoming.channel, status: { in: OPEN_STATUSES } };
-  const newestFirst = [{ lastMessageAt: "desc" as const }, { id: "desc" as const }];
+  const mine = { contactId, channel: incoming.channel };
   if (orderId) {
-    const about = await tx.conversation.findFirst({ where: { ...mine, orderId }, orderBy: newestFirst });
+    const about = await openConversationOf(tx, dialect, shop, { ...mine, orderId });
     if (about) return about;
   }
   const since =
     incoming.channel === "email"
       ? new Date(incoming.receivedAt.getTime() - EMAIL_CONTINUE_DAYS * 24 * 60 * 60 * 1000)
       : null;
-  const latest = await tx.conversation.findFirst({
-    where: { ...mine, ...(since ? { lastMessageAt: { gte: since } } : {}) },
-    orderBy: newestFirst,
-  });
+  const latest = await openConversationOf(tx, dialect, shop, { ...mine, since });
   // A message about another order starts its own conversation.
   if (latest && orderId && latest.orderId && latest.orderId !== orderId) return null;
   return latest;
@@ -153,10 +174,14 @@ async function conversationOfOrder(
   const where = { shop, channel, orderId, status: { in: OPEN_STATUSES } };
   const newestFirst = [{ lastMessageAt: "desc" as const }, { id: "desc" as const }];
   if (contactId !== null) {
-    const theirs = await tx.conversation.findFirst({ where: { ...where, contactId }, orderBy: newestFirst });
+    const theirs = await tx.conversation.findFirst({
+      where: { ...where, contactId },
+      orderBy: newestFirst,
+      select: threadFields,
+    });
     if (theirs) return theirs;
   }
-  return tx.conversation.findFirst({ where, orderBy: newestFirst });
+  return tx.conversation.findFirst({ where, orderBy: newestFirst, select: threadFields });
 }
 
 interface AttachmentRow {
@@ -196,8 +221,12 @@ export async function receiveMessage(db: Db, shop: string, incoming: IncomingMes
   const html = incoming.html ? (email ? incoming.html : sanitizeMailHtml(incoming.html)) : null;
   const attachments = screenAttachments(incoming.attachments ?? []);
 
+  const dialect = dialectOf(db);
+  let attempt = 0;
   return inTransaction(db, async (tx): Promise<ReceiveResult> => {
-    if (providerMessageId) {
+    // A new delivery is the common case: its insert meets the unique index. Only a run after a
+    // conflict (a second delivery, or one racing the first) looks for the stored message first.
+    if (providerMessageId && attempt++ > 0) {
       const stored = await tx.message.findUnique({
         where: { shop_channel_providerMessageId: { shop, channel: incoming.channel, providerMessageId } },
         select: { id: true, conversationId: true },
@@ -222,19 +251,27 @@ export async function receiveMessage(db: Db, shop: string, incoming: IncomingMes
     let conversation = linked.conversation;
     const orderId = linked.orderId ?? incoming.orderId ?? null;
     let contactId: number | null = conversation?.contactId ?? null;
+    let contact: ResolvedContact | null = null;
     if (!conversation) {
       // Machine mail joins a contact that exists; it makes no contacts of mailer daemons.
-      contactId = machine
-        ? await findContact(tx, shop, incoming.identities)
-        : await findOrMakeContact(tx, shop, {
-            identities: incoming.identities,
-            name: incoming.contactName ?? incoming.fromName ?? null,
-            locale: incoming.locale ?? null,
-          });
+      if (machine) contactId = await findContact(tx, shop, incoming.identities);
+      else {
+        const name = incoming.contactName ?? incoming.fromName ?? null;
+        const known = await knownSender(tx, dialect, shop, normalizedIdentities(incoming.identities));
+        contact =
+          known && (known.name || !name) && (known.locale || !incoming.locale)
+            ? { id: known.contactId, name: known.name, values: known.values }
+            : await resolveContact(tx, shop, {
+                identities: incoming.identities,
+                name,
+                locale: incoming.locale ?? null,
+              });
+        contactId = contact.id;
+      }
       if (contactId !== null) {
         conversation = linked.orderId
           ? await conversationOfOrder(tx, shop, incoming.channel, linked.orderId, contactId)
-          : await threadBySender(tx, shop, incoming, contactId, orderId);
+          : await threadBySender(tx, dialect, shop, incoming, contactId, orderId);
       } else if (linked.orderId) {
         conversation = await conversationOfOrder(tx, shop, incoming.channel, linked.orderId, null);
       }
@@ -253,8 +290,11 @@ export async function receiveMessage(db: Db, shop: string, incoming: IncomingMes
 
     const at = incoming.receivedAt;
     const opened = !conversation;
-    let searchChanged = opened;
+    let searchChanged = false;
     if (!conversation) {
+      const order = orderId
+        ? await tx.order.findUnique({ where: { shop_id: { shop, id: orderId } }, select: { name: true } })
+        : null;
       conversation = await tx.conversation.create({
         data: {
           shop,
@@ -269,64 +309,55 @@ export async function receiveMessage(db: Db, shop: string, incoming: IncomingMes
           firstMessageAt: at,
           lastMessageAt: at,
           unread: 1,
+          searchText: conversationSearchText([
+            contact?.name,
+            ...(contact?.values ?? []),
+            incoming.subject,
+            order?.name,
+            order?.name.replace(/^#/, ""),
+          ]),
         },
+        select: threadFields,
       });
     } else {
-      const data: Parameters<Tx["conversation"]["update"]>[0]["data"] = {
-        unread: { increment: 1 },
-        lastMessageAt: at > conversation.lastMessageAt ? at : conversation.lastMessageAt,
-      };
-      if (!conversation.firstMessageAt) data.firstMessageAt = at;
-      if (!conversation.orderId && orderId) {
-        data.orderId = orderId;
-        searchChanged = true;
-      }
-      if (!conversation.subject && incoming.subject) {
-        data.subject = incoming.subject.slice(0, 500);
-        searchChanged = true;
-      }
-      if (!conversation.etsyUrl && incoming.etsyUrl) data.etsyUrl = incoming.etsyUrl;
-      if (!machine) {
-        // The customer has the last word again: open, waiting for an answer since the first unanswered message.
-        data.status = "open";
-        data.snoozedUntil = null;
-        data.resolvedAt = null;
-        if (!conversation.waitingSince) data.waitingSince = at;
-      }
-      await tx.conversation.update({ where: { id: conversation.id }, data });
+      searchChanged =
+        (!conversation.orderId && Boolean(orderId)) || (!conversation.subject && Boolean(incoming.subject));
+      await touchConversation(tx, dialect, conversation.id, {
+        at,
+        // A machine mail is shown, but it never opens the conversation again nor starts a wait.
+        human: !machine,
+        orderId,
+        subject: incoming.subject?.slice(0, 500) ?? null,
+        etsyUrl: incoming.etsyUrl ?? null,
+      });
     }
 
-    const message = await tx.message.create({
-      data: {
-        shop,
-        conversationId: conversation.id,
-        direction: "incoming",
-        kind: incoming.kind,
-        channel: incoming.channel,
-        providerMessageId,
-        inReplyTo: email ? messageIdKey(incoming.inReplyTo) : (incoming.inReplyTo ?? null),
-        references: JSON.stringify(
-          (incoming.references ?? [])
-            .map((id) => (email ? messageIdKey(id) : id))
-            .filter(Boolean)
-            .slice(-50),
-        ),
-        fromAddress: incoming.fromAddress?.slice(0, 320) ?? null,
-        fromName: incoming.fromName?.slice(0, 200) ?? null,
-        toAddress: incoming.toAddress?.slice(0, 320) ?? null,
-        subject: incoming.subject?.slice(0, 500) ?? null,
-        text: incoming.text,
-        fullText: incoming.fullText ?? null,
-        html,
-        author: machine ? null : "customer",
-        createdAt: at,
-      },
-      select: { id: true },
+    const messageId = await insertMessage(tx, dialect, {
+      shop,
+      conversationId: conversation.id,
+      direction: "incoming",
+      kind: incoming.kind,
+      channel: incoming.channel,
+      providerMessageId,
+      inReplyTo: email ? messageIdKey(incoming.inReplyTo) : (incoming.inReplyTo ?? null),
+      references: JSON.stringify(
+        (incoming.references ?? [])
+          .map((id) => (email ? messageIdKey(id) : id))
+          .filter(Boolean)
+          .slice(-50),
+      ),
+      fromAddress: incoming.fromAddress?.slice(0, 320) ?? null,
+      fromName: incoming.fromName?.slice(0, 200) ?? null,
+      toAddress: incoming.toAddress?.slice(0, 320) ?? null,
+      subject: incoming.subject?.slice(0, 500) ?? null,
+      text: incoming.text,
+      fullText: incoming.fullText ?? null,
+      html,
+      author: machine ? null : "customer",
+      createdAt: at,
     });
-    if (incoming.original)
-      await tx.messageOriginal.create({
-        data: { messageId: message.id, shop, data: new Uint8Array(incoming.original) },
-      });
+    const message = { id: messageId };
+    if (incoming.original) await insertOriginal(tx, dialect, { messageId: message.id, shop, data: incoming.original });
     if (attachments.length > 0)
       await tx.messageAttachment.createMany({
         data: attachments.map((row) => ({ shop, messageId: message.id, ...row })),
