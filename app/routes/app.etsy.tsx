@@ -1,7 +1,7 @@
 // POST /app/etsy — the Settings Etsy card's actions (app/components/EtsyLinkCard.tsx):
 // intent=connect answers the consent URL of a new attempt, intent=disconnect
 // forgets the link (mirrored orders stay). Thin: app/etsy/link-actions.server.ts.
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { readAdminForm } from "../admin/form-input.server.ts";
 import { db } from "../db.server.ts";
 import { etsyLinkAction, type EtsyActionResult } from "../etsy/link-actions.server.ts";
@@ -10,15 +10,14 @@ import { authenticate } from "../shopify.server.ts";
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const body = await readAdminForm(request);
-  if (!body.ok)
-    return data<EtsyActionResult>(
-      { ok: false, intent: "unknown", reason: "unknown_intent", status: 400 },
-      { status: body.status },
-    );
+  if (!body.ok) {
+    const refused: EtsyActionResult = { ok: false, intent: "unknown", reason: "unknown_intent", status: 400 };
+    return Response.json(refused, { status: body.status });
+  }
   const result = await etsyLinkAction(db(), session.shop, body.fields.intent);
-  return data<EtsyActionResult>(result, { status: result.ok ? 200 : result.status });
+  return Response.json(result, { status: result.ok ? 200 : result.status, headers: { "Cache-Control": "no-store" } });
 }
 
-export async function loader() {
-  return data({ error: "POST only" }, { status: 405, headers: { Allow: "POST" } });
+export function loader() {
+  return Response.json({ error: "POST only" }, { status: 405, headers: { Allow: "POST" } });
 }

@@ -16,6 +16,7 @@ import { ETSY_SANDBOX_API_KEY, ETSY_SANDBOX_SHARED_SECRET } from "../../sandbox/
 import { DEMO_ETSY_SELLER } from "../../sandbox/etsy/seed.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import type { RunningSandbox } from "../../sandbox/server.ts";
+import { adminPost } from "../support/admin-http.ts";
 import { launchBrowser, type TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/redis-server.ts";
 import { deleteRedisKeys, ensureBuild, REDIS_URL, startApp, type RunningApp } from "../e2e/support/app.ts";
@@ -95,6 +96,14 @@ describe("the Etsy card in Settings", () => {
     expect(new URL(consent.url()).pathname).toBe("/etsy/callback");
     expect(await consent.locator("body").innerText()).toContain(DEMO_ETSY_SELLER.shopName);
     await screenshot(consent, "etsy-callback-en");
+    // The same answer again (a replay), and a forged state: 400 over real HTTP, nothing changes.
+    const linkedRow = await app!.db.etsyLink.findUniqueOrThrow({ where: { shop: SHOP } });
+    const replay = await fetch(consent.url(), { headers: { "accept-language": "ja" } });
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain("すでに使われています");
+    const forged = await fetch(`${config.appUrl}/etsy/callback?state=forged&code=abc`);
+    expect(forged.status).toBe(400);
+    expect(await app!.db.etsyLink.findUniqueOrThrow({ where: { shop: SHOP } })).toEqual(linkedRow);
     await consent.close();
 
     // The receipts poll (the worker's job, run here at once) brings the demo shop's receipts in.
@@ -143,5 +152,23 @@ describe("the Etsy card in Settings", () => {
     expect(await app!.db.etsyLink.count({ where: { shop: SHOP } })).toBe(0);
     expect(await app!.db.order.count({ where: { shop: SHOP, source: "etsy" } })).toBe(3);
     await page.close();
+  });
+
+  it("the card's action route answers an unknown intent 400 and a connect with Etsy's consent URL", async () => {
+    const bogus = await adminPost(config, "/app/etsy", { intent: "refund-everything" });
+    expect(bogus.status).toBe(400);
+    const connect = await adminPost(config, "/app/etsy", { intent: "connect" });
+    expect(connect.status).toBe(200);
+    const body = (await connect.json()) as { ok: boolean; authorizeUrl?: string };
+    const url = new URL(body.authorizeUrl!);
+    expect(`${url.origin}${url.pathname}`).toBe(`${config.origin}/oauth/connect`);
+    expect(url.searchParams.get("redirect_uri")).toBe(`${config.appUrl}/etsy/callback`);
+    const unsigned = await fetch(`${config.appUrl}/app/etsy`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "intent=disconnect",
+      redirect: "manual",
+    });
+    expect(unsigned.status).not.toBe(200);
   });
 });
