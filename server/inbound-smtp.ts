@@ -40,6 +40,8 @@ export async function startInboundSmtp(options: InboundSmtpOptions): Promise<Inb
     authOptional: true,
     disabledCommands: ["AUTH", "STARTTLS"],
     logger: false,
+    // Connections at once: more wait at TCP (a sending server retries).
+    maxClients: 100,
     // A slow client holds a connection at most this long per step.
     socketTimeout: 60_000,
     onRcptTo(address, _session, callback) {

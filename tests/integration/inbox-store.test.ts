@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
 import type { InboxDeps } from "../../app/inbox/channels/channel.server.ts";
 import { prepareEtsyMessage } from "../../app/inbox/channels/etsy.server.ts";
-import { receiveOrderPageMessage } from "../../app/inbox/channels/order-page.server.ts";
+import { orderPageThread, receiveOrderPageMessage } from "../../app/inbox/channels/order-page.server.ts";
 import { receiveSms } from "../../app/inbox/channels/sms.server.ts";
 import { mergeContacts } from "../../app/inbox/contacts.server.ts";
 import {
@@ -375,6 +375,43 @@ describe.each(PROVIDERS)("inbox store on %s", (provider) => {
     await markEtsyMessageSent(db, SHOP, prepared.messageId, "Aiko");
     const after = await db.conversation.findUniqueOrThrow({ where: { id: etsy.conversationId } });
     expect(after).toMatchObject({ status: "waiting", exchanges: 1 });
+  });
+
+  it("the order page shows the customer's messages and the shop's sent replies, never notes", async () => {
+    await db.order.create({
+      data: {
+        shop: SHOP,
+        id: "7201",
+        name: "#1201",
+        email: "page@example.com",
+        currency: "JPY",
+        totalPrice: "1000",
+        shopifyCreatedAt: new Date(),
+        shopifyUpdatedAt: new Date(),
+      },
+    });
+    const asked = await stored(
+      await receiveOrderPageMessage(db, SHOP, { orderId: "7201", text: "  Can I add a card?  " }),
+    );
+    expect(asked.opened).toBe(true);
+    await addNote(db, SHOP, asked.conversationId, { text: "internal: check stock", author: "Aiko" });
+    const answered = await replyToConversation(db, deps, SHOP, asked.conversationId, {
+      text: "Yes, we will add one.",
+      author: "Aiko",
+    });
+    expect(answered.status).toBe("sent");
+    const thread = await orderPageThread(db, SHOP, "7201");
+    expect(thread.map((message) => [message.from, message.text])).toEqual([
+      ["customer", "Can I add a card?"],
+      ["shop", "Yes, we will add one."],
+    ]);
+    expect(await orderPageThread(db, OTHER, "7201")).toEqual([]);
+    await expect(receiveOrderPageMessage(db, OTHER, { orderId: "7201", text: "hi" })).rejects.toMatchObject({
+      code: "not_found",
+    });
+    await expect(receiveOrderPageMessage(db, SHOP, { orderId: "7201", text: "   " })).rejects.toMatchObject({
+      code: "invalid",
+    });
   });
 
   it("staff merge two contacts: identities and conversations move, the loser points at the winner", async () => {

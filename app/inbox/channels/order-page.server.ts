@@ -2,7 +2,11 @@
 // is stored and shown there (nothing leaves Kizuna).
 import type { Db } from "../../db.server.ts";
 import { receiveMessage, type ReceiveResult } from "../receive-message.server.ts";
+import { InboxError } from "../inbox-error.server.ts";
 import type { ChannelAdapter } from "./channel.server.ts";
+
+/** Longest message the order page takes (characters). */
+export const MAX_ORDER_PAGE_MESSAGE = 5_000;
 
 export const orderPageChannel: ChannelAdapter = {
   channel: "order_page",
@@ -35,7 +39,10 @@ export async function receiveOrderPageMessage(db: Db, shop: string, input: Order
     where: { shop_id: { shop, id: input.orderId } },
     select: { id: true, name: true, customerId: true, email: true, phone: true, locale: true },
   });
-  if (!order) throw new Error(`no order ${input.orderId} of ${shop}`);
+  if (!order) throw new InboxError("not_found", "no such order");
+  const text = input.text.replace(/\r\n/g, "\n").trim();
+  if (!text) throw new InboxError("invalid", "the message is empty");
+  if (text.length > MAX_ORDER_PAGE_MESSAGE) throw new InboxError("invalid", "the message is too long");
   const customer = order.customerId
     ? await db.customer.findUnique({
         where: { shop_id: { shop, id: order.customerId } },
@@ -56,9 +63,50 @@ export async function receiveOrderPageMessage(db: Db, shop: string, input: Order
     locale: order.locale,
     orderId: order.id,
     subject: order.name,
-    text: input.text,
-    fullText: input.text,
+    text,
+    fullText: text,
     kind: "message",
     receivedAt: input.receivedAt ?? new Date(),
   });
+}
+
+export interface OrderPageThreadMessage {
+  id: number;
+  /** "customer" for theirs, "shop" for the seller's replies. */
+  from: "customer" | "shop";
+  /** Their own words or the seller's: escape when shown. */
+  text: string;
+  at: Date;
+}
+
+/**
+ * What the customer sees on their (verified) order page: their messages about
+ * the order and the shop's replies on that channel, oldest first. Notes,
+ * system events and replies not sent yet are never shown.
+ */
+export async function orderPageThread(db: Db, shop: string, orderId: string): Promise<OrderPageThreadMessage[]> {
+  const conversations = await db.conversation.findMany({
+    where: { shop, orderId, channel: "order_page" },
+    select: { id: true },
+  });
+  if (conversations.length === 0) return [];
+  const messages = await db.message.findMany({
+    where: {
+      shop,
+      conversationId: { in: conversations.map((row) => row.id) },
+      OR: [
+        { direction: "incoming", kind: "message" },
+        { direction: "outgoing", status: "sent" },
+      ],
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: 200,
+    select: { id: true, direction: true, text: true, createdAt: true },
+  });
+  return messages.map((message) => ({
+    id: message.id,
+    from: message.direction === "incoming" ? "customer" : "shop",
+    text: message.text,
+    at: message.createdAt,
+  }));
 }
