@@ -138,6 +138,17 @@ describe.each(PROVIDERS)("inbox inbound routes on %s", (provider) => {
     expect(await db.message.count({ where: { conversationId: answer.conversationId } })).toBe(1);
   });
 
+  it("two concurrent deliveries of one mail store it once", async () => {
+    const body = mail(inbox, "http-race@example.com");
+    const answers = await Promise.all(
+      [1, 2, 3].map(async () => (await post(body, { Authorization: `Bearer ${SECRET}` })).json()),
+    );
+    const typed = answers as { conversationId: number; duplicate: boolean }[];
+    expect(typed.filter((answer) => !answer.duplicate)).toHaveLength(1);
+    expect(new Set(typed.map((answer) => answer.conversationId)).size).toBe(1);
+    expect(await db.message.count({ where: { providerMessageId: "<http-race@example.com>" } })).toBe(1);
+  });
+
   it("answers 400 for a body that is no mail and 404 for an address of no shop", async () => {
     const auth = { Authorization: `Bearer ${SECRET}` };
     expect((await post("just some words", auth)).status).toBe(400);

@@ -202,10 +202,39 @@ describe.each(PROVIDERS)("inbox threading on %s", (provider) => {
     const contactsBefore = await db.contact.count({ where: { shop: SHOP } });
     const auto = await receiveRawMail(db, fixture("auto-reply.eml", { TO: inbox }), { recipients: [inbox] });
     expect(auto).toMatchObject({ status: "dropped", kind: "auto_reply" });
-    const bounce = await receiveRawMail(db, fixture("bounce.eml", { TO: inbox }), { recipients: [inbox] });
+    const bounce = await receiveRawMail(db, fixture("bounce.eml", { TO: inbox, BOUNCED: "nobody-here@example.org" }), {
+      recipients: [inbox],
+    });
     expect(bounce).toMatchObject({ status: "dropped", kind: "bounce" });
     expect(await db.conversation.count({ where: { shop: SHOP } })).toBe(before);
     expect(await db.contact.count({ where: { shop: SHOP } })).toBe(contactsBefore);
+
+    // A bounce of mail to a customer with an open conversation is shown there, and changes nothing else.
+    const opened = stored(
+      await receiveRawMail(db, firstMail(inbox, "bounced.customer@example.com", "first-bounce@example.com"), {
+        recipients: [inbox],
+      }),
+    );
+    await replyToConversation(db, deps, SHOP, opened.conversationId, { text: "We sent it.", author: "Aiko" });
+    const shownBounce = stored(
+      await receiveRawMail(
+        db,
+        Buffer.from(
+          fixture("bounce.eml", { TO: inbox, BOUNCED: "bounced.customer@example.com" })
+            .toString()
+            .replace("bounce-01@", "bounce-02@"),
+        ),
+        { recipients: [inbox] },
+      ),
+    );
+    expect(shownBounce.conversationId).toBe(opened.conversationId);
+    const message = await db.message.findUniqueOrThrow({ where: { id: shownBounce.messageId } });
+    expect(message).toMatchObject({ kind: "bounce", author: null });
+    expect(await db.conversation.findUniqueOrThrow({ where: { id: opened.conversationId } })).toMatchObject({
+      status: "waiting",
+      waitingSince: null,
+      exchanges: 1,
+    });
   });
 
   it("script in a mail stays text; its HTML is stored sanitized", async () => {
