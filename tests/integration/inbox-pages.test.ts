@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appFrameUrl, issueSessionToken } from "../../sandbox/admin/index.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import { receiveMessage } from "../../app/inbox/receive-message.server.ts";
+import { safeTimeZone, zonedTimeToUtc } from "../../app/notices/shop-time.ts";
 import type { IncomingMessage } from "../../app/inbox/types.ts";
 import { startStack, type TestStack } from "../e2e/support/stack.ts";
 import { adminPage, BROWSER_UA } from "../support/admin-http.ts";
@@ -443,5 +444,35 @@ describe.each(PROVIDERS)("inbox pages on %s", (provider) => {
     expect((await reply(got.conversationId, "As I already said, yes.")).status).toBe(200);
     expect((await post(path, { intent: "tone-reset" })).status).toBe(200);
     expect((await db().inboxSettings.findUnique({ where: { shop } }))?.tonePhrases).toBeNull();
+  });
+
+  it("snoozes until 9:00 on a day of the shop's clock, assigns and tags", async () => {
+    const got = await customerWrites({ email: "later@example.com", name: "Later Lin" }, "No rush.");
+    const path = `/app/inbox/${got.conversationId}.data`;
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    expect((await post(path, { intent: "snooze", date: day })).status).toBe(200);
+    const timezone = safeTimeZone((await db().shop.findUnique({ where: { domain: shop } }))?.timezone);
+    const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+    const row = await db().conversation.findUnique({ where: { id: got.conversationId } });
+    expect(row?.status).toBe("snoozed");
+    expect(row?.snoozedUntil?.toISOString()).toBe(
+      zonedTimeToUtc({ year, month, day: date, hour: 9, minute: 0 }, timezone).toISOString(),
+    );
+    // A day gone by, or one that does not exist, is refused and changes nothing.
+    expect((await post(path, { intent: "snooze", date: "2020-01-01" })).status).toBe(400);
+    expect((await post(path, { intent: "snooze", date: "2031-02-30" })).status).toBe(400);
+    expect((await db().conversation.findUnique({ where: { id: got.conversationId } }))?.snoozedUntil).toEqual(
+      row?.snoozedUntil,
+    );
+
+    expect((await post(path, { intent: "assign", assignee: "me" }, "5")).status).toBe(200);
+    expect((await post(path, { intent: "tags", tags: "Broken, 破損、 broken" })).status).toBe(200);
+    const after = await db().conversation.findUnique({ where: { id: got.conversationId } });
+    expect(after?.assignee).toBe("staff:5");
+    expect(JSON.parse(after!.tags)).toEqual(["broken", "破損"]);
+    const list = visibleText(await (await listPage("assignee=staff%3A5&tag=broken")).text());
+    expect(list).toContain("Later Lin");
+    expect(list).toContain("Staff member 5");
+    expect(visibleText(await (await listPage("tag=%E7%A0%B4%E6%90%8D")).text())).toContain("Later Lin");
   });
 });
