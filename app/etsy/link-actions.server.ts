@@ -3,6 +3,7 @@
 // URL for this attempt), disconnect (tokens forgotten, orders kept), and the
 // callback's outcome with the status the page answers.
 import type { Db } from "../db.server.ts";
+import { pollEtsyShopJob, syncQueue } from "../jobs/queues.server.ts";
 import {
   disconnectEtsy,
   EtsyLinkError,
@@ -36,11 +37,21 @@ export async function etsyLinkAction(
 export type EtsyCallbackOutcome =
   { ok: true; status: 200; etsyShopName: string } | { ok: false; status: 400 | 404 | 409 | 502; reason: string };
 
+/** The linked shop's first receipts poll at once (the schedule would be up to 5 minutes away). */
+export async function queueFirstPoll(shop: string): Promise<void> {
+  const job = pollEtsyShopJob(shop);
+  // Redis away: the scheduled poll brings the orders a little later.
+  await syncQueue()
+    .then((queue) => queue.add(job.name, job.data, job.opts))
+    .catch(() => undefined);
+}
+
 /** Etsy's redirect back (GET /etsy/callback?code&state or ?error&state). */
 export async function etsyCallback(
   db: Db,
   url: URL,
   deps: EtsyDeps | null = etsyDepsFromEnv(),
+  afterLink: (shop: string) => Promise<void> = async () => undefined,
 ): Promise<EtsyCallbackOutcome> {
   if (!deps) return { ok: false, status: 404, reason: "not_configured" };
   const params = url.searchParams;
@@ -50,6 +61,7 @@ export async function etsyCallback(
       code: params.get("code"),
       error: params.get("error"),
     });
+    await afterLink(linked.shop);
     return { ok: true, status: 200, etsyShopName: linked.etsyShopName };
   } catch (error) {
     if (error instanceof EtsyLinkError) return { ok: false, status: error.status, reason: error.reason };

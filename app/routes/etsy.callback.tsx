@@ -5,7 +5,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { db } from "../db.server.ts";
-import { etsyCallback } from "../etsy/link-actions.server.ts";
+import { etsyCallback, queueFirstPoll } from "../etsy/link-actions.server.ts";
 import { createI18n, matchLocale } from "../i18n/locales.ts";
 
 export const meta: MetaFunction = () => [{ title: "Etsy — Kizuna" }, { name: "robots", content: "noindex" }];
@@ -24,7 +24,7 @@ const REASONS = new Set([
 export async function loader({ request }: LoaderFunctionArgs) {
   const locale = matchLocale(request.headers.get("Accept-Language")?.split(",")[0]) ?? "en";
   const t = createI18n(locale).t;
-  const outcome = await etsyCallback(db(), new URL(request.url));
+  const outcome = await etsyCallback(db(), new URL(request.url), undefined, queueFirstPoll);
   const reason = outcome.ok ? null : REASONS.has(outcome.reason) ? outcome.reason : "etsy_failed";
   return data(
     {

@@ -5,32 +5,27 @@
 // once polled, and Disconnect keeps them. Screenshots (English and Japanese)
 // go to artifacts/screenshots/etsy-card-*.png.
 import { randomBytes } from "node:crypto";
-import Redis from "ioredis";
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEtsyApi, redisEtsyLimiter } from "../../app/etsy/etsy-api.server.ts";
-import { pollEtsyShop } from "../../app/etsy/poll-receipts.server.ts";
 import { ensureChromium } from "../../scripts/ensure-chromium.mjs";
 import { adminUrl } from "../../sandbox/admin/index.ts";
-import { ETSY_SANDBOX_API_KEY, ETSY_SANDBOX_SHARED_SECRET } from "../../sandbox/etsy/index.ts";
+import { linkEtsyShopThroughApp, sandboxEtsyEnv } from "../../sandbox/etsy/link-through-app.ts";
 import { DEMO_ETSY_SELLER } from "../../sandbox/etsy/seed.ts";
+import { waitFor } from "../support/pipeline.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
 import type { RunningSandbox } from "../../sandbox/server.ts";
 import { adminPost } from "../support/admin-http.ts";
 import { launchBrowser, type TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/redis-server.ts";
-import { deleteRedisKeys, ensureBuild, REDIS_URL, startApp, type RunningApp } from "../e2e/support/app.ts";
+import { ensureBuild, startApp, type RunningApp } from "../e2e/support/app.ts";
 import { appFrame, expectPolarisPage, screenshot } from "../e2e/support/embedded.ts";
 import { startTestSandbox } from "../e2e/support/sandbox.ts";
 
 const SHOP = "kizuna-etsy-card.myshopify.com";
-const TOKEN_KEY = randomBytes(32);
-const LIMITER_PREFIX = `kizuna-test-etsy-card-${process.pid}`;
 let config: SandboxConfig;
 let sandbox: RunningSandbox | undefined;
 let app: RunningApp | undefined;
 let browser: TestBrowser | undefined;
-let redis: Redis | undefined;
 
 beforeAll(async () => {
   ensureChromium();
@@ -45,19 +40,11 @@ beforeAll(async () => {
     apiVersion: "2026-07",
   };
   sandbox = (await startTestSandbox(config, sandboxPort)) as RunningSandbox;
-  app = await startApp(config, {
-    ETSY_API_KEY: ETSY_SANDBOX_API_KEY,
-    ETSY_SHARED_SECRET: ETSY_SANDBOX_SHARED_SECRET,
-    ETSY_TOKEN_KEY: TOKEN_KEY.toString("base64"),
-    ETSY_API_URL: `${config.origin}/v3/application`,
-  });
+  app = await startApp(config, sandboxEtsyEnv(config.origin));
   browser = await launchBrowser();
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
 }, 300_000);
 
 afterAll(async () => {
-  redis?.disconnect();
-  await deleteRedisKeys(LIMITER_PREFIX);
   await browser?.close();
   await app?.stop();
   await sandbox?.close();
@@ -106,28 +93,14 @@ describe("the Etsy card in Settings", () => {
     expect(await app!.db.etsyLink.findUniqueOrThrow({ where: { shop: SHOP } })).toEqual(linkedRow);
     await consent.close();
 
-    // The receipts poll (the worker's job, run here at once) brings the demo shop's receipts in.
-    const settingsOf = {
-      apiUrl: `${config.origin}/v3/application`,
-      tokenUrl: `${config.origin}/v3/public/oauth/token`,
-      connectUrl: `${config.origin}/oauth/connect`,
-      apiKey: ETSY_SANDBOX_API_KEY,
-      sharedSecret: ETSY_SANDBOX_SHARED_SECRET,
-    };
-    const polled = await pollEtsyShop(
-      app!.db,
-      {
-        settings: settingsOf,
-        api: createEtsyApi(
-          settingsOf,
-          redisEtsyLimiter(redis!, () => LIMITER_PREFIX, ETSY_SANDBOX_API_KEY),
-        ),
-        redirectUri: `${config.appUrl}/etsy/callback`,
-        key: TOKEN_KEY,
-      },
-      SHOP,
+    // Linking queues the shop's first receipts poll at once: the worker brings the demo shop's receipts in.
+    await waitFor(
+      "the first receipts poll",
+      async () => (await app!.db.order.count({ where: { shop: SHOP, source: "etsy" } })) === 3,
     );
-    expect(polled).toMatchObject({ status: "polled", receipts: 3 });
+    await waitFor("the poll recorded", async () =>
+      Boolean((await app!.db.etsyLink.findUnique({ where: { shop: SHOP } }))?.lastPolledAt),
+    );
 
     frame = await settings(page, "en");
     const linked = card(frame, "Etsy");
@@ -150,6 +123,13 @@ describe("the Etsy card in Settings", () => {
     await again.getByText("Etsy shop disconnected. Its orders stay in Kizuna.").waitFor();
     await again.getByRole("button", { name: "Connect Etsy shop" }).waitFor();
     expect(await app!.db.etsyLink.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await app!.db.order.count({ where: { shop: SHOP, source: "etsy" } })).toBe(3);
+
+    // The demo's way, with no browser: linked again through the app; the orders are the same three.
+    expect(await linkEtsyShopThroughApp(config)).toEqual({ status: 200 });
+    await waitFor("linked again and polled", async () =>
+      Boolean((await app!.db.etsyLink.findUnique({ where: { shop: SHOP } }))?.lastPolledAt),
+    );
     expect(await app!.db.order.count({ where: { shop: SHOP, source: "etsy" } })).toBe(3);
     await page.close();
   });
