@@ -31,21 +31,20 @@ export interface EtsySettings {
 
 /**
  * Etsy's endpoints and the app's credentials, or null when Etsy is not set up
- * (no ETSY_API_KEY). ETSY_API_URL picks the API; without it, production talks
- * to Etsy and elsewhere the sandbox's stand-in (when the sandbox runs) serves
- * it. A stand-in serves the token endpoint and the consent page on its own origin.
+ * (no ETSY_API_KEY). ETSY_API_URL picks the API; without it, the sandbox's
+ * stand-in serves it in sandbox mode (and outside production when the sandbox
+ * runs), and Etsy otherwise. A stand-in serves the token endpoint and the
+ * consent page on its own origin.
  */
 export function etsySettings(config: Env = env()): EtsySettings | null {
   if (!config.ETSY_API_KEY || !config.ETSY_SHARED_SECRET) return null;
   const sandboxApi = config.SHOPIFY_SANDBOX_ORIGIN
     ? `${config.SHOPIFY_SANDBOX_ORIGIN.replace(/\/$/, "")}/v3/application`
     : undefined;
-  const apiUrl = (
-    config.ETSY_API_URL ??
-    (config.NODE_ENV === "production" ? ETSY_PRODUCTION_API_URL : (sandboxApi ?? ETSY_PRODUCTION_API_URL))
-  ).replace(/\/$/, "");
-  const origin = new URL(apiUrl).origin;
-  const etsy = new URL(apiUrl).hostname.endsWith("etsy.com");
+  const standIn = config.SHOPIFY_SANDBOX === "1" || config.NODE_ENV !== "production" ? sandboxApi : undefined;
+  const apiUrl = (config.ETSY_API_URL ?? standIn ?? ETSY_PRODUCTION_API_URL).replace(/\/$/, "");
+  const { origin, hostname } = new URL(apiUrl);
+  const etsy = hostname === "etsy.com" || hostname.endsWith(".etsy.com");
   return {
     apiUrl,
     tokenUrl: etsy ? ETSY_TOKEN_URL : `${origin}/v3/public/oauth/token`,

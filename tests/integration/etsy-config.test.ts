@@ -73,6 +73,18 @@ describe("Etsy configuration", () => {
       tokenUrl: "http://127.0.0.1:4000/v3/public/oauth/token",
       connectUrl: "http://127.0.0.1:4000/oauth/connect",
     });
+    // The demo runs the production build in sandbox mode: the stand-in, not Etsy.
+    const demo = etsySettings(
+      parseEnv({
+        ...BASE,
+        ...ETSY,
+        ETSY_TOKEN_KEY: randomBytes(32).toString("base64"),
+        SHOPIFY_APP_URL: "http://127.0.0.1:3000",
+        SHOPIFY_SANDBOX: "1",
+        SHOPIFY_SANDBOX_ORIGIN: "http://127.0.0.1:4000",
+      }),
+    );
+    expect(demo?.apiUrl).toBe("http://127.0.0.1:4000/v3/application");
     expect(etsySettings(parseEnv(BASE))).toBeNull();
   });
 
