@@ -173,6 +173,9 @@ describe.each(PROVIDERS)("inbox pages on %s", (provider) => {
     const japanese = visibleText(await (await adminPage(config, "/inbox", "ja")).text());
     expect(japanese).toContain("受信箱");
     expect(japanese).toContain("Oldest Ota");
+    // Every string worded: no message key left raw, in either language.
+    expect(japanese).not.toMatch(/\b(inbox|nav|notices)\.[a-zA-Z]/);
+    expect(list).not.toMatch(/\b(inbox|nav|notices)\.[a-zA-Z]/);
   });
 
   it("answers another shop's conversation with a 404, changing nothing", async () => {
@@ -202,6 +205,10 @@ describe.each(PROVIDERS)("inbox pages on %s", (provider) => {
     expect(html).not.toContain('<script>alert("x")');
     expect(html).not.toContain("<img src=x");
     expect(page).toContain("&lt;b&gt;Bold&lt;/b&gt; Bando");
+    for (const locale of ["en", "ja"]) {
+      const shown = visibleText(await (await adminPage(config, `/inbox/${got.conversationId}`, locale)).text());
+      expect(shown, locale).not.toMatch(/\b(inbox|nav|notices|returns)\.[a-zA-Z]/);
+    }
   });
 
   it("posts a reply that appears in the conversation and reaches the customer threaded", async () => {
