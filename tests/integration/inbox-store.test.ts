@@ -2,6 +2,7 @@
 // merges contacts; staff replies go out over real SMTP (the sandbox mail sink)
 // threaded, and move the conversation's clocks; another shop's conversation
 // is not found.
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server.ts";
 import type { InboxDeps } from "../../app/inbox/channels/channel.server.ts";
@@ -25,7 +26,10 @@ import { receiveMessage } from "../../app/inbox/receive-message.server.ts";
 import { customerTimeline } from "../../app/inbox/timeline.server.ts";
 import type { IncomingMessage } from "../../app/inbox/types.ts";
 import { createSmtpMailer } from "../../app/notices/mailer.server.ts";
+import { createTwilioSms } from "../../app/notices/sms.server.ts";
 import { startMailSink, type MailSink } from "../../sandbox/mail/mail-sink.ts";
+import { createSmsSinkHandler, createSmsStore, type SmsStore } from "../../sandbox/sms/sms-sink.ts";
+import { close, originOf, serve } from "../support/serve.ts";
 import { PROVIDERS, createTestDatabase, type TestDatabase } from "../support/databases.ts";
 
 const SHOP = "kizuna-inbox-store.myshopify.com";
@@ -60,17 +64,32 @@ describe.each(PROVIDERS)("inbox store on %s", (provider) => {
   let db: Db;
   let sink: MailSink;
   let deps: InboxDeps;
+  /** deps with SMS through the sandbox's Twilio stand-in (real HTTP). */
+  let smsDeps: InboxDeps;
+  let smsStore: SmsStore;
+  let smsServer: Server;
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     db = database.db;
     sink = await startMailSink();
+    smsStore = createSmsStore();
+    smsServer = await serve([createSmsSinkHandler(smsStore)]);
     deps = {
       mailer: createSmtpMailer(sink.url),
       sms: null,
       now: () => new Date(),
       publicUrl: "https://kizuna.example.com",
       inboundDomain: DOMAIN,
+    };
+    smsDeps = {
+      ...deps,
+      sms: createTwilioSms({
+        baseUrl: `${originOf(smsServer)}/sms`,
+        accountSid: "ACsandbox",
+        authToken: "sandbox-token",
+        from: "+15005550006",
+      }),
     };
     await db.shop.createMany({
       data: [
@@ -81,6 +100,7 @@ describe.each(PROVIDERS)("inbox store on %s", (provider) => {
   });
 
   afterAll(async () => {
+    if (smsServer) await close(smsServer);
     deps?.mailer.close?.();
     await sink?.close();
     await database?.drop();
@@ -429,7 +449,6 @@ describe.each(PROVIDERS)("inbox store on %s", (provider) => {
 
   it("the 6th exchange raises the flag", async () => {
     const opened = await stored(await receiveSms(db, SHOP, { from: "+15550002222", body: "1", sid: "SM-x0" }));
-    const smsDeps: InboxDeps = { ...deps, sms: { send: async () => ({ messageId: `SMout${serial++}` }) } };
     for (let turn = 1; turn <= 6; turn++) {
       if (turn > 1) await receiveSms(db, SHOP, { from: "+15550002222", body: String(turn), sid: `SM-x${turn}` });
       await replyToConversation(db, smsDeps, SHOP, opened.conversationId, { text: `answer ${turn}`, author: "Aiko" });
@@ -446,12 +465,15 @@ describe.each(PROVIDERS)("inbox store on %s", (provider) => {
     expect(
       (await db.conversation.findUniqueOrThrow({ where: { id: opened.conversationId } })).waitingSince,
     ).not.toBeNull();
-    const smsDeps: InboxDeps = { ...deps, sms: { send: async () => ({ messageId: "SM-retried" }) } };
     expect(await retryMessage(db, smsDeps, SHOP, failing.messageId)).toMatchObject({ status: "sent" });
+    const texted = await smsStore.waitFor((sms) => sms.to === "+15550003333");
+    expect(texted.body).toBe("hi");
     expect(await db.message.findUniqueOrThrow({ where: { id: failing.messageId } })).toMatchObject({
       status: "sent",
-      providerMessageId: "SM-retried",
+      providerMessageId: texted.sid,
     });
+    // Sent is sent: a second retry is refused.
+    await expect(retryMessage(db, smsDeps, SHOP, failing.messageId)).rejects.toMatchObject({ code: "conflict" });
   });
 
   it("another shop's conversation is not found by any reader or action", async () => {
