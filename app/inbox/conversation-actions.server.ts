@@ -150,7 +150,8 @@ export async function replyToConversation(
 async function sendStored(db: Db, deps: InboxDeps, shop: string, messageId: number): Promise<ReplyOutcome> {
   const claimed = await db.message.updateMany({
     where: { shop, id: messageId, direction: "outgoing", status: { in: ["queued", "failed"] } },
-    data: { status: "sending", statusReason: null },
+    // When the claim was made: a send interrupted by a crash can be tried again later (retryMessage).
+    data: { status: "sending", statusReason: `since ${deps.now().toISOString()}` },
   });
   const message = await db.message.findFirst({ where: { shop, id: messageId } });
   if (!message) throw new InboxError("not_found");
@@ -205,15 +206,32 @@ async function sendStored(db: Db, deps: InboxDeps, shop: string, messageId: numb
   }
 }
 
-/** Sends a failed reply again. */
+/** A `sending` claim older than this was interrupted (the process died mid-send). */
+export const SENDING_STALE_MS = 2 * 60_000;
+
+function interrupted(reason: string | null, now: Date): boolean {
+  const since = /^since (\S+)$/.exec(reason ?? "")?.[1];
+  const at = since ? new Date(since).getTime() : NaN;
+  return Number.isNaN(at) || now.getTime() - at > SENDING_STALE_MS;
+}
+
+/** Sends a failed reply again (or one whose send was interrupted a while ago). */
 export async function retryMessage(db: Db, deps: InboxDeps, shop: string, messageId: number): Promise<ReplyOutcome> {
   if (!Number.isInteger(messageId) || messageId < 1) throw new InboxError("not_found");
   const message = await db.message.findFirst({
     where: { shop, id: messageId },
-    select: { status: true, direction: true },
+    select: { status: true, direction: true, statusReason: true },
   });
   if (!message || message.direction !== "outgoing") throw new InboxError("not_found");
-  if (message.status !== "failed") throw new InboxError("conflict", `the message is ${message.status ?? "not failed"}`);
+  if (message.status === "sending" && interrupted(message.statusReason, deps.now())) {
+    // The process died mid-send: whether it went out is unknown; the seller chose to send again
+    // (a mail keeps its Message-ID, so a client that got both shows one).
+    await db.message.updateMany({
+      where: { shop, id: messageId, status: "sending", statusReason: message.statusReason },
+      data: { status: "failed", statusReason: "interrupted mid-send: delivery unknown" },
+    });
+  } else if (message.status !== "failed")
+    throw new InboxError("conflict", `the message is ${message.status ?? "not failed"}`);
   return sendStored(db, deps, shop, messageId);
 }
 

@@ -472,6 +472,26 @@ describe.each(PROVIDERS)("inbox store on %s", (provider) => {
       status: "sent",
       providerMessageId: texted.sid,
     });
+    // A send cut off mid-way (the process died) can be tried again once it is clearly stale, not before.
+    const stuck = await db.message.create({
+      data: {
+        shop: SHOP,
+        conversationId: opened.conversationId,
+        direction: "outgoing",
+        channel: "sms",
+        toAddress: "+15550003333",
+        text: "stuck",
+        status: "sending",
+        statusReason: `since ${new Date().toISOString()}`,
+      },
+    });
+    await expect(retryMessage(db, smsDeps, SHOP, stuck.id)).rejects.toMatchObject({ code: "conflict" });
+    await db.message.update({
+      where: { id: stuck.id },
+      data: { statusReason: `since ${new Date(Date.now() - 10 * 60_000).toISOString()}` },
+    });
+    expect(await retryMessage(db, smsDeps, SHOP, stuck.id)).toMatchObject({ status: "sent" });
+    expect((await smsStore.waitFor((sms) => sms.body === "stuck")).to).toBe("+15550003333");
     // Sent is sent: a second retry is refused.
     await expect(retryMessage(db, smsDeps, SHOP, failing.messageId)).rejects.toMatchObject({ code: "conflict" });
   });
