@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   delays: () => import("./delays.ts"),
   restock: () => import("./restock.ts"),
   "order-page": () => import("./order-page.ts"),
+  inbox: () => import("./inbox.ts"),
 };
 
 function printUsage(): void {

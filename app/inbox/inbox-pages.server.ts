@@ -83,11 +83,13 @@ export async function inboxListPage(db: Db, shop: string, query: ListQueryValues
       q: query.q || null,
       cursor: query.cursor ?? null,
     }),
+    // The staff assigned lately, for the filter's choices (as the tags below): Prisma's `distinct`
+    // read every assigned conversation of the shop and deduped them in memory.
     db.conversation.findMany({
       where: { shop, assignee: { not: null } },
-      distinct: ["assignee"],
+      orderBy: { lastMessageAt: "desc" },
       select: { assignee: true },
-      take: 50,
+      take: 500,
     }),
     // The tags in use lately, for the filter's choices.
     db.conversation.findMany({
@@ -115,7 +117,7 @@ export async function inboxListPage(db: Db, shop: string, query: ListQueryValues
     })),
     nextCursor: list.nextCursor,
     counts: list.counts,
-    assignees: assignees.map((row) => row.assignee!).sort(),
+    assignees: [...new Set(assignees.map((row) => row.assignee!))].sort().slice(0, 50),
     tags: [...tags].sort().slice(0, 50),
     inboundAddress: address,
   };
@@ -147,10 +149,11 @@ export async function conversationPage(db: Db, shop: string, conversationId: num
   if (!detail) return null;
   if (detail.conversation.unread > 0) await markConversationRead(db, shop, conversationId);
   const contactId = detail.contact.id;
+  const ordersRead = ordersOfContact(db, shop, contactId);
   const [contactOrders, earlier, timeline, saved, settings, shopRow] = await Promise.all([
-    ordersOfContact(db, shop, contactId),
+    ordersRead,
     conversationsOfContact(db, shop, contactId, conversationId),
-    customerTimeline(db, shop, contactId, { limit: 50 }),
+    ordersRead.then((orders) => customerTimeline(db, shop, contactId, { limit: 50, contactOrders: orders })),
     listSavedReplies(db, shop),
     inboxSettingsView(db, shop),
     db.shop.findUnique({ where: { domain: shop }, select: { timezone: true, name: true } }),

@@ -98,14 +98,19 @@ export async function customerTimeline(
   db: Db,
   shop: string,
   contactId: number,
-  options: { limit?: number } = {},
+  options: {
+    limit?: number;
+    /** ordersOfContact(contactId) when the caller read it already (the conversation page): not read twice. */
+    contactOrders?: Awaited<ReturnType<typeof ordersOfContact>>;
+  } = {},
 ): Promise<CustomerTimeline | null> {
   if (!Number.isInteger(contactId) || contactId < 1) return null;
   const exists = await db.contact.findFirst({ where: { shop, id: contactId }, select: { id: true } });
   if (!exists) return null;
   const id = await currentContactId(db, shop, contactId);
   const limit = Math.min(Math.max(options.limit ?? 200, 1), 1000);
-  const { customerIds, emails, phones, orders } = await ordersOfContact(db, shop, id);
+  const { customerIds, emails, phones, orders } =
+    options.contactOrders && id === contactId ? options.contactOrders : await ordersOfContact(db, shop, id);
   const orderIds = orders.map((order) => order.id);
   const conversations = await db.conversation.findMany({ where: { shop, contactId: id }, select: { id: true } });
   const addresses = [...emails, ...phones];
