@@ -28,6 +28,8 @@ import {
   printTexts,
   SANDBOX_SMS,
 } from "./demo-story.ts";
+import { demoInboundEnv, playInbox } from "./demo-inbox.ts";
+import { sandboxEtsyEnv } from "../sandbox/etsy/link-through-app.ts";
 import { baseEnv, buildCommand, ROOT, startProcess, waitForExit, WEB_ENTRY, WORKER_ENTRY } from "./lib/processes.ts";
 import { sleep, until } from "./lib/wait.ts";
 
@@ -202,6 +204,9 @@ async function main(): Promise<void> {
     SMTP_URL: sandbox.mail.url,
     // The sandbox's Twilio stand-in (its default credentials): shoppers who ask for texts get them.
     ...SANDBOX_SMS(sandbox.config.origin),
+    // The Etsy API stand-in, and the worker's SMTP receiver for the inbox.
+    ...sandboxEtsyEnv(sandbox.config.origin),
+    ...demoInboundEnv(await pickPort(2600)),
   });
   const tag = (name: string) => (line: string) => console.log(`  [${name}] ${line}`);
   step("Starting web and worker");
@@ -267,6 +272,17 @@ async function main(): Promise<void> {
         `  ${orderPage.name} (${orderPage.customer ?? "guest"}, delayed${orderPage.notified ? "; told by a delay notice" : ""}) opens: 200`,
       );
 
+    step("The inbox: the Etsy shop linked, customers' and Etsy's mail in, a message from an order page");
+    const inbox = await playInbox(
+      db,
+      sandbox,
+      DEMO_SHOP,
+      Number(env.INBOUND_SMTP_PORT),
+      String(env.INBOUND_DOMAIN),
+      orderPage?.url ?? null,
+      BROWSER_UA,
+    );
+
     step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
     const examplesOk = await sendExamples(db, appUrl);
 
@@ -279,13 +295,17 @@ Where to look:
   SMS sink:                                       ${sandbox.config.origin}/sms
   Stock (receive inventory, as in Shopify admin): ${sandbox.config.origin}/stock
   Returns in the admin (a tab for each state):    ${sandbox.adminUrl}/returns
+  Inbox (every channel, the customer beside it):  ${sandbox.adminUrl}/inbox
+  Mail into the inbox: SMTP ${inbox?.smtpUrl ?? "—"} to ${inbox?.address ?? "—"}
+    (npm run ops -- inbox-address ${DEMO_SHOP}; npm run ops -- conversations ${DEMO_SHOP})
+  Etsy stand-in (the linked Etsy shop's receipts): ${sandbox.config.origin}/v3/application
   A customer's order page (${orderPage?.name ?? "—"}, delayed; phone-sized, ask for a return there):
     ${orderPage?.url ?? "(did not open: see above)"}
   The pipeline, from outside:
     npm run ops -- events          every stored event and its status
     npm run ops -- shops           shops with event counts
     npm run ops -- mirror ${DEMO_SHOP}`);
-    if (!examplesOk || failed > 0 || !restocked || !bothLanguages || !texted || !returnsOk || !orderPage)
+    if (!examplesOk || failed > 0 || !restocked || !bothLanguages || !texted || !returnsOk || !orderPage || !inbox)
       process.exitCode = 1;
     if (keep) {
       console.log("\nEverything keeps running. Press Ctrl-C to stop.");
