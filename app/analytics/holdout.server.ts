@@ -6,9 +6,10 @@
 // open is told as usual.
 import { createHash } from "node:crypto";
 import type { Db } from "../db.server.ts";
+import { HOLDOUT_MAX_PERCENT } from "./choices.ts";
 
 export const HOLDOUT_HOURS = 24;
-export const HOLDOUT_MAX_PERCENT = 50;
+export { HOLDOUT_MAX_PERCENT };
 
 export interface HoldoutSettings {
   on: boolean;

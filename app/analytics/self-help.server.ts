@@ -4,9 +4,9 @@
 import { z } from "zod";
 import type { Db } from "../db.server.ts";
 
-export const SELF_HELP_TOPICS = ["shipping", "returns", "sizes", "customs", "payment", "other"] as const;
-export type SelfHelpTopic = (typeof SELF_HELP_TOPICS)[number];
-export const SELF_HELP_LOCALES = ["ja", "en"] as const;
+import { SELF_HELP_LOCALES, SELF_HELP_TOPICS } from "./choices.ts";
+
+export { SELF_HELP_LOCALES, SELF_HELP_TOPICS };
 
 export const SelfHelpInput = z.object({
   topic: z.enum(SELF_HELP_TOPICS),

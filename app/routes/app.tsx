@@ -42,6 +42,7 @@ function AppNav({ inboxUnread }: { inboxUnread: number }) {
       <Link to={to("/app/delays")}>{t("nav.delays")}</Link>
       <Link to={to("/app/restock")}>{t("nav.restock")}</Link>
       <Link to={to("/app/notices")}>{t("nav.notices")}</Link>
+      <Link to={to("/app/analytics")}>{t("nav.analytics")}</Link>
       <Link to={to("/app/settings")}>{t("nav.settings")}</Link>
       <Link to={to("/app/activity")}>{t("nav.activity")}</Link>
     </NavMenu>
