@@ -46,6 +46,8 @@ export interface JobPayloads {
   /** reactions, scheduled: notices whose delivery job was lost, reactions whose job was lost. */
   "sweep-notices": Record<string, never>;
   "recover-money-actions": Record<string, never>;
+  /** reactions, scheduled: snoozed conversations whose time came back to the inbox (shop time was applied when snoozed). */
+  "wake-snoozed": Record<string, never>;
   /** notices: deliver one notice. */
   "send-notice": { noticeId: number };
   /** notices: deliver a batch (a restock wave's). */
@@ -142,6 +144,7 @@ export const SCHEDULES = [
   { id: "sweep-notices", name: "sweep-notices", pattern: "* * * * *" },
   // Money actions whose call lost its answer (a crash, Shopify away): checked against Shopify and finished.
   { id: "recover-money-actions", name: "recover-money-actions", pattern: "* * * * *" },
+  { id: "wake-snoozed", name: "wake-snoozed", pattern: "* * * * *" },
 ] as const satisfies readonly { id: string; name: JobName; pattern: string }[];
 
 export function reactJobId(eventRowId: number): string {

@@ -30,6 +30,7 @@ import { returnIdOfChange } from "../mirror/returns.server.ts";
 import { recoverMoneyActions } from "../returns/money-actions.server.ts";
 import { MONEY_OPERATIONS } from "../returns/money-operations.server.ts";
 import { afterMoneyMoved } from "../returns/return-actions.server.ts";
+import { wakeSnoozedConversations } from "../inbox/conversation-actions.server.ts";
 import { refreshReturn } from "../returns/refresh-return.server.ts";
 import { tellCustomerOrderCancelled, tellExchangeShipped } from "../returns/return-notices.server.ts";
 import { orderOfFulfillmentOrder } from "../sync/link-fulfillment-order.server.ts";
@@ -39,7 +40,13 @@ import { reactJob, REACTION_JOB_OPTIONS, restockWaveJob, type JobPayloads } from
 // The queue, its job names, options and ids are in ./queues.server.ts.
 type ReactionJobs = Pick<
   JobPayloads,
-  "react-to-event" | "restock-wave" | "scan-delays" | "reconcile-inventory" | "sweep-notices" | "recover-money-actions"
+  | "react-to-event"
+  | "restock-wave"
+  | "scan-delays"
+  | "reconcile-inventory"
+  | "sweep-notices"
+  | "recover-money-actions"
+  | "wake-snoozed"
 >;
 
 export interface ReactionDeps {
@@ -278,6 +285,9 @@ export function reactionProcessor(deps: ReactionDeps) {
           now: deps.now,
           afterSuccess: (api, action) => afterMoneyMoved(deps.db, api, action, { id: action.actor ?? "kizuna" }),
         });
+        return;
+      case "wake-snoozed":
+        await wakeSnoozedConversations(deps.db, deps.now());
         return;
       default:
         throw new Error(`unknown reactions job ${job.name}`);
