@@ -57,6 +57,9 @@ legend{font-weight:600;padding:0 4px}
 .verdict.approve{background:#e7f6ec}.verdict.decline,.verdict.incomplete{background:#fff4e0}
 .verdict ul{margin:4px 0 0;padding-left:20px}
 dl.amounts{display:grid;grid-template-columns:1fr auto;gap:2px 12px;margin:8px 0 0}dl.amounts dd{margin:0;text-align:right}
+.help details{border-top:1px solid #eee;padding:4px 0}.help details:first-of-type{border-top:0}
+.help summary{min-height:44px;display:flex;align-items:center;cursor:pointer;font-weight:600}
+.help .text{white-space:pre-wrap;overflow-wrap:anywhere;margin:4px 0 8px}
 ol.messages{list-style:none;margin:0 0 12px;padding:0}ol.messages li{border-radius:10px;padding:10px 12px;margin:0 0 8px;background:#f3f3f3}
 ol.messages li.shop{background:#eef3ff}ol.messages .who{display:block;font-size:.85rem;color:#5c5c5c}
 ol.messages .text{white-space:pre-wrap;overflow-wrap:anywhere}

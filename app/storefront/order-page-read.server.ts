@@ -94,6 +94,14 @@ export interface PageMessage {
   createdAt: Date;
 }
 
+export interface PageAnswer {
+  id: number;
+  topic: string;
+  locale: string;
+  title: string;
+  body: string;
+}
+
 export interface OrderPageData {
   shop: ShopFacts;
   order: PageOrder;
@@ -107,6 +115,7 @@ export interface OrderPageData {
   actions: PageMoneyAction[];
   policy: ReturnPolicyRules;
   messages: PageMessage[];
+  answers: PageAnswer[];
 }
 
 type Dialect = HotReader["dialect"];
@@ -187,6 +196,8 @@ export function orderPageStatement(dialect: Dialect): { sql: string; params: ("s
       `FROM "MoneyAction" WHERE ${orderScope()} ORDER BY "id" DESC LIMIT 50`,
     )} AS "actions"`,
     `${rowsJson(dialect, POLICY, `FROM "ReturnPolicy" WHERE "shop" = ${shop()}`)} AS "policy"`,
+    // The seller's self-help answers (a handful per shop: topics × two languages).
+    `${rowsJson(dialect, ["id", "topic", "locale", "title", "body"], `FROM "SelfHelpAnswer" WHERE "shop" = ${shop()} LIMIT 60`)} AS "answers"`,
     // What the customer and the shop wrote from and to this page (no staff notes, no failed sends).
     `${rowsJson(
       dialect,
@@ -317,6 +328,13 @@ export async function readOrderPage(db: Db, shop: string, orderId: string): Prom
       currency: text(action.currency),
       createdAt: timeOrEpoch(action.createdAt),
       finishedAt: timeOf(action.finishedAt),
+    })),
+    answers: list(row.answers).map((answer) => ({
+      id: num(answer.id),
+      topic: str(answer.topic),
+      locale: str(answer.locale),
+      title: str(answer.title),
+      body: str(answer.body),
     })),
     messages: list(row.messages).map((message) => ({
       id: num(message.id),

@@ -343,12 +343,60 @@ ${list ? `<ol class="messages">${list}</ol>` : `<p class="muted">${h(t("orderPag
 </form></section>`;
 }
 
+// Which of the seller's answers an order in this state most likely needs, first.
+const TOPICS_BY_STATUS: Record<string, string[]> = {
+  preparing: ["shipping", "payment"],
+  shipped: ["shipping", "customs"],
+  delayed: ["shipping", "customs"],
+  delivered: ["returns", "sizes"],
+  cancelling: ["payment"],
+  cancelled: ["payment"],
+};
+const MAX_ANSWERS = 4;
+
+/** The seller's short answers that fit this order (in the customer's language, else the other). */
+function answersFor(loaded: Loaded, status: string, locale: Locale) {
+  const first = TOPICS_BY_STATUS[status] ?? [];
+  const topics = [...first, ...new Set(loaded.answers.map((answer) => answer.topic))].filter(
+    (topic, index, all) => all.indexOf(topic) === index,
+  );
+  return topics
+    .map(
+      (topic) =>
+        loaded.answers.find((answer) => answer.topic === topic && answer.locale === locale) ??
+        loaded.answers.find((answer) => answer.topic === topic),
+    )
+    .filter((answer): answer is Loaded["answers"][number] => answer !== undefined)
+    .slice(0, MAX_ANSWERS);
+}
+
+/** "Answers to common questions": each opens in place; opening one counts a read (a beacon, once a page). */
+function helpSection(answers: Loaded["answers"], locale: Locale): string {
+  if (!answers.length) return "";
+  const t = translator(locale);
+  const items = answers
+    .map(
+      (answer) =>
+        `<details data-answer="${h(answer.id)}" data-topic="${h(answer.topic)}"><summary>${h(answer.title)}</summary><p class="text">${h(answer.body)}</p></details>`,
+    )
+    .join("");
+  return `<section class="card help" aria-labelledby="help-heading"><h2 id="help-heading">${h(t("orderPage.answers.title"))}</h2>${items}</section>`;
+}
+
+function helpScript(req: ProxyRequest, orderId: string, token: string): string {
+  const url = pagePath(req, `/orders/${encodeURIComponent(orderId)}/help`, { t: token });
+  // JSON in a script: "<" escaped, so no text can close the script element.
+  const literal = JSON.stringify(url).replace(/</g, "\\u003c");
+  return `document.querySelectorAll("details[data-answer]").forEach(function(d){d.addEventListener("toggle",function(){if(!d.open||d.getAttribute("data-read"))return;d.setAttribute("data-read","1");if(navigator.sendBeacon)navigator.sendBeacon(${literal},new URLSearchParams({answer:d.getAttribute("data-answer")}));});});`;
+}
+
 export interface OrderPageView {
   locale: Locale;
   html: string;
   refresh: boolean;
   shopName: string;
   title: string;
+  script: string | null;
 }
 
 /** The order page for a verified request whose token opens `orderId`, or null when the order is not this shop's. */
@@ -430,6 +478,7 @@ export async function renderOrderPage(
       `<a class="button secondary" href="${h(pagePath(req, `/orders/${encodeURIComponent(orderId)}/cancel`, { t: token, locale }))}">${h(t("orderPage.actions.cancel"))}</a>`,
     );
 
+  const answers = answersFor(loaded, status.key, locale);
   const greeting = name ? t("orderPage.greeting", { name }) : t("orderPage.greetingNoName");
   const title = t("orderPage.title", { name: order.name });
   const html = `<p class="muted">${h(greeting)}</p>
@@ -442,13 +491,21 @@ ${actions.length ? `<section class="card" aria-label="${h(t("orderPage.actions.t
 ${timeline(timelineOf(loaded, locale, format))}
 </section>
 ${returnsSection(loaded, locale, format)}
+${helpSection(answers, locale)}
 ${messagesSection(loaded, req, token, locale, format)}
 <section class="card" aria-labelledby="items-heading"><h2 id="items-heading">${h(t("orderPage.items"))}</h2>
 <ul class="items">${items}<li><strong>${h(t("orderPage.total"))}</strong><strong>${h(money(order.totalPrice, order.currency, locale))}</strong></li></ul>
 </section>
 <p class="muted">${h(t("orderPage.help", { shop: shop.name }))}</p>
 <p><a href="${h(orderPath(req, orderId, token, locale === "ja" ? "en" : "ja"))}" hreflang="${locale === "ja" ? "en" : "ja"}">${locale === "ja" ? "English" : "日本語"}</a></p>`;
-  return { locale, html, refresh: cancelPending, shopName: shop.name, title };
+  return {
+    locale,
+    html,
+    refresh: cancelPending,
+    shopName: shop.name,
+    title,
+    script: answers.length ? helpScript(req, orderId, token) : null,
+  };
 }
 
 export async function handleOrderPage(
@@ -469,5 +526,6 @@ export async function handleOrderPage(
     title: view.title,
     body: view.html,
     ...(view.refresh ? { refreshSeconds: 5 } : {}),
+    ...(view.script ? { script: view.script } : {}),
   });
 }

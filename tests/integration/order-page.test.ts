@@ -208,6 +208,7 @@ async function serveOrderPages(
   const returns = await import("../../app/storefront/order-page-return.server.ts");
   const cancel = await import("../../app/storefront/order-page-cancel.server.ts");
   const contact = await import("../../app/storefront/order-page-contact.server.ts");
+  const help = await import("../../app/storefront/order-page-help.server.ts");
   const url = new URL(request.url ?? "/", origin);
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -216,7 +217,7 @@ async function serveOrderPages(
   const method = request.method ?? "GET";
   const req = new Request(url, { method, headers, ...(method === "POST" ? { body: Buffer.concat(chunks) } : {}) });
   const info = { socketAddress: request.socket.remoteAddress ?? null };
-  const match = /^\/proxy\/orders(?:\/([^/]+)(?:\/(return|cancel|contact))?)?\/?$/.exec(url.pathname);
+  const match = /^\/proxy\/orders(?:\/([^/]+)(?:\/(return|cancel|contact|help))?)?\/?$/.exec(url.pathname);
   let answer: Response;
   if (!match) answer = new Response("not here", { status: 404 });
   else if (!match[1])
@@ -228,6 +229,7 @@ async function serveOrderPages(
     else if (match[2] === "cancel")
       answer = await (method === "POST" ? cancel.handleCancelPost : cancel.handleCancelForm)(req, deps, args);
     else if (match[2] === "contact") answer = await contact.handleContactPost(req, deps, args);
+    else if (match[2] === "help") answer = await help.handleHelpRead(req, deps, args);
     else answer = await page.handleOrderPage(req, deps, args);
   }
   response.writeHead(answer.status, Object.fromEntries(answer.headers));
@@ -515,6 +517,58 @@ describeEachDatabase("the customer's order page through the app proxy", (provide
     );
     expect(other.status).toBe(404);
     expect(await database.db.message.count()).toBe(before);
+  });
+
+  it("shows the seller's answers that fit the order, in the customer's language, and counts those opened", async () => {
+    const { db } = database;
+    const [returnsJa, , shippingJa] = await Promise.all([
+      db.selfHelpAnswer.create({
+        data: {
+          shop: SHOP,
+          topic: "returns",
+          locale: "ja",
+          title: "返品について",
+          body: "お届けから30日以内に<b>承ります</b>。",
+        },
+      }),
+      db.selfHelpAnswer.create({
+        data: { shop: SHOP, topic: "returns", locale: "en", title: "Returns", body: "Within 30 days." },
+      }),
+      db.selfHelpAnswer.create({
+        data: { shop: SHOP, topic: "shipping", locale: "ja", title: "配送日数", body: "通常2〜3日でお届けします。" },
+      }),
+    ]);
+    const foreign = await db.selfHelpAnswer.create({
+      data: { shop: OTHER_SHOP, topic: "returns", locale: "ja", title: "他店の返品", body: "secret" },
+    });
+    const page = await (await get(link(SHOP, "5001"))).text();
+    expect(page).toContain("よくあるご質問");
+    // Delivered: the returns answer comes first, in Japanese; the seller's markup is text.
+    expect(page.indexOf("返品について")).toBeLessThan(page.indexOf("配送日数"));
+    expect(page).toContain("お届けから30日以内に&lt;b&gt;承ります&lt;/b&gt;。");
+    expect(page).not.toContain(">Returns<");
+    expect(page).not.toContain("他店の返品");
+    expect(page).toMatch(/<script nonce="[^"]+">document\.querySelectorAll\("details\[data-answer\]"\)/);
+
+    const read = (answer: number, path = link(SHOP, "5001").replace("?", "/help?")) =>
+      post(path, new URLSearchParams({ answer: String(answer) }));
+    expect((await read(returnsJa.id)).status).toBe(204);
+    expect((await read(returnsJa.id)).status).toBe(204);
+    expect((await read(foreign.id)).status).toBe(404);
+    expect(
+      (
+        await read(
+          shippingJa.id,
+          link(SHOP, "5001")
+            .replace("?", "/help?")
+            .replace(/t=[^&]+/, "t=1.x"),
+        )
+      ).status,
+    ).toBe(404);
+    const reads = async (id: number) => (await db.selfHelpAnswer.findUniqueOrThrow({ where: { id } })).reads;
+    expect(await reads(returnsJa.id)).toBe(2);
+    expect(await reads(shippingJa.id)).toBe(0);
+    expect(await reads(foreign.id)).toBe(0);
   });
 
   it("refuses a POST whose token is not the order's", async () => {
