@@ -3,7 +3,7 @@
 // another shop's conversation reads as null (the page answers 404).
 import { dialectOf, type Db } from "../db.server.ts";
 import { parseJsonText } from "../database/json-text.ts";
-import { jsonSet } from "../database/sql-json.server.ts";
+import { jsonRows } from "../database/sql-json.server.ts";
 import { foldForInboxSearch } from "./contacts.server.ts";
 import type { Channel, ConversationStatus } from "./types.ts";
 
@@ -96,7 +96,10 @@ export async function listConversations(
   if (and.length) where.AND = and;
 
   const cursor = readCursor(filter.cursor);
-  const rows: Awaited<ReturnType<Db["conversation"]["findMany"]>> = [];
+  // The page is chosen on (id, sort key) alone, then its rows are read once: each Prisma query pays
+  // per row and column it maps, and the waiting phase reads up to limit + 1 rows per status.
+  const keys = { id: true, waitingSince: true, lastMessageAt: true } as const;
+  const rows: { id: number; waitingSince: Date | null; lastMessageAt: Date }[] = [];
   if (!cursor || cursor.phase === "w") {
     // One query per status, merged here: the (shop, status, waitingSince) index gives each its
     // order, where one query over every status would sort all the shop's waiting conversations.
@@ -116,6 +119,7 @@ export async function listConversations(
           },
           orderBy: [{ waitingSince: "asc" }, { id: "asc" }],
           take: limit + 1,
+          select: keys,
         }),
       ),
     );
@@ -139,11 +143,12 @@ export async function listConversations(
         },
         orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
         take: limit + 1 - rows.length,
+        select: keys,
       })),
     );
   }
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const pageKeys = rows.slice(0, limit);
+  const last = pageKeys.at(-1);
   const nextCursor =
     rows.length > limit && last
       ? last.waitingSince
@@ -151,19 +156,46 @@ export async function listConversations(
         : writeCursor("l", last.lastMessageAt, last.id)
       : null;
 
-  const contactIds = [...new Set(page.map((row) => row.contactId))];
-  const [contacts, previewRows, grouped] = await Promise.all([
-    db.contact.findMany({ where: { shop, id: { in: contactIds } }, select: { id: true, name: true } }),
-    lastMessages(
-      db,
-      shop,
-      page.map((row) => row.id),
-    ),
+  const ids = pageKeys.map((row) => row.id);
+  const [found, previewRows, grouped] = await Promise.all([
+    ids.length
+      ? // By primary key, the shop checked on the rows: with "shop = ? AND id IN …" SQLite walks a
+        // (shop, …) index through every conversation of the shop.
+        db.conversation.findMany({
+          where: { id: { in: ids } },
+          select: {
+            shop: true,
+            id: true,
+            channel: true,
+            status: true,
+            snoozedUntil: true,
+            subject: true,
+            orderId: true,
+            assignee: true,
+            tags: true,
+            contactId: true,
+            waitingSince: true,
+            lastMessageAt: true,
+            unread: true,
+            exchanges: true,
+            flaggedAt: true,
+          },
+        })
+      : [],
+    lastMessages(db, shop, ids),
     // Per status and unread in one pass over the shop's conversations (two queries read them twice).
     db.$queryRaw<{ status: string; total: number | bigint; unread: number | bigint | null }[]>`
       SELECT "status", COUNT(*) AS "total", SUM(CASE WHEN "unread" > 0 THEN 1 ELSE 0 END) AS "unread"
       FROM "Conversation" WHERE "shop" = ${shop} GROUP BY "status"`,
   ]);
+  const byId = new Map(found.filter((row) => row.shop === shop).map((row) => [row.id, row]));
+  const page = ids.flatMap((id) => byId.get(id) ?? []);
+  const contactIds = [...new Set(page.map((row) => row.contactId))];
+  const contacts = contactIds.length
+    ? (
+        await db.contact.findMany({ where: { id: { in: contactIds } }, select: { shop: true, id: true, name: true } })
+      ).filter((contact) => contact.shop === shop)
+    : [];
   const nameOf = new Map(contacts.map((contact) => [contact.id, contact.name]));
   const previewOf = new Map(previewRows.map((preview) => [preview.conversationId, preview]));
   const previews = page.map((row) => previewOf.get(row.id));
@@ -206,14 +238,16 @@ async function lastMessages(
   conversationIds: readonly number[],
 ): Promise<{ conversationId: number; text: string; direction: string }[]> {
   if (conversationIds.length === 0) return [];
+  // Driven from the ids (no shop term on the outer tables): SQLite, given "shop = ? AND id IN …",
+  // walks a (shop, …) index through the whole shop; the inner look-up is the shop's.
   const rows = await db.$queryRaw<{ conversationId: number | bigint; text: string; direction: string }[]>`
     SELECT "m"."conversationId", SUBSTR("m"."text", 1, 1000) AS "text", "m"."direction" FROM "Message" AS "m"
-    WHERE "m"."shop" = ${shop} AND "m"."id" IN (
+    WHERE "m"."id" IN (
       SELECT (SELECT "l"."id" FROM "Message" AS "l"
-              WHERE "l"."shop" = ${shop} AND "l"."conversationId" = "c"."id" AND "l"."direction" IN ('incoming', 'outgoing')
+              WHERE "l"."shop" = ${shop} AND "l"."conversationId" = CAST("j"."value" AS INTEGER)
+                AND "l"."direction" IN ('incoming', 'outgoing')
               ORDER BY "l"."createdAt" DESC, "l"."id" DESC LIMIT 1)
-      FROM "Conversation" AS "c"
-      WHERE "c"."shop" = ${shop} AND "c"."id" IN ${jsonSet(dialectOf(db), conversationIds, "integer")})`;
+      FROM ${jsonRows(dialectOf(db), conversationIds)})`;
   return rows.map((row) => ({ conversationId: Number(row.conversationId), text: row.text, direction: row.direction }));
 }
 
@@ -324,9 +358,10 @@ export async function readConversation(
       orderBy: { id: "asc" },
       select: { id: true, messageId: true, filename: true, contentType: true, size: true, refused: true },
     }),
-    db.messageOriginal.findMany({ where: { shop, messageId: { in: ids } }, select: { messageId: true } }),
+    // By primary key, the shop checked on the rows (SQLite would walk the shop's originals by (shop)).
+    db.messageOriginal.findMany({ where: { messageId: { in: ids } }, select: { shop: true, messageId: true } }),
   ]);
-  const withOriginal = new Set(originals.map((row) => row.messageId));
+  const withOriginal = new Set(originals.filter((row) => row.shop === shop).map((row) => row.messageId));
   return {
     conversation: {
       id: conversation.id,
@@ -384,10 +419,12 @@ export async function readMessageOriginal(db: Db, shop: string, messageId: numbe
 
 /** The contact's other conversations (newest first), for the customer panel. */
 export async function conversationsOfContact(db: Db, shop: string, contactId: number, exceptId?: number) {
-  return db.conversation.findMany({
+  // Sorted here, not in SQL: SQLite (no statistics) would walk the shop's (shop, lastMessageAt)
+  // index for that ORDER BY instead of reading the contact's few conversations by (shop, contactId).
+  const rows = await db.conversation.findMany({
     where: { shop, contactId, ...(exceptId ? { id: { not: exceptId } } : {}) },
-    orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
-    take: 50,
+    take: 1000,
     select: { id: true, channel: true, status: true, subject: true, orderId: true, lastMessageAt: true },
   });
+  return rows.sort((a, b) => b.lastMessageAt.getTime() - a.lastMessageAt.getTime() || b.id - a.id).slice(0, 50);
 }

@@ -72,11 +72,12 @@ export async function ordersOfContact(db: Db, shop: string, contactId: number) {
     ...(phones.length ? [{ phone: { in: phones } }] : []),
     ...(linked.length ? [{ id: { in: linked } }] : []),
   ];
-  const orders = or.length
+  // Newest first, sorted here: with ORDER BY in SQL, SQLite (no statistics) walks the shop's
+  // (shop, shopifyCreatedAt) index through every order instead of looking the contact's up.
+  const found = or.length
     ? await db.order.findMany({
         where: { shop, OR: or },
-        orderBy: { shopifyCreatedAt: "desc" },
-        take: 100,
+        take: 1000,
         select: {
           id: true,
           name: true,
@@ -90,6 +91,9 @@ export async function ordersOfContact(db: Db, shop: string, contactId: number) {
         },
       })
     : [];
+  const orders = found
+    .sort((a, b) => b.shopifyCreatedAt.getTime() - a.shopifyCreatedAt.getTime() || (a.id < b.id ? 1 : -1))
+    .slice(0, 100);
   return { customerIds, emails, phones, orders };
 }
 
