@@ -87,6 +87,9 @@ const schema = z.object({
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes in base64 (openssl rand -base64 32)")
     .optional(),
   ETSY_API_URL: z.string().url("must be a URL such as https://openapi.etsy.com/v3/application").optional(),
+  // Signs the session cookie of the standalone inbox (Etsy-only sellers, app/standalone); unset =
+  // SHOPIFY_API_SECRET. Production refuses one shorter than 32 characters.
+  STANDALONE_SESSION_SECRET: z.string().optional(),
 });
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -111,6 +114,12 @@ const appSchema = schema
     const issue = (path: string, message: string) =>
       context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
     const sandbox = value.SHOPIFY_SANDBOX === "1";
+    if (
+      value.NODE_ENV === "production" &&
+      value.STANDALONE_SESSION_SECRET &&
+      value.STANDALONE_SESSION_SECRET.length < 32
+    )
+      issue("STANDALONE_SESSION_SECRET", "must be at least 32 characters in production (openssl rand -base64 32)");
     if (!sandbox) {
       for (const key of SANDBOX_ONLY) {
         if (value[key]) issue(key, "is only for the sandbox (SHOPIFY_SANDBOX=1 with a local app URL): unset it");

@@ -3,8 +3,10 @@ import { Links, Meta, Outlet, Scripts, useRouteLoaderData } from "@remix-run/rea
 export default function App() {
   // The admin pages' language (the app layout chooses it); other pages are English.
   const app = useRouteLoaderData<{ locale?: string }>("routes/app");
+  // The standalone inbox (Etsy-only sellers) chooses its own.
+  const standalone = useRouteLoaderData<{ locale?: string }>("routes/inbox");
   return (
-    <html lang={app?.locale ?? "en"}>
+    <html lang={app?.locale ?? standalone?.locale ?? "en"}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />

@@ -10,6 +10,7 @@ import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { humanize, useFormat } from "./format.ts";
+import { useInboxFrame } from "./InboxFrame.tsx";
 import { ChannelBadge, StatusBadge, staffName } from "./InboxLabels.tsx";
 
 export interface PanelOrder {
@@ -147,6 +148,8 @@ export function InboxCustomerPanel(props: CustomerPanelProps) {
   const notices = timeline.filter((item) => item.kind === "notice");
   const shownTimeline = allTimeline ? timeline : timeline.slice(0, 8);
   const orderName = (id: string | null) => orders.find((order) => order.id === id)?.name ?? id ?? "";
+  // The standalone inbox (Etsy-only seller) has no Shopify order, refund or return pages.
+  const frame = useInboxFrame();
 
   return (
     <BlockStack gap="400">
@@ -173,7 +176,7 @@ export function InboxCustomerPanel(props: CustomerPanelProps) {
           <BlockStack gap="150" key={order.id}>
             {index > 0 ? <Divider /> : null}
             <InlineStack gap="200" blockAlign="center" wrap>
-              {order.source === "etsy" ? (
+              {order.source === "etsy" || !frame.shopify ? (
                 <Text as="span" fontWeight="semibold">
                   {order.name}
                 </Text>
@@ -190,7 +193,7 @@ export function InboxCustomerPanel(props: CustomerPanelProps) {
             <Text as="p" variant="bodySm">
               {format.date(order.createdAt)} · {orderStatus(t, order)}
             </Text>
-            {order.source !== "etsy" ? (
+            {order.source !== "etsy" && frame.shopify ? (
               <InlineStack gap="200" wrap>
                 <Button size="slim" url={`/app/orders/${encodeURIComponent(order.id)}#money`}>
                   {t("inbox.panel.refund")}
@@ -245,7 +248,11 @@ export function InboxCustomerPanel(props: CustomerPanelProps) {
       <Section title={t("inbox.panel.returns")} empty={returns.length ? null : t("inbox.panel.noReturns")}>
         {returns.map((ret) => (
           <InlineStack gap="200" key={ret.id} blockAlign="center">
-            <Link url={`/app/returns/${encodeURIComponent(ret.id)}`}>{ret.name ?? ret.id}</Link>
+            {frame.shopify ? (
+              <Link url={`/app/returns/${encodeURIComponent(ret.id)}`}>{ret.name ?? ret.id}</Link>
+            ) : (
+              <Text as="span">{ret.name ?? ret.id}</Text>
+            )}
             <Badge>{t(`returns.status.${ret.status}`, { defaultValue: ret.status })}</Badge>
             <Text as="span" variant="bodySm" tone="subdued">
               {orderName(ret.orderId)}
@@ -267,7 +274,7 @@ export function InboxCustomerPanel(props: CustomerPanelProps) {
         <Section title={t("inbox.panel.earlier")}>
           {earlier.map((row) => (
             <InlineStack gap="200" key={row.id} blockAlign="center" wrap={false}>
-              <Link url={`/app/inbox/${row.id}`}>{row.subject || t("inbox.noSubject")}</Link>
+              <Link url={`${frame.base}/${row.id}`}>{row.subject || t("inbox.noSubject")}</Link>
               <ChannelBadge channel={row.channel} />
               <StatusBadge status={row.status} />
             </InlineStack>

@@ -16,7 +16,7 @@ const POLARIS_TRANSLATIONS: Record<Locale, AppProviderProps["i18n"]> = { en: pol
 type PolarisLinkProps = ComponentProps<NonNullable<AppProviderProps["linkComponent"]>>;
 
 /** Polaris renders its links (Button url, Link…) through this: client-side navigation inside the app. */
-const RemixPolarisLink = forwardRef<HTMLAnchorElement, PolarisLinkProps>(function RemixPolarisLink(
+export const RemixPolarisLink = forwardRef<HTMLAnchorElement, PolarisLinkProps>(function RemixPolarisLink(
   { url, external, children, ...rest },
   ref,
 ) {

@@ -1,6 +1,7 @@
 // The seller's side of delay cases: the list for the Delays page, counts for
 // the home page, and the actions (notify now, snooze, resolve). Every query is
 // scoped by shop; another shop's case id answers "not found".
+import type { TFunction } from "i18next";
 import { customerName } from "../customers/names.ts";
 import type { Db } from "../db.server.ts";
 import type { DelayNotify } from "./notify.server.ts";
@@ -154,12 +155,33 @@ export async function notifyCaseNow(
   message?: string,
   now: Date = new Date(),
 ): Promise<boolean> {
+  return (await notifyCaseNowOutcome(db, shop, id, notify, message, now)) !== "unreachable";
+}
+
+/** What the Delays page says after "Notify now". */
+export function notifyMessage(t: TFunction, outcome: "told" | "prepared_on_etsy" | "unreachable"): string {
+  if (outcome === "prepared_on_etsy") return t("standalone.delays.etsyPrepared");
+  return outcome === "told" ? t("delays.actions.told") : t("delays.actions.unreachable");
+}
+
+/**
+ * "Notify now" with what actually happened: the customer was told, or (an Etsy order, whose
+ * buyer Kizuna never writes to) a message waits to be sent on Etsy, or nobody could be reached.
+ */
+export async function notifyCaseNowOutcome(
+  db: Db,
+  shop: string,
+  id: number,
+  notify: DelayNotify,
+  message?: string,
+  now: Date = new Date(),
+): Promise<"told" | "prepared_on_etsy" | "unreachable"> {
   const row = await requireCase(db, shop, id);
   const result = await notify(row, "delay", message?.trim() || undefined);
-  if (result?.told === false) return false;
+  if (result?.told === false) return "unreachable";
   await db.delayCase.update({
     where: { id: row.id },
     data: { notifiedAt: now, ...(result?.noticeId != null ? { noticeId: result.noticeId } : {}) },
   });
-  return true;
+  return result?.preparedOnEtsy ? "prepared_on_etsy" : "told";
 }

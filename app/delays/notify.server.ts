@@ -32,6 +32,8 @@ export type DelayNotify = (
 export interface DelayNotifyResult {
   noticeId?: number | null;
   told?: boolean;
+  /** An Etsy order: nobody was told yet, a message waits in the inbox for the seller to send on Etsy. */
+  preparedOnEtsy?: boolean;
 }
 
 /** The notice engine's entry point (app/notices/queue-notice.server.ts), injectable for tests. */

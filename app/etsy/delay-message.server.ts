@@ -100,5 +100,5 @@ export async function prepareEtsyDelayMessage(
     text: forEtsy(content.text),
     key,
   });
-  return { told: true, noticeId: null };
+  return { told: true, noticeId: null, preparedOnEtsy: true };
 }

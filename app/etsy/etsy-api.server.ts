@@ -264,7 +264,9 @@ const Receipts = z.object({ count: z.number().int(), results: z.array(Receipt) }
 export type EtsyReceiptPage = z.infer<typeof Receipts>;
 
 const Me = z.object({ user_id: z.number().int(), shop_id: z.number().int().nullable().optional() });
-const Shop = z.object({ shop_id: z.number().int(), shop_name: z.string() });
+const Shop = z.object({ shop_id: z.number().int(), shop_name: z.string(), currency_code: z.string().nullish() });
+// getUser: primary_email only with the email_r scope, and only for the token's own user.
+const User = z.object({ user_id: z.number().int(), primary_email: z.string().nullish() });
 
 const Tokens = z.object({
   access_token: z.string().min(1),
@@ -295,7 +297,9 @@ export interface EtsyApi {
   exchangeCode(input: { code: string; codeVerifier: string; redirectUri: string }): Promise<EtsyTokens>;
   refresh(refreshToken: string): Promise<EtsyTokens>;
   getMe(accessToken: string): Promise<{ userId: string; shopId: string | null }>;
-  getShop(accessToken: string, shopId: string): Promise<{ shopId: string; shopName: string }>;
+  getShop(accessToken: string, shopId: string): Promise<{ shopId: string; shopName: string; currency?: string | null }>;
+  /** The user's primary e-mail (email_r), null when Etsy gives none. */
+  getUserEmail(accessToken: string, userId: string): Promise<string | null>;
   /** getShopReceipts, oldest change first (sort_on updated, ascending). */
   getShopReceipts(accessToken: string, shopId: string, query: ReceiptQuery): Promise<EtsyReceiptPage>;
 }
@@ -411,7 +415,12 @@ export function createEtsyApi(settings: EtsySettings, limiter: EtsyLimiter, opti
     async getShop(accessToken, shopId) {
       if (!/^\d+$/.test(shopId)) throw new EtsyApiError(400, null, "not an Etsy shop id");
       const shop = parsed(Shop, await get(`/shops/${shopId}`, accessToken), "shop answer");
-      return { shopId: String(shop.shop_id), shopName: shop.shop_name };
+      return { shopId: String(shop.shop_id), shopName: shop.shop_name, currency: shop.currency_code ?? null };
+    },
+    async getUserEmail(accessToken, userId) {
+      if (!/^\d+$/.test(userId)) throw new EtsyApiError(400, null, "not an Etsy user id");
+      const user = parsed(User, await get(`/users/${userId}`, accessToken), "user answer");
+      return user.primary_email?.trim() || null;
     },
     async getShopReceipts(accessToken, shopId, query) {
       if (!/^\d+$/.test(shopId)) throw new EtsyApiError(400, null, "not an Etsy shop id");

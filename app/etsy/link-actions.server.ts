@@ -35,7 +35,8 @@ export async function etsyLinkAction(
 }
 
 export type EtsyCallbackOutcome =
-  { ok: true; status: 200; etsyShopName: string } | { ok: false; status: 400 | 404 | 409 | 502; reason: string };
+  | { ok: true; status: 200; etsyShopName: string; shop: string; standalone: boolean; email: string | null }
+  | { ok: false; status: 400 | 404 | 409 | 502; reason: string };
 
 /** The linked shop's first receipts poll at once (the schedule would be up to 5 minutes away). */
 export async function queueFirstPoll(shop: string): Promise<void> {
@@ -51,7 +52,8 @@ export async function etsyCallback(
   db: Db,
   url: URL,
   deps: EtsyDeps | null = etsyDepsFromEnv(),
-  afterLink: (shop: string) => Promise<void> = async () => undefined,
+  afterLink: (shop: string, linked: { standalone: boolean; email: string | null }) => Promise<void> = async () =>
+    undefined,
 ): Promise<EtsyCallbackOutcome> {
   if (!deps) return { ok: false, status: 404, reason: "not_configured" };
   const params = url.searchParams;
@@ -61,8 +63,15 @@ export async function etsyCallback(
       code: params.get("code"),
       error: params.get("error"),
     });
-    await afterLink(linked.shop);
-    return { ok: true, status: 200, etsyShopName: linked.etsyShopName };
+    await afterLink(linked.shop, linked);
+    return {
+      ok: true,
+      status: 200,
+      etsyShopName: linked.etsyShopName,
+      shop: linked.shop,
+      standalone: linked.standalone,
+      email: linked.email,
+    };
   } catch (error) {
     if (error instanceof EtsyLinkError) return { ok: false, status: error.status, reason: error.reason };
     throw error;

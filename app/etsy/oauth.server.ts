@@ -59,6 +59,12 @@ export class EtsyReconnectNeeded extends Error {
   override name = "EtsyReconnectNeeded";
 }
 
+/** The start of an Etsy-only account (no Shopify store): its shop is only known once Etsy names it. */
+export const ETSY_SIGNUP = "etsy-signup";
+/** An Etsy-only account's shop key: no dot, so it can never be a *.myshopify.com domain. */
+export const standaloneShopKey = (etsyShopId: string) => `etsy-${etsyShopId}`;
+export const isStandaloneShop = (shop: string) => /^etsy-\d+$/.test(shop);
+
 const base64url = (bytes: Buffer) => bytes.toString("base64url");
 export const pkceChallenge = (verifier: string) => base64url(createHash("sha256").update(verifier).digest());
 
@@ -114,7 +120,7 @@ export async function finishEtsyLink(
   db: Db,
   deps: EtsyDeps,
   input: CallbackInput,
-): Promise<{ shop: string; etsyShopId: string; etsyShopName: string }> {
+): Promise<{ shop: string; etsyShopId: string; etsyShopName: string; standalone: boolean; email: string | null }> {
   const now = deps.now?.() ?? new Date();
   const key = deps.key ?? tokenKey();
   const state = input.state?.trim();
@@ -125,7 +131,9 @@ export async function finishEtsyLink(
   if (!code || code.length > 2000) throw new EtsyLinkError(400, "denied", "The Etsy answer carries no code.");
   let tokens: EtsyTokens;
   let me: { userId: string; shopId: string | null };
-  let etsyShop: { shopId: string; shopName: string };
+  let etsyShop: { shopId: string; shopName: string; currency?: string | null };
+  const signup = start.shop === ETSY_SIGNUP;
+  let email: string | null = null;
   try {
     tokens = await deps.api.exchangeCode({
       code,
@@ -135,14 +143,28 @@ export async function finishEtsyLink(
     me = await deps.api.getMe(tokens.access_token);
     if (!me.shopId) throw new EtsyLinkError(400, "no_shop", "This Etsy account has no shop.");
     etsyShop = await deps.api.getShop(tokens.access_token, me.shopId);
+    // An Etsy-only seller signs in by e-mail: the address Etsy has for them (email_r).
+    if (signup) email = (await deps.api.getUserEmail(tokens.access_token, me.userId))?.toLowerCase() ?? null;
   } catch (error) {
     if (error instanceof EtsyLinkError) throw error;
     throw new EtsyLinkError(502, "etsy_failed", `Etsy did not complete the link: ${(error as Error).message}`);
   }
+  if (signup && (!email || email.length > 254 || !email.includes("@")))
+    throw new EtsyLinkError(400, "no_email", "Etsy gave no e-mail address for this account.");
+  const shop = signup ? standaloneShopKey(etsyShop.shopId) : start.shop;
   const other = await db.etsyLink.findUnique({ where: { etsyShopId: etsyShop.shopId }, select: { shop: true } });
-  if (other && other.shop !== start.shop)
+  if (other && other.shop !== shop)
     throw new EtsyLinkError(409, "taken", "This Etsy shop is already linked to another store in Kizuna.");
-  const previous = await db.etsyLink.findUnique({ where: { shop: start.shop }, select: { etsyShopId: true } });
+  if (signup) {
+    // The account's Shop row, so the inbox, settings and the poll treat it like any shop.
+    const profile = { name: etsyShop.shopName, email, currency: etsyShop.currency ?? null };
+    await db.shop.upsert({
+      where: { domain: shop },
+      create: { domain: shop, ...profile },
+      update: { ...profile, uninstalledAt: null },
+    });
+  }
+  const previous = await db.etsyLink.findUnique({ where: { shop }, select: { etsyShopId: true } });
   const sealed = {
     etsyShopId: etsyShop.shopId,
     etsyShopName: etsyShop.shopName,
@@ -154,12 +176,12 @@ export async function finishEtsyLink(
     lastError: null,
   };
   await db.etsyLink.upsert({
-    where: { shop: start.shop },
-    create: { shop: start.shop, ...sealed },
+    where: { shop },
+    create: { shop, ...sealed },
     // Reconnecting the same Etsy shop keeps the poll's place; another Etsy shop starts from the beginning.
     update: previous?.etsyShopId === etsyShop.shopId ? sealed : { ...sealed, pollCursor: 0, lastPolledAt: null },
   });
-  return { shop: start.shop, etsyShopId: etsyShop.shopId, etsyShopName: etsyShop.shopName };
+  return { shop, etsyShopId: etsyShop.shopId, etsyShopName: etsyShop.shopName, standalone: signup, email };
 }
 
 export interface LinkedEtsyShop {

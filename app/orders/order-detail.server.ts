@@ -28,6 +28,10 @@ export interface OrderDetail {
   financialStatus: string | null;
   fulfillmentStatus: string | null;
   statusUrl: string | null;
+  /** shopify | etsy: an Etsy order's money (refund, cancel, return) is handled on Etsy. */
+  source: string;
+  /** The seller's page of an Etsy order on Etsy, null for a Shopify order. */
+  etsyUrl: string | null;
   items: { id: string; title: string; variantTitle: string | null; quantity: number; price: string }[];
   openDelays: number;
   /** Newest first. */
@@ -35,6 +39,12 @@ export interface OrderDetail {
 }
 
 const iso = (date: Date) => date.toISOString();
+
+/** Etsy's page of a sold order for the seller (order ids are "etsy:<receipt_id>"). */
+export function etsySoldOrderUrl(order: { id: string; source: string }): string | null {
+  const receipt = /^etsy:(\d{1,20})$/.exec(order.id)?.[1];
+  return order.source === "etsy" && receipt ? `https://www.etsy.com/your/orders/sold?order_id=${receipt}` : null;
+}
 
 export async function getOrderDetail(db: Db, shop: string, orderId: string): Promise<OrderDetail | null> {
   const order = await db.order.findUnique({ where: { shop_id: { shop, id: orderId } } });
@@ -99,6 +109,8 @@ export async function getOrderDetail(db: Db, shop: string, orderId: string): Pro
     financialStatus: order.financialStatus,
     fulfillmentStatus: order.fulfillmentStatus,
     statusUrl: order.statusUrl,
+    source: order.source,
+    etsyUrl: etsySoldOrderUrl(order),
     items: items.map((item) => ({
       id: item.id,
       title: item.title,

@@ -31,7 +31,8 @@ import {
   DelayCaseNotFound,
   delayCounts,
   listCases,
-  notifyCaseNow,
+  notifyCaseNowOutcome,
+  notifyMessage,
   resolveCase,
   snoozeCase,
 } from "../delays/cases.server.ts";
@@ -111,11 +112,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (input.intent === "notify") {
       const sendNow = async (noticeId: number) => enqueueNoticeDelivery(await noticeQueue(), noticeId);
       const notifier = queueNoticeNotifier(database, undefined, sendNow);
-      const told = await notifyCaseNow(database, session.shop, input.id, notifier, input.message);
-      return {
-        ok: told,
-        message: told ? t("delays.actions.told") : t("delays.actions.unreachable"),
-      };
+      const outcome = await notifyCaseNowOutcome(database, session.shop, input.id, notifier, input.message);
+      return { ok: outcome !== "unreachable", message: notifyMessage(t, outcome) };
     }
     if (input.intent === "snooze") {
       const until = new Date(`${input.until}T00:00:00Z`);

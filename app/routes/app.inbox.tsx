@@ -22,6 +22,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { EmptyCard } from "../components/EmptyCard.tsx";
 import { useFormat } from "../components/format.ts";
+import { useInboxFrame } from "../components/InboxFrame.tsx";
 import { ChannelBadge, StatusBadge, staffName } from "../components/InboxLabels.tsx";
 import { db } from "../db.server.ts";
 import { inboxListPage, ListQuery } from "../inbox/inbox-pages.server.ts";
@@ -45,6 +46,7 @@ const CHANNELS = ["all", "email", "sms", "order_page", "etsy"] as const;
 export default function Inbox() {
   const { rows, nextCursor, counts, assignees, tags, inboundAddress, query, timezone } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  const frame = useInboxFrame();
   const format = useFormat(timezone);
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
@@ -84,7 +86,7 @@ export default function Inbox() {
     <Page
       title={t("inbox.title")}
       subtitle={counts.unread ? t("inbox.unreadCount", { count: counts.unread }) : t("inbox.subtitle")}
-      secondaryActions={[{ content: t("inbox.replies.title"), url: "/app/inbox/replies" }]}
+      secondaryActions={frame.shopify ? [{ content: t("inbox.replies.title"), url: `${frame.base}/replies` }] : []}
     >
       <BlockStack gap="400">
         <Card padding="0">
@@ -192,7 +194,7 @@ export default function Inbox() {
                 <IndexTable.Row id={String(row.id)} key={row.id} position={index}>
                   <IndexTable.Cell>
                     <InlineStack gap="200" blockAlign="center" wrap={false}>
-                      <Link dataPrimaryLink url={`/app/inbox/${row.id}`} removeUnderline monochrome>
+                      <Link dataPrimaryLink url={`${frame.base}/${row.id}`} removeUnderline monochrome>
                         <Text as="span" fontWeight={row.unread ? "bold" : "semibold"}>
                           {row.contact.name ?? t("inbox.unknownCustomer")}
                         </Text>

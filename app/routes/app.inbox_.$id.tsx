@@ -20,6 +20,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../components/format.ts";
 import { InboxCustomerPanel } from "../components/InboxCustomerPanel.tsx";
+import { useInboxFrame } from "../components/InboxFrame.tsx";
 import { ChannelBadge, StatusBadge, staffName } from "../components/InboxLabels.tsx";
 import { EtsyLink, InboxMessage } from "../components/InboxMessage.tsx";
 import { InboxReplyBox } from "../components/InboxReplyBox.tsx";
@@ -170,6 +171,7 @@ export default function ConversationPage() {
   const page = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useTranslation();
+  const frame = useInboxFrame();
   const format = useFormat(page.timezone);
   const { conversation, contact, messages } = page;
   const [text, setText] = useState("");
@@ -221,7 +223,7 @@ export default function ConversationPage() {
 
   return (
     <Page
-      backAction={{ content: t("inbox.title"), url: "/app/inbox" }}
+      backAction={{ content: t("inbox.title"), url: frame.base }}
       title={contact.name ?? t("inbox.unknownCustomer")}
       titleMetadata={
         <InlineStack gap="200">
@@ -258,7 +260,7 @@ export default function ConversationPage() {
                   <BlockStack gap="200">
                     <Text as="p">{t("inbox.flag.body", { count: conversation.exchanges })}</Text>
                     <InlineStack gap="200" wrap>
-                      {linkedOrder && linkedOrder.source !== "etsy" ? (
+                      {linkedOrder && linkedOrder.source !== "etsy" && frame.shopify ? (
                         <>
                           <Button url={`/app/orders/${encodeURIComponent(linkedOrder.id)}#money`}>
                             {t("inbox.flag.refund")}

@@ -35,14 +35,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const id = params.id ?? "";
   // An id is digits (Shopify) or a short token: anything else cannot be an order of this shop.
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new Response("Not found", { status: 404 });
+  if (!/^(etsy:\d{1,20}|[A-Za-z0-9_-]{1,64})$/.test(id)) throw new Response("Not found", { status: 404 });
   const database = db();
   const [order, shop] = await Promise.all([
     getOrderDetail(database, session.shop, id),
     getShopProfile(database, session.shop),
   ]);
   if (!order) throw new Response("Not found", { status: 404 });
-  const wantsRefund = new URL(request.url).searchParams.get("refund") === "1";
+  // An Etsy order's money is never asked of Shopify.
+  const wantsRefund = new URL(request.url).searchParams.get("refund") === "1" && order.source !== "etsy";
   const [money, refundsSeen, returns, fulfillments, cancel] = await Promise.all([
     moneyActionsOfOrder(database, session.shop, id),
     moneyActionsDone(database, session.shop, refundSubject(id)),
@@ -175,9 +176,11 @@ export default function OrderDetailPage() {
       title={order.name}
       subtitle={format.date(order.createdAt)}
       backAction={{ content: t("orders.title"), url: "/app/orders" }}
-      secondaryActions={[
-        { content: t("orders.detail.openInShopify"), url: `shopify://admin/orders/${order.id}`, target: "_top" },
-      ]}
+      secondaryActions={
+        order.etsyUrl
+          ? [{ content: t("standalone.orders.openOnEtsy"), url: order.etsyUrl, target: "_blank", external: true }]
+          : [{ content: t("orders.detail.openInShopify"), url: `shopify://admin/orders/${order.id}`, target: "_top" }]
+      }
     >
       <Layout>
         <Layout.Section>
@@ -238,7 +241,23 @@ export default function OrderDetailPage() {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <ActionResult answer={answer} />
-            <OrderMoneyCard {...moneyCard} timezone={timezone} />
+            {order.source === "etsy" ? (
+              // Refunds, cancellations and returns of an Etsy order are made on Etsy, never through Shopify.
+              <div data-etsy-money>
+                <Card>
+                  <BlockStack gap="200">
+                    <Text as="p">{t("standalone.orders.etsyMoney")}</Text>
+                    {order.etsyUrl ? (
+                      <Link url={order.etsyUrl} target="_blank">
+                        {t("standalone.orders.openOnEtsy")}
+                      </Link>
+                    ) : null}
+                  </BlockStack>
+                </Card>
+              </div>
+            ) : (
+              <OrderMoneyCard {...moneyCard} timezone={timezone} />
+            )}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

@@ -5,8 +5,9 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { db } from "../db.server.ts";
-import { etsyCallback, queueFirstPoll } from "../etsy/link-actions.server.ts";
+import { etsyCallback } from "../etsy/link-actions.server.ts";
 import { createI18n, matchLocale } from "../i18n/locales.ts";
+import { afterStandaloneLink, maskedAddress } from "../standalone/pages.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Etsy — Kizuna" }, { name: "robots", content: "noindex" }];
 
@@ -20,11 +21,37 @@ const REASONS = new Set([
   "no_shop",
   "not_configured",
 ]);
+// Refusals only an Etsy-only sign-up meets (their wording is the standalone inbox's).
+const SIGNUP_REASONS = new Set(["no_email"]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const locale = matchLocale(request.headers.get("Accept-Language")?.split(",")[0]) ?? "en";
   const t = createI18n(locale).t;
-  const outcome = await etsyCallback(db(), new URL(request.url), undefined, queueFirstPoll);
+  const database = db();
+  // The first poll at once; an Etsy-only account (no Shopify store) also gets its first sign-in link.
+  const outcome = await etsyCallback(database, new URL(request.url), undefined, (shop, linked) =>
+    afterStandaloneLink(database, shop, linked, locale),
+  );
+  if (!outcome.ok && SIGNUP_REASONS.has(outcome.reason))
+    return data(
+      {
+        lang: locale,
+        title: t("etsy.callback.failedTitle"),
+        text: t(`standalone.signup.reasons.${outcome.reason}`),
+        next: t("standalone.signup.again"),
+      },
+      { status: outcome.status, headers: PRIVATE },
+    );
+  if (outcome.ok && outcome.standalone)
+    return data(
+      {
+        lang: locale,
+        title: t("standalone.signup.readyTitle"),
+        text: t("standalone.signup.ready", { name: outcome.etsyShopName, email: maskedAddress(outcome.email ?? "") }),
+        next: t("standalone.signup.readyNext"),
+      },
+      { status: 200, headers: PRIVATE },
+    );
   const reason = outcome.ok ? null : REASONS.has(outcome.reason) ? outcome.reason : "etsy_failed";
   return data(
     {

@@ -3,6 +3,7 @@
 //   POST /oauth/connect                     the seller's answer: back to redirect_uri with code + state
 //   POST /v3/public/oauth/token             authorization_code (checks code_verifier) and refresh_token
 //   GET  /v3/application/users/me           { user_id, shop_id }
+//   GET  /v3/application/users/:id          { user_id, primary_email (email_r, own user only) }
 //   GET  /v3/application/shops/:id          { shop_id, shop_name, … }
 //   GET  /v3/application/shops/:id/receipts min_last_modified, limit, offset, sort_on, sort_order
 //   POST /etsy/notification-mail            sends an Etsy-shaped notification mail (notification-mail.ts)
@@ -37,6 +38,8 @@ export interface EtsyStandInSeller {
   shopId: number;
   shopName: string;
   currency: string;
+  /** The seller's e-mail on Etsy (getUser's primary_email, with email_r). */
+  email?: string | null;
 }
 
 export interface RecordedRequest {
@@ -295,6 +298,16 @@ export function createEtsyStandIn(options: EtsyStandInOptions = {}): EtsyStandIn
     if (path === "/users/me") {
       const seller = sellers.get(grant.userId);
       return answer(response, recorded, 200, { user_id: grant.userId, shop_id: seller?.shopId ?? null });
+    }
+    const userMatch = /^\/users\/(\d+)$/.exec(path);
+    if (userMatch) {
+      if (Number(userMatch[1]) !== grant.userId)
+        return answer(response, recorded, 403, { error: "the token is not for this user" });
+      const seller = sellers.get(grant.userId);
+      return answer(response, recorded, 200, {
+        user_id: grant.userId,
+        primary_email: grant.scopes.includes("email_r") ? (seller?.email ?? null) : null,
+      });
     }
     const shopMatch = /^\/shops\/(\d+)(\/receipts)?$/.exec(path);
     if (!shopMatch) return answer(response, recorded, 404, { error: `no resource at ${path}` });

@@ -3,7 +3,13 @@
 import type { EtsyStandIn } from "./index.ts";
 import { etsyReceipt } from "./receipts.ts";
 
-export const DEMO_ETSY_SELLER = { userId: 51000001, shopId: 61000001, shopName: "KizunaCraftsJP", currency: "JPY" };
+export const DEMO_ETSY_SELLER = {
+  userId: 51000001,
+  shopId: 61000001,
+  shopName: "KizunaCraftsJP",
+  currency: "JPY",
+  email: "owner@kizunacrafts.example",
+};
 
 export function seedDemoEtsyShop(etsy: EtsyStandIn, nowS = Math.floor(Date.now() / 1000)): { receipts: number } {
   etsy.addSeller(DEMO_ETSY_SELLER);
