@@ -1,7 +1,7 @@
 // The worker's analytics refresh (job "refresh-analytics", hourly for every
 // shop): the days asked for, else the recent days and those of conversations
 // and returns touched since the last run; a shop with no rollups yet gets its
-// whole history once.
+// whole history once, and history older than its rollups (a backfill) too.
 import type { Db } from "../db.server.ts";
 import { allDays, daysToRefresh, recomputeDays, type RecomputeSummary } from "./rollups.server.ts";
 
@@ -16,9 +16,13 @@ export async function refreshShopAnalytics(
   overlapMs = ANALYTICS_OVERLAP_MS,
 ): Promise<RecomputeSummary> {
   if (days?.length) return recomputeDays(db, shop, days);
-  const filled = await db.analyticsDaily.findFirst({ where: { shop }, select: { day: true } });
-  const wanted = filled
-    ? await daysToRefresh(db, shop, now, new Date(now.getTime() - overlapMs))
-    : await allDays(db, shop, now);
-  return recomputeDays(db, shop, wanted);
+  const [earliest, history] = await Promise.all([
+    db.analyticsDaily.findFirst({ where: { shop }, orderBy: { day: "asc" }, select: { day: true } }),
+    allDays(db, shop, now),
+  ]);
+  if (!earliest) return recomputeDays(db, shop, history);
+  // History that arrived after the rollups began (a backfill finishing after the first refresh) is filled once.
+  const missing = history.filter((day) => day < earliest.day);
+  const recent = await daysToRefresh(db, shop, now, new Date(now.getTime() - overlapMs));
+  return recomputeDays(db, shop, [...missing, ...recent]);
 }

@@ -153,6 +153,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       const summary = await syncShop(db, api, shop);
       const scan = scanShopDelaysJob(shop, new Date());
       await reactions.add(scan.name, scan.data, scan.opts);
+      // The backfilled history reaches the Analytics page now, not at the next hourly refresh.
+      const analytics = refreshAnalyticsJob(shop, Date.now());
+      await sync.add(analytics.name, analytics.data, analytics.opts);
       return summary;
     },
     {

@@ -98,6 +98,27 @@ describe.each(PROVIDERS)("the analytics refresh job on %s", (provider) => {
             })
           )?.count === 2,
       );
+
+      // A backfill brings an order older than the rollups: the next refresh fills its day.
+      const old = new Date(Date.now() - 60 * 86_400_000);
+      await db.order.create({
+        data: {
+          shop: "installed.myshopify.com",
+          id: "3",
+          name: "#3",
+          currency: "JPY",
+          totalPrice: "500",
+          shopifyCreatedAt: old,
+          shopifyUpdatedAt: old,
+        },
+      });
+      const refresh = refreshAnalyticsJob("installed.myshopify.com", Date.now() + 1);
+      await sync.add(refresh.name, refresh.data, refresh.opts);
+      await waitFor(
+        "the older day filled",
+        async () =>
+          (await db.analyticsDaily.count({ where: { shop: "installed.myshopify.com", metric: "orders" } })) === 2,
+      );
     } finally {
       await worker?.close();
       await sync.close();
