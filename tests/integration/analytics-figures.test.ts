@@ -431,6 +431,182 @@ describe.each(PROVIDERS)("analytics figures on %s", (provider) => {
     );
   });
 
+  it("notices, delays, back in stock and returns, counted by hand", async () => {
+    const day = (hour: number) => jst(`2026-10-06T${String(hour).padStart(2, "0")}:00`);
+    const period = { from: "2026-10-05", to: "2026-10-10" };
+    let key = 0;
+    const notice = (kind: string, channel: string, status: string) =>
+      db().notice.create({
+        data: {
+          shop: SHOP,
+          kind,
+          channel,
+          status,
+          locale: "ja",
+          dedupeKey: `hand-${provider}-${++key}`,
+          recipient: "secret@example.com",
+          createdAt: day(9),
+          sentAt: status === "sent" ? day(10) : null,
+        },
+      });
+    for (let i = 0; i < 3; i++) await notice("delay", "email", "sent");
+    await notice("restock", "sms", "sent");
+    await notice("delay", "email", "failed");
+    await notice("delay", "email", "dead");
+    await notice("delay", "email", "queued");
+    await db().suppression.createMany({
+      data: [
+        {
+          shop: SHOP,
+          channel: "email:marketing",
+          address: "a@example.com",
+          reason: "unsubscribed",
+          createdAt: day(11),
+        },
+        {
+          shop: SHOP,
+          channel: "email:marketing",
+          address: "b@example.com",
+          reason: "unsubscribed",
+          createdAt: day(12),
+        },
+        { shop: SHOP, channel: "sms", address: "+819000000000", reason: "stop", createdAt: day(12) },
+      ],
+    });
+
+    // Orders of the day: product P1 × 4 (two orders), P2 × 1.
+    const address = JSON.stringify({ country_code: "JP", province: "Tokyo", address1: "1-2-3 Secret" });
+    for (const [id, product, quantity] of [
+      ["hand-1", "P1", 3],
+      ["hand-2", "P1", 1],
+      ["hand-3", "P2", 1],
+    ] as const) {
+      await db().order.create({
+        data: {
+          shop: SHOP,
+          id,
+          name: `#${id}`,
+          currency: "USD",
+          totalPrice: "10.00",
+          shippingAddress: address,
+          shopifyCreatedAt: day(8),
+          shopifyUpdatedAt: day(8),
+        },
+      });
+      await db().lineItem.create({
+        data: { shop: SHOP, id: `L-${id}`, orderId: id, productId: product, title: product, quantity, price: "10.00" },
+      });
+    }
+    await db().product.create({ data: { shop: SHOP, id: "P1", title: "Linen shirt" } });
+    // Delays: two carrier exceptions with Yamato to Tokyo, one not shipped (no parcel).
+    await db().fulfillment.create({ data: { shop: SHOP, id: "F1", orderId: "hand-1", trackingCompany: "Yamato" } });
+    await db().fulfillment.create({ data: { shop: SHOP, id: "F2", orderId: "hand-2", trackingCompany: "Yamato" } });
+    for (const [orderId, subject, rule, reason] of [
+      ["hand-1", "F1", "carrier_exception", "DELAYED"],
+      ["hand-2", "F2", "carrier_exception", "DELAYED"],
+      ["hand-3", "order", "handling_time", "NOT_SHIPPED"],
+    ] as const)
+      await db().delayCase.create({ data: { shop: SHOP, orderId, subject, rule, reason, openedAt: day(13) } });
+    // Back in stock: three signups, two alerts, one bought (1,234.50) and one bought (100.25).
+    const subscriptions = [];
+    for (let i = 0; i < 3; i++)
+      subscriptions.push(
+        await db().restockSubscription.create({
+          data: {
+            shop: SHOP,
+            variantId: "V1",
+            email: `s${i}-${provider}@example.com`,
+            locale: "ja",
+            createdAt: day(14),
+          },
+        }),
+      );
+    const episode = await db().restockEpisode.create({ data: { shop: SHOP, variantId: "V1", availableAtStart: 5 } });
+    await db().restockAlert.create({
+      data: {
+        shop: SHOP,
+        episodeId: episode.id,
+        subscriptionId: subscriptions[0]!.id,
+        variantId: "V1",
+        sentAt: day(15),
+        orderId: "hand-1",
+        revenue: "1234.50",
+      },
+    });
+    await db().restockAlert.create({
+      data: {
+        shop: SHOP,
+        episodeId: episode.id,
+        subscriptionId: subscriptions[1]!.id,
+        variantId: "V1",
+        sentAt: day(15),
+        orderId: "hand-2",
+        revenue: "100.25",
+      },
+    });
+    // Returns: P1 × 1 (Kizuna's shape) and P1 × 2 (Shopify's webhook shape); two refunds.
+    await db().return.create({
+      data: {
+        shop: SHOP,
+        id: "R1",
+        orderId: "hand-1",
+        status: "OPEN",
+        resolution: "exchange",
+        requestedAt: day(16),
+        lineItems: JSON.stringify([{ line_item_id: "L-hand-1", quantity: 1, return_reason_handle: "size_too_small" }]),
+      },
+    });
+    await db().return.create({
+      data: {
+        shop: SHOP,
+        id: "R2",
+        orderId: "hand-2",
+        status: "CLOSED",
+        resolution: "refund",
+        requestedAt: day(16),
+        lineItems: JSON.stringify([
+          {
+            quantity: 2,
+            return_reason: "DEFECTIVE",
+            fulfillment_line_item: { line_item: { id: "gid://shopify/LineItem/L-hand-1" } },
+          },
+        ]),
+      },
+    });
+    await db().refund.create({
+      data: { shop: SHOP, id: "RF1", orderId: "hand-2", amount: "10.10", currency: "USD", shopifyCreatedAt: day(17) },
+    });
+    await db().refund.create({
+      data: { shop: SHOP, id: "RF2", orderId: "hand-2", amount: "0.20", currency: "USD", shopifyCreatedAt: day(17) },
+    });
+
+    await recomputeDays(db(), SHOP, daysFrom("2026-09-20", "2026-10-20"));
+    const figures = await analyticsFigures(db(), SHOP, period, NOW);
+    const counts = (rows: { key: string; current: number }[]) =>
+      Object.fromEntries(rows.map((row) => [row.key, row.current]));
+    expect(counts(figures.noticesSent)).toEqual({ "delay|email": 3, "restock|sms": 1 });
+    expect(counts(figures.noticesFailed)).toEqual({ "delay|email": 2 });
+    expect(counts(figures.unsubscribes)).toEqual({ "email:marketing|unsubscribed": 2, "sms|stop": 1 });
+    expect(counts(figures.delayReasons)).toEqual({ "carrier_exception|DELAYED": 2, "handling_time|NOT_SHIPPED": 1 });
+    expect(counts(figures.delayCarriers)).toEqual({ Yamato: 2, "": 1 });
+    expect(counts(figures.delayRegions)).toEqual({ "JP / Tokyo": 3 });
+    expect(figures.restock.signups.current).toBe(3);
+    expect(figures.restock.alerts.current).toBe(2);
+    expect(figures.restock.sales.current).toBe(2);
+    expect(figures.restock.revenue).toEqual([{ key: "", currency: "JPY", current: "1334.75", previous: "0" }]);
+    expect(figures.orders.current).toBe(3);
+    expect(figures.returns.count.current).toBe(2);
+    expect(counts(figures.returns.reasons)).toEqual({ size_too_small: 1, DEFECTIVE: 2 });
+    expect(counts(figures.returns.resolutions)).toEqual({ exchange: 1, refund: 1 });
+    expect(figures.returns.products).toEqual([
+      { productId: "P1", title: "Linen shirt", sold: 4, returned: 3, rate: 3 / 4 },
+    ]);
+    expect(figures.returns.refunded).toEqual([{ key: "", currency: "USD", current: "10.30", previous: "0" }]);
+    // Counts only: no address, e-mail or street in the rollups.
+    const text = JSON.stringify(await db().analyticsDaily.findMany({ where: { shop: SHOP } }));
+    for (const trace of ["secret", "@example.com", "+8190"]) expect(text).not.toContain(trace);
+  });
+
   it("another shop's rows never reach this shop's figures", async () => {
     await recomputeDays(db(), OTHER, daysFrom("2026-11-01", "2026-11-30"));
     const other = await analyticsFigures(db(), OTHER, PERIOD, NOW);
