@@ -29,6 +29,7 @@ import {
   SANDBOX_SMS,
 } from "./demo-story.ts";
 import { demoInboundEnv, playInbox } from "./demo-inbox.ts";
+import { writeDemoHistory } from "./demo-history.ts";
 import { sandboxEtsyEnv } from "../sandbox/etsy/link-through-app.ts";
 import { baseEnv, buildCommand, ROOT, startProcess, waitForExit, WEB_ENTRY, WORKER_ENTRY } from "./lib/processes.ts";
 import { sleep, until } from "./lib/wait.ts";
@@ -283,6 +284,12 @@ async function main(): Promise<void> {
       BROWSER_UA,
     );
 
+    step("Eight weeks of customer care before today, for the Analytics page (a fixed seed, rollups recomputed)");
+    const history = await writeDemoHistory(db, DEMO_SHOP);
+    console.log(
+      `  ${history.conversations} conversations, ${history.messages} messages, ${history.surveys} survey answers over ${history.days} days`,
+    );
+
     step(`Sending Shopify's example payload for each of ${ALL_TOPICS.length} topics (API ${API_VERSION}), signed`);
     const examplesOk = await sendExamples(db, appUrl);
 
@@ -296,6 +303,7 @@ Where to look:
   Stock (receive inventory, as in Shopify admin): ${sandbox.config.origin}/stock
   Returns in the admin (a tab for each state):    ${sandbox.adminUrl}/returns
   Inbox (every channel, the customer beside it):  ${sandbox.adminUrl}/inbox
+  Analytics (eight weeks of history):             ${sandbox.adminUrl}/analytics
   Mail into the inbox: SMTP ${inbox?.smtpUrl ?? "—"} to ${inbox?.address ?? "—"}
     (npm run ops -- inbox-address ${DEMO_SHOP}; npm run ops -- conversations ${DEMO_SHOP})
   Etsy stand-in (the linked Etsy shop's receipts): ${sandbox.config.origin}/v3/application
