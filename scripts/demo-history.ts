@@ -117,7 +117,9 @@ export async function writeDemoHistory(db: Db, shop: string, now = new Date()): 
       value: `history.customer${index + 1}@example.com`,
     })),
   });
-  const start = new Date(now.getTime() - DAYS * 24 * HOUR);
+  // Midnight in the shop's time (UTC+9), DAYS days ago.
+  const DAY = 24 * HOUR;
+  const start = new Date(Math.floor((now.getTime() + 9 * HOUR) / DAY) * DAY - 9 * HOUR - DAYS * DAY);
   let messages = 0;
   let surveys = 0;
   let conversations = 0;
@@ -128,10 +130,8 @@ export async function writeDemoHistory(db: Db, shop: string, now = new Date()): 
         random,
         HOUR_WEIGHTS.map((weight, h) => [h, weight] as const),
       );
-      // Shop time is UTC+9: the local hour's UTC instant on this day.
-      const wrote = new Date(
-        start.getTime() + day * 24 * HOUR + (hour - 9) * HOUR + Math.floor(random() * 60) * MINUTE,
-      );
+      // `start` is a shop-time midnight: plus the local hour.
+      const wrote = new Date(start.getTime() + day * DAY + hour * HOUR + Math.floor(random() * 60) * MINUTE);
       const contactIndex = Math.floor(random() * contacts.length);
       const contact = contacts[contactIndex]!;
       const locale = NAMES[contactIndex]![1];
