@@ -15,6 +15,9 @@ export async function refreshShopAnalytics(
   days?: readonly string[],
   overlapMs = ANALYTICS_OVERLAP_MS,
 ): Promise<RecomputeSummary> {
+  // An uninstalled shop's figures stay as they were (and go with shop/redact).
+  const installed = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  if (!installed || installed.uninstalledAt) return { days: 0, rows: 0 };
   if (days?.length) return recomputeDays(db, shop, days);
   const [earliest, history] = await Promise.all([
     db.analyticsDaily.findFirst({ where: { shop }, orderBy: { day: "asc" }, select: { day: true } }),

@@ -528,6 +528,8 @@ async function replaceDays(db: Db, shop: string, days: string[], out: DayFigures
     }),
   );
   await db.$transaction(async (tx) => {
+    // A shop deleted meanwhile (shop/redact) gets no rows back.
+    if (!(await tx.shop.findUnique({ where: { domain: shop }, select: { domain: true } }))) return;
     const where = { shop, day: { in: days } };
     await tx.analyticsDaily.deleteMany({ where });
     await tx.analyticsDuration.deleteMany({ where });

@@ -209,6 +209,11 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       { name: "refresh-analytics-all", data: {} },
     )
     .catch((error: Error) => log(`worker: could not schedule the analytics refresh: ${error.message}`));
+  // And once at start (named by the hour, so workers starting together add one): the page is filled
+  // without waiting for the schedule's first run.
+  void sync
+    .add("refresh-analytics-all", {}, { jobId: `analytics-start/${Math.floor(Date.now() / 3_600_000)}` })
+    .catch((error: Error) => log(`worker: could not queue the analytics refresh: ${error.message}`));
   if (options.etsy)
     void sync
       .upsertJobScheduler(
