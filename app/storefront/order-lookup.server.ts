@@ -28,6 +28,7 @@ import {
   type OrderPageDeps,
   type ProxyRequest,
   type RequestInfo,
+  tokenOpens,
 } from "./order-page-context.server.ts";
 import { h } from "./order-page-html.ts";
 
@@ -231,6 +232,22 @@ export async function notFoundPage(req: ProxyRequest, deps: Pick<OrderPageDeps, 
     text: translator(locale)("orderPage.lookup.notFound"),
     error: true,
   });
+}
+
+/**
+ * A request for one order's page (or a form on it): the app proxy's signature
+ * checked, the token one that opens this order. Else the answer to give (401,
+ * or the look-up's 404).
+ */
+export async function openOrderRequest(
+  request: Request,
+  deps: Pick<OrderPageDeps, "db" | "secret" | "trustedProxyHops" | "now">,
+  info: RequestInfo & { orderId: string },
+): Promise<{ req: ProxyRequest; token: string } | Response> {
+  const req = proxyRequest(request, deps, info);
+  if (req instanceof Response) return req;
+  const token = tokenOpens(req, info.orderId, deps);
+  return token ? { req, token } : notFoundPage(req, deps);
 }
 
 export async function handleLookupGet(request: Request, deps: OrderPageDeps, info: RequestInfo): Promise<Response> {

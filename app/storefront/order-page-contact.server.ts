@@ -4,18 +4,16 @@
 // page. A double submit is stored once (the form carries a submission id);
 // an order takes at most MAX_PER_HOUR messages an hour.
 import { receiveOrderPageMessage } from "../inbox/channels/order-page.server.ts";
-import { notFoundPage } from "./order-lookup.server.ts";
+import { notFoundPage, openOrderRequest } from "./order-lookup.server.ts";
 import {
   customerLocale,
   field,
   messagePage,
   orderPath,
   pagePath,
-  proxyRequest,
   readForm,
   seeOther,
   shopFacts,
-  tokenOpens,
   translator,
   type OrderPageDeps,
   type RequestInfo,
@@ -30,10 +28,9 @@ export async function handleContactPost(
   deps: OrderPageDeps,
   info: RequestInfo & { orderId: string },
 ): Promise<Response> {
-  const req = proxyRequest(request, deps, info);
-  if (req instanceof Response) return req;
-  const token = tokenOpens(req, info.orderId, deps);
-  if (!token) return notFoundPage(req, deps);
+  const opened = await openOrderRequest(request, deps, info);
+  if (opened instanceof Response) return opened;
+  const { req, token } = opened;
   const shop = req.shop;
   const [facts, order] = await Promise.all([
     shopFacts(deps.db, shop),

@@ -2,24 +2,17 @@
 // the seller's self-help answers on their order page — counted, so the
 // Analytics page can show which answers are read. Sent by the page's beacon
 // once per answer per page view; nothing is shown, nothing personal stored.
-import { notFoundPage } from "./order-lookup.server.ts";
-import {
-  field,
-  proxyRequest,
-  readForm,
-  tokenOpens,
-  type OrderPageDeps,
-  type RequestInfo,
-} from "./order-page-context.server.ts";
+import { openOrderRequest } from "./order-lookup.server.ts";
+import { field, readForm, type OrderPageDeps, type RequestInfo } from "./order-page-context.server.ts";
 
 export async function handleHelpRead(
   request: Request,
   deps: OrderPageDeps,
   info: RequestInfo & { orderId: string },
 ): Promise<Response> {
-  const req = proxyRequest(request, deps, info);
-  if (req instanceof Response) return req;
-  if (!tokenOpens(req, info.orderId, deps)) return notFoundPage(req, deps);
+  const opened = await openOrderRequest(request, deps, info);
+  if (opened instanceof Response) return opened;
+  const { req } = opened;
   const read = await readForm(request, 1024);
   if (!read.ok) return new Response(null, { status: read.status });
   const answer = field(read.form, "answer");

@@ -15,15 +15,13 @@ import type { Locale } from "../i18n/locales.ts";
 import { formatMoney, multiplyDecimal } from "../money/decimal.ts";
 import { trackingVariables } from "../notices/order-updates.server.ts";
 import { returnable, type VerdictReason } from "../returns/policy.ts";
-import { notFoundPage } from "./order-lookup.server.ts";
+import { notFoundPage, openOrderRequest } from "./order-lookup.server.ts";
 import {
   customerLocale,
   formatsFor,
   htmlPage,
   orderPath,
   pagePath,
-  proxyRequest,
-  tokenOpens,
   translator,
   type Formats,
   type OrderPageDeps,
@@ -513,10 +511,9 @@ export async function handleOrderPage(
   deps: OrderPageDeps,
   info: RequestInfo & { orderId: string },
 ): Promise<Response> {
-  const req = proxyRequest(request, deps, info);
-  if (req instanceof Response) return req;
-  const token = tokenOpens(req, info.orderId, deps);
-  if (!token) return notFoundPage(req, deps);
+  const opened = await openOrderRequest(request, deps, info);
+  if (opened instanceof Response) return opened;
+  const { req, token } = opened;
   const view = await renderOrderPage(req, deps, info.orderId, token);
   if (!view) return notFoundPage(req, deps);
   return htmlPage({
