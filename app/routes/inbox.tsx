@@ -20,7 +20,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 function TopBar({ shopName }: { shopName: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // The sign-in page after signing out speaks the same language.
+  const logout = i18n.language === "ja" ? "/inbox/logout?locale=ja" : "/inbox/logout";
   return (
     <div
       style={{
@@ -33,7 +35,7 @@ function TopBar({ shopName }: { shopName: string }) {
         <Text as="p" fontWeight="semibold">
           {t("standalone.frame.title", { name: shopName })}
         </Text>
-        <Form method="post" action="/inbox/logout">
+        <Form method="post" action={logout}>
           <Button submit variant="plain">
             {t("standalone.frame.signOut")}
           </Button>
