@@ -74,6 +74,8 @@ const PAGES = {
     { path: "/app/restock", nav: "再入荷", title: "再入荷" },
     { path: "/app/notices", nav: "通知", title: "通知" },
     { path: "/app/settings", nav: "設定", title: "設定" },
+    { path: "/app/inbox", nav: "受信箱", title: "受信箱" },
+    { path: "/app/analytics", nav: "分析", title: "分析" },
     { path: "/app/activity", nav: "アクティビティ", title: "アクティビティ" },
   ],
   en: [
@@ -84,6 +86,8 @@ const PAGES = {
     { path: "/app/restock", nav: "Restock", title: "Back in stock" },
     { path: "/app/notices", nav: "Notices", title: "Notices" },
     { path: "/app/settings", nav: "Settings", title: "Settings" },
+    { path: "/app/inbox", nav: "Inbox", title: "Inbox" },
+    { path: "/app/analytics", nav: "Analytics", title: "Analytics" },
     { path: "/app/activity", nav: "Activity", title: "Activity" },
   ],
 };
@@ -150,7 +154,7 @@ describe("the admin's languages in the browser", () => {
           const text = await frame.locator("body").innerText();
           // No raw message key ("orders.columns.date") on the page.
           expect(text).not.toMatch(
-            /\b(?:nav|common|errors|home|orders|returns|delays|restock|notices|settings)\.[a-z]\w*\.\w/,
+            /\b(?:nav|common|errors|home|orders|returns|delays|restock|notices|settings|inbox|analytics)\.[a-z]\w*\.\w/,
           );
           await expectFits(frame, `${language} ${width} ${item.path}`);
           await screenshot(page, `admin-${language}-${width}-${item.path.slice(1).replace(/\//g, "-")}`);
