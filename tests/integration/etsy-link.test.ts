@@ -584,7 +584,14 @@ describe.each(PROVIDERS)("Etsy link and receipts on %s", (provider) => {
     const connect = await etsyLinkAction(db(), shop, "connect", deps);
     const { code, state: own } = await consent((connect as { authorizeUrl: string }).authorizeUrl, US_SELLER.userId);
     const good = await etsyCallback(db(), new URL(`http://app.test/etsy/callback?state=${own}&code=${code}`), deps);
-    expect(good).toEqual({ ok: true, status: 200, etsyShopName: US_SELLER.shopName });
+    expect(good).toEqual({
+      ok: true,
+      status: 200,
+      etsyShopName: US_SELLER.shopName,
+      shop,
+      standalone: false,
+      email: null,
+    });
     expect(await linkedEtsyShops(db())).toContain(shop);
     // A Shopify store that uninstalled Kizuna is not polled any more.
     await db().shop.update({ where: { domain: "busy-2.myshopify.com" }, data: { uninstalledAt: new Date() } });
