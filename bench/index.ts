@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   restock: () => import("./restock.ts"),
   "order-page": () => import("./order-page.ts"),
   inbox: () => import("./inbox.ts"),
+  analytics: () => import("./analytics.ts"),
 };
 
 function printUsage(): void {
