@@ -6,6 +6,7 @@
 // and /inbox/<id> show the account's Etsy conversation with no Shopify
 // features; reply preparation and "mark sent" work; another account's
 // conversation is 404; a tampered cookie or none goes to sign-in; sign-out.
+// In the Shopify admin, an Etsy order's page links to Etsy instead of refund, cancel, return.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { receiveMessage } from "../../app/inbox/receive-message.server.ts";
 import type { SandboxConfig } from "../../sandbox/http.ts";
@@ -14,7 +15,7 @@ import { sandboxEtsyEnv } from "../../sandbox/etsy/link-through-app.ts";
 import { randomBytes } from "node:crypto";
 import { ensureBuild, startApp, type RunningApp } from "../e2e/support/app.ts";
 import { startTestSandbox, type TestSandbox } from "../e2e/support/sandbox.ts";
-import { BROWSER_UA } from "../support/admin-http.ts";
+import { adminPage, adminPost, BROWSER_UA } from "../support/admin-http.ts";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../support/databases.ts";
 import { freePort } from "../support/redis-server.ts";
 
@@ -212,6 +213,41 @@ describe.each(PROVIDERS)("Etsy-only pages on %s", (provider) => {
       expect(answer.status).toBe(302);
       expect(answer.headers.get("location")).toBe("/inbox/login");
     }
+  });
+
+  it("shows an Etsy order in the admin with a link to Etsy and no refund, cancel or return", async () => {
+    // The Shopify store's first admin page load exchanges its session token.
+    expect((await adminPage(config, "/orders")).status).toBe(200);
+    const at = new Date(Date.now() - 3 * 86_400_000);
+    const order = (id: string, source: string) => ({
+      shop: config.shop,
+      id,
+      name: source === "etsy" ? `Etsy #${id.slice(5)}` : "#1001",
+      currency: "JPY",
+      totalPrice: "4700",
+      financialStatus: "paid",
+      source,
+      shopifyCreatedAt: at,
+      shopifyUpdatedAt: at,
+    });
+    await app!.db.order.create({ data: order("etsy:3100000077", "etsy") });
+    await app!.db.order.create({ data: order("5550001", "shopify") });
+    const etsyPage = await adminPage(config, `/orders/${encodeURIComponent("etsy:3100000077")}`);
+    expect(etsyPage.status).toBe(200);
+    const etsyHtml = markup(await etsyPage.text());
+    expect(etsyHtml).toContain("data-etsy-money");
+    expect(etsyHtml).toContain("https://www.etsy.com/your/orders/sold?order_id=3100000077");
+    expect(visibleText(etsyHtml)).not.toMatch(/Refund without a return|Cancel the order|Start a return/);
+    expect(visibleText(etsyHtml)).not.toContain("Open in Shopify admin");
+    // A Shopify order keeps its money actions (the page is the same).
+    const shopifyHtml = markup(await (await adminPage(config, "/orders/5550001")).text());
+    expect(shopifyHtml).not.toContain("data-etsy-money");
+    expect(visibleText(shopifyHtml)).toMatch(/Refund without a return[\s\S]*Cancel the order/);
+    // And the money action itself is refused for an Etsy order.
+    const refused = await adminPost(config, `/app/orders/${encodeURIComponent("etsy:3100000077")}.data`, {
+      intent: "cancel-order",
+    });
+    expect(refused.status).toBe(404);
   });
 
   it("signs out", async () => {
