@@ -16,10 +16,13 @@ export const REPLY_VARIABLE_TAGS = ["name", "order", "tracking_link", "order_pag
   .join(", ");
 
 export interface SavedReplyChoice {
+  /** saved:<id> for a saved reply, answer:<id> for a self-help answer that fits the customer's words. */
+  key: string;
   id: number;
   locale: string;
   title: string;
   filled: string;
+  suggested?: boolean;
 }
 
 export interface ReplyAnswer {
@@ -64,7 +67,7 @@ export function InboxReplyBox({
 
   const choose = (value: string) => {
     setChosen(value);
-    const reply = savedReplies.find((item) => String(item.id) === value);
+    const reply = savedReplies.find((item) => item.key === value);
     if (!reply) return;
     setText(text.trim() ? `${text.trimEnd()}\n\n${reply.filled}` : reply.filled);
     onTyping?.(true);
@@ -72,7 +75,12 @@ export function InboxReplyBox({
 
   const options = [
     { value: "", label: savedReplies.length ? t("inbox.reply.chooseSaved") : t("inbox.reply.noSaved") },
-    ...savedReplies.map((reply) => ({ value: String(reply.id), label: `[${reply.locale}] ${reply.title}` })),
+    ...savedReplies.map((reply) => ({
+      value: reply.key,
+      label: reply.suggested
+        ? t("inbox.reply.suggestedAnswer", { title: reply.title, locale: reply.locale })
+        : `[${reply.locale}] ${reply.title}`,
+    })),
   ];
 
   return (

@@ -4,6 +4,8 @@
 // notices, earlier conversations, the timeline), and the staff's actions read
 // from the page's form (a bad field is a 400 that changes nothing; another
 // shop's conversation a 404). Answers are in the staff member's language.
+import { selfHelpAnswersFor } from "../analytics/self-help.server.ts";
+import { topicsOf } from "../analytics/self-help-topics.ts";
 import type { TFunction } from "i18next";
 import { z } from "zod";
 import { readAdminForm, rowId } from "../admin/form-input.server.ts";
@@ -189,6 +191,11 @@ export async function conversationPage(db: Db, shop: string, conversationId: num
   ]);
   const messages = detail.messages;
   const lastMessageId = messages.at(-1)?.id ?? 0;
+  // The seller's self-help answers that fit what the customer last wrote: offered first in the reply box.
+  const lastWords = messages.findLast((message) => message.direction === "incoming" && message.kind === "message");
+  const suggested = lastWords
+    ? await selfHelpAnswersFor(db, shop, detail.contact.locale ?? "ja", topicsOf(lastWords.text))
+    : [];
   return {
     conversation: {
       ...detail.conversation,
@@ -238,7 +245,17 @@ export async function conversationPage(db: Db, shop: string, conversationId: num
       // The messages of this conversation are beside it already.
       .filter((item) => !(item.kind === "message" && item.conversationId === conversationId))
       .map((item) => ({ ...item, at: item.at.toISOString() })),
-    savedReplies: saved.map((reply) => ({ ...reply, filled: fillReply(reply.body, values) })),
+    savedReplies: [
+      ...suggested.map((answer) => ({
+        key: `answer:${answer.id}`,
+        id: answer.id,
+        locale: answer.locale,
+        title: answer.title,
+        filled: answer.body,
+        suggested: true,
+      })),
+      ...saved.map((reply) => ({ ...reply, key: `saved:${reply.id}`, filled: fillReply(reply.body, values) })),
+    ],
     replyValues: values,
     tonePhrases: settings.tonePhrases,
     timezone: shopRow?.timezone ?? null,

@@ -211,6 +211,26 @@ describe.each(PROVIDERS)("inbox pages on %s", (provider) => {
     }
   });
 
+  it("offers the seller's self-help answer that fits what the customer wrote, first in the reply box", async () => {
+    await db().selfHelpAnswer.create({
+      data: { shop, topic: "shipping", locale: "ja", title: "配送日数について", body: "通常2〜3日でお届けします。" },
+    });
+    await db().selfHelpAnswer.create({
+      data: { shop, topic: "sizes", locale: "ja", title: "サイズ表", body: "サイズ表はこちら。" },
+    });
+    const about = await customerWrites({ email: "nimotsu@example.jp", name: "荷物 待子" }, "荷物がまだ届きません。");
+    const shown = visibleText(await (await adminPage(config, `/inbox/${about.conversationId}`)).text());
+    expect(shown).toContain("Suggested answer [ja]: 配送日数について");
+    expect(shown).not.toContain("Suggested answer [ja]: サイズ表");
+    const unrelated = await customerWrites(
+      { email: "thanks@example.jp", name: "感謝 太郎" },
+      "ありがとうございました！",
+    );
+    expect(visibleText(await (await adminPage(config, `/inbox/${unrelated.conversationId}`)).text())).not.toContain(
+      "Suggested answer",
+    );
+  });
+
   it("posts a reply that appears in the conversation and reaches the customer threaded", async () => {
     const got = await customerWrites({ email: "reply-me@example.com", name: "Reply Ruriko" }, "Where is my parcel?");
     const incoming = await db().message.findFirst({ where: { id: got.messageId } });
