@@ -19,6 +19,8 @@
 //   - messages: 80% spread evenly (8 a conversation), the other 20% on every
 //     20th conversation (48 there), alternating customer / staff, an internal
 //     note now and then; email ones carry Message-IDs <seed-<j>@mail.example.jp>;
+//   - orders carry their search text (the worker would otherwise fill it for
+//     every order at start, while the mail is measured);
 //   - per order n: a sent shipping notice (n mod 5 = 0), an open delay case
 //     (n mod 30 = 29), a return with its step (n mod 50 = 49), a refund
 //     (n mod 100 = 99).
@@ -231,21 +233,23 @@ function statements(d: Dialect, shape: InboxShape, nowS: number): [keyof SeedCou
       "orders",
       d.insert(
         `"Order" (shop, id, name, "customerId", email, currency, "totalPrice", "financialStatus", "fulfillmentStatus",
-                  source, "shopifyCreatedAt", "shopifyUpdatedAt", "updatedAt")`,
+                  source, "searchText", "shopifyCreatedAt", "shopifyUpdatedAt", "updatedAt")`,
         K,
         `${shop}, ${text(`${FIRST_ORDER} + i`)}, '#' || ${text("1001 + i")}, ${text(`${FIRST_CUSTOMER} + ${div("i", 2)} * 2`)},
          'shopper' || ${text(`${div("i", 2)} * 2`)} || '@example.jp', 'JPY', ${text("(1 + i % 3) * 3300")}, 'PAID', 'FULFILLED',
-         'shopify', ${d.time(orderPlaced("i"))}, ${d.time(orderPlaced("i"))}, ${now}`,
+         'shopify', '#' || ${text("1001 + i")} || ' ' || ${text("1001 + i")} || ' shopper' || ${text(`${div("i", 2)} * 2`)} || '@example.jp',
+         ${d.time(orderPlaced("i"))}, ${d.time(orderPlaced("i"))}, ${now}`,
       ),
     ],
     [
       "orders",
       d.insert(
         `"Order" (shop, id, name, email, currency, "totalPrice", "financialStatus", "fulfillmentStatus",
-                  source, "buyerNote", "shopifyCreatedAt", "shopifyUpdatedAt", "updatedAt")`,
+                  source, "buyerNote", "searchText", "shopifyCreatedAt", "shopifyUpdatedAt", "updatedAt")`,
         K,
         `${shop}, 'etsy:' || ${text(`${FIRST_RECEIPT} + i`)}, ${text(`${FIRST_RECEIPT} + i`)}, ${email("i")}, 'USD', '42.00',
-         'PAID', NULL, 'etsy', 'Gift wrap please', ${d.time(orderPlaced("i"))}, ${d.time(orderPlaced("i"))}, ${now}`,
+         'PAID', NULL, 'etsy', 'Gift wrap please', ${text(`${FIRST_RECEIPT} + i`)} || ' ' || ${email("i")},
+         ${d.time(orderPlaced("i"))}, ${d.time(orderPlaced("i"))}, ${now}`,
         { where: "i % 10 = 9" },
       ),
     ],

@@ -54,6 +54,7 @@ export const usage = `npm run bench -- inbox [--conversations 100000] [--message
   --calls          calls of each inbox read, one at a time, after 20 warm-up calls (default 300)
   --databases      sqlite, postgresql or both (default both)
   --built          run the production build's worker (build/worker/index.js) instead of server/worker.ts under tsx
+  --worker FILE    run this worker entry instead (e.g. a patched copy's server/worker.ts, to measure a change first)
   --profile        a folder: the worker writes a CPU profile there, summarised after the run
   --skip-mail / --skip-reads  leave out one half
   --proposed-indexes  add the indexes this benchmark proposes (PROPOSED_INDEXES) to the bench database after migrating,
@@ -84,6 +85,7 @@ interface Options {
   calls: number;
   databases: DbProvider[];
   built: boolean;
+  workerEntry: string | null;
   profileDir: string | null;
   mail: boolean;
   reads: boolean;
@@ -104,6 +106,7 @@ function parseOptions(args: readonly string[]): Options {
     calls: Math.round(numberFlag(args, "calls", 300)),
     databases: databases as DbProvider[],
     built: hasFlag(args, "built"),
+    workerEntry: flag(args, "worker") ? resolve(flag(args, "worker")!) : null,
     profileDir: flag(args, "profile") ? resolve(flag(args, "profile")!) : null,
     mail: !hasFlag(args, "skip-mail"),
     reads: !hasFlag(args, "skip-reads"),
@@ -242,7 +245,7 @@ async function measureMail(
 
   const port = await freePort();
   const redisPrefix = redisCleanup(cleanup);
-  const entry = options.built ? "build/worker/index.js" : "server/worker.ts";
+  const entry = options.workerEntry ?? (options.built ? "build/worker/index.js" : "server/worker.ts");
   const nodeArgs = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
   const worker = spawnChild("worker", entry, {
     env: baseEnv({
@@ -691,7 +694,7 @@ function printReport(results: readonly DatabaseResult[], criteria: readonly Crit
   const shape = inboxShape(options.conversations, options.messages);
   console.log(
     `\nInbox — ${int(shape.conversations)} conversations, ${int(shape.messages)} messages seeded; inbound mail through the worker's ` +
-      `SMTP receiver (${options.built ? "build/worker/index.js" : "server/worker.ts"}) from nodemailer over ${options.connections} connections, ` +
+      `SMTP receiver (${options.workerEntry ?? (options.built ? "build/worker/index.js" : "server/worker.ts")}) from nodemailer over ${options.connections} connections, ` +
       `vs mailparser's simpleParser alone in one process on the same bytes (mean of before and after); reads: the pages' loaders ` +
       `in this process, one call at a time, ${options.calls} calls each` +
       `${options.proposedIndexes ? "; WITH the proposed indexes (--proposed-indexes)" : ""}. ` +
