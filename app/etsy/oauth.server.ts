@@ -22,6 +22,7 @@ import {
   type EtsyTokens,
 } from "./etsy-api.server.ts";
 import { decryptToken, encryptToken, TokenCryptoError, tokenKey } from "./token-crypto.server.ts";
+import { standaloneShopKey } from "../shops/shop-key.ts";
 import type { EtsyLinkView } from "./types.ts";
 
 export type { EtsyLinkView } from "./types.ts";
@@ -61,9 +62,7 @@ export class EtsyReconnectNeeded extends Error {
 
 /** The start of an Etsy-only account (no Shopify store): its shop is only known once Etsy names it. */
 export const ETSY_SIGNUP = "etsy-signup";
-/** An Etsy-only account's shop key: no dot, so it can never be a *.myshopify.com domain. */
-export const standaloneShopKey = (etsyShopId: string) => `etsy-${etsyShopId}`;
-export const isStandaloneShop = (shop: string) => /^etsy-\d+$/.test(shop);
+export { isStandaloneShop, standaloneShopKey } from "../shops/shop-key.ts";
 
 const base64url = (bytes: Buffer) => bytes.toString("base64url");
 export const pkceChallenge = (verifier: string) => base64url(createHash("sha256").update(verifier).digest());

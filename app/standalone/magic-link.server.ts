@@ -9,7 +9,7 @@ import type { TFunction } from "i18next";
 import type Redis from "ioredis";
 import type { Db } from "../db.server.ts";
 import { env } from "../env.server.ts";
-import { ETSY_SIGNUP } from "../etsy/oauth.server.ts";
+import { isStandaloneShop } from "../shops/shop-key.ts";
 import { appKeySpace } from "../jobs/queues.server.ts";
 import { defaultSenderAddress } from "../notices/deliver-notice.server.ts";
 import { sharedMailer } from "../notices/delivery-deps.server.ts";
@@ -74,11 +74,14 @@ export type AskAnswer =
 
 /** The Etsy-only account an address signs in to (the oldest, if ever several), or null. */
 async function accountOf(db: Db, email: string): Promise<string | null> {
-  const shop = await db.shop.findFirst({
-    where: { email, domain: { startsWith: "etsy-", not: ETSY_SIGNUP }, uninstalledAt: null },
+  const shops = await db.shop.findMany({
+    where: { email, domain: { startsWith: "etsy-" }, uninstalledAt: null },
     orderBy: { installedAt: "asc" },
     select: { domain: true },
+    take: 20,
   });
+  // Never a Shopify store (its staff sign in through the Shopify admin), even one named etsy-….
+  const shop = shops.find((row) => isStandaloneShop(row.domain));
   if (!shop) return null;
   const link = await db.etsyLink.findUnique({ where: { shop: shop.domain }, select: { shop: true } });
   return link ? shop.domain : null;

@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { env } from "../env.server.ts";
-import { isStandaloneShop } from "../etsy/oauth.server.ts";
+import { isStandaloneShop } from "../shops/shop-key.ts";
 
 export const SESSION_COOKIE = "kizuna_inbox";
 /** How long a sign-in lasts. */

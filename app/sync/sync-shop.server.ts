@@ -6,6 +6,7 @@ import type { Db } from "../db.server.ts";
 import { ShopLocalesQuery } from "../graphql/shop.ts";
 import { AdminApiError, type AdminApi } from "../shopify/admin-api.server.ts";
 import { backfillShop, type BackfillSummary } from "./backfill-shop.server.ts";
+import { isStandaloneShop } from "../shops/shop-key.ts";
 
 export async function syncShop(db: Db, api: AdminApi, shop: string, now = new Date()): Promise<BackfillSummary> {
   await db.shop.upsert({
@@ -63,8 +64,8 @@ export async function syncShopLocale(db: Db, api: AdminApi, shop: string): Promi
   return primary;
 }
 
-/** Shops to reconcile daily: installed ones. */
+/** Shops to reconcile daily: installed ones (an Etsy-only account has no Shopify store to read). */
 export async function installedShops(db: Db): Promise<string[]> {
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
-  return shops.map((shop) => shop.domain);
+  return shops.map((shop) => shop.domain).filter((shop) => !isStandaloneShop(shop));
 }

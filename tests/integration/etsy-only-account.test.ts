@@ -18,6 +18,7 @@ import { pollEtsyShop } from "../../app/etsy/poll-receipts.server.ts";
 import { createI18n } from "../../app/i18n/locales.ts";
 import { receiveMessage } from "../../app/inbox/receive-message.server.ts";
 import { createSmtpMailer } from "../../app/notices/mailer.server.ts";
+import { installedShops } from "../../app/sync/sync-shop.server.ts";
 import {
   askForSignInLink,
   LINK_TTL_MS,
@@ -203,6 +204,26 @@ describe.each(PROVIDERS)("Etsy-only seller on %s", (provider) => {
     const sent = (await sink.messages()).slice(-(sink.received() - before));
     expect(sent.map((message) => message.to)).toEqual([expect.stringContaining(SELLER.email.toLowerCase())]);
     expect(await ask("not an address", `bad-${provider}`)).toEqual({ status: 400, ok: false, reason: "bad_address" });
+    // A Shopify store whose domain starts like an account's, linked to Etsy, is still no way in.
+    const lookalike = `etsy-lovers-${provider}.myshopify.com`;
+    await db().shop.create({ data: { domain: lookalike, email: `lookalike-${provider}@example.com` } });
+    await db().etsyLink.create({
+      data: {
+        shop: lookalike,
+        etsyShopId: `${base}99`,
+        accessToken: "x",
+        refreshToken: "y",
+        accessExpiresAt: new Date(),
+      },
+    });
+    const count = sink.received();
+    expect(await ask(`lookalike-${provider}@example.com`, `look-${provider}`)).toEqual(known);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sink.received()).toBe(count);
+    // The daily Shopify reconciliation leaves Etsy-only accounts alone (they have no Shopify store).
+    const installed = await installedShops(db());
+    expect(installed).toContain(lookalike);
+    expect(installed).not.toContain(standaloneShopKey(String(SELLER.shopId)));
   });
 
   it("limits asks per address (known or not alike) and per client", async () => {
