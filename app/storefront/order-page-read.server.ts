@@ -198,11 +198,12 @@ export function orderPageStatement(dialect: Dialect): { sql: string; params: ("s
     `${rowsJson(dialect, POLICY, `FROM "ReturnPolicy" WHERE "shop" = ${shop()}`)} AS "policy"`,
     // The seller's self-help answers (a handful per shop: topics × two languages).
     `${rowsJson(dialect, ["id", "topic", "locale", "title", "body"], `FROM "SelfHelpAnswer" WHERE "shop" = ${shop()} LIMIT 60`)} AS "answers"`,
-    // What the customer and the shop wrote from and to this page (no staff notes, no failed sends).
+    // What the customer and the shop wrote from and to this page (no staff notes). A reply whose mail
+    // failed is still the shop's answer: it shows here.
     `${rowsJson(
       dialect,
       ["id", "direction", "text", "createdAt"],
-      `FROM "Message" WHERE "shop" = ${shop()} AND "conversationId" IN (SELECT "id" FROM "Conversation" WHERE ${orderScope()} AND "channel" = 'order_page') AND "direction" IN ('incoming', 'outgoing') AND "kind" = 'message' AND ("status" IS NULL OR "status" <> 'failed') ORDER BY "conversationId", "createdAt" LIMIT 100`,
+      `FROM "Message" WHERE "shop" = ${shop()} AND "conversationId" IN (SELECT "id" FROM "Conversation" WHERE ${orderScope()} AND "channel" = 'order_page') AND "direction" IN ('incoming', 'outgoing') AND "kind" = 'message' ORDER BY "conversationId", "createdAt" LIMIT 100`,
     )} AS "messages"`,
   ];
   // No ORDER BY on a primary key (shop, id) in a part: SQLite would walk every

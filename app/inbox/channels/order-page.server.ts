@@ -1,16 +1,21 @@
 // The order page channel: the customer writes from their order page; a reply
-// is stored and shown there (nothing leaves Kizuna).
+// is shown there, and mailed to the order's address like an email reply (its
+// Reply-To the conversation's reply address, so the customer's answer by mail
+// lands in the same conversation). Without an address it is only shown.
 import type { Db } from "../../db.server.ts";
 import { receiveMessage, type ReceiveResult } from "../receive-message.server.ts";
 import { InboxError } from "../inbox-error.server.ts";
 import type { ChannelAdapter } from "./channel.server.ts";
+import { emailChannel } from "./email.server.ts";
 
 /** Longest message the order page takes (characters). */
 export const MAX_ORDER_PAGE_MESSAGE = 5_000;
 
 export const orderPageChannel: ChannelAdapter = {
   channel: "order_page",
-  async prepare() {
+  async prepare(db, deps, draft) {
+    const mail = await emailChannel.prepare(db, deps, draft);
+    if (mail.toAddress) return mail;
     return {
       toAddress: null,
       subject: null,
@@ -20,8 +25,9 @@ export const orderPageChannel: ChannelAdapter = {
       status: "queued",
     };
   },
-  async send() {
-    return { providerMessageId: null };
+  async send(db, deps, reply) {
+    if (!reply.toAddress) return { providerMessageId: null };
+    return emailChannel.send(db, deps, reply);
   },
 };
 

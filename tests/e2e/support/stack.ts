@@ -15,11 +15,12 @@ export interface TestStack {
 
 /**
  * `mail`: the app sends its email to the sandbox's mail sink. `databaseUrl`: a database of the
- * test's own (PostgreSQL); `webs`: how many web processes (default 1), all behind the same database and Redis.
+ * test's own (PostgreSQL); `webs`: how many web processes (default 1), all behind the same database and Redis;
+ * `env`: more settings for the app (e.g. the inbox's inbound mail).
  */
 export async function startStack(
   shop: string,
-  options: { mail?: boolean; databaseUrl?: string; webs?: number } = {},
+  options: { mail?: boolean; databaseUrl?: string; webs?: number; env?: Record<string, string> } = {},
 ): Promise<TestStack> {
   ensureBuild();
   const [webPort, sandboxPort] = [await freePort(), await freePort()];
@@ -35,10 +36,14 @@ export async function startStack(
   try {
     const extraWebPorts: number[] = [];
     for (let index = 1; index < (options.webs ?? 1); index++) extraWebPorts.push(await freePort());
-    const app = await startApp(config, options.mail ? { SMTP_URL: sandbox.mail.url } : {}, {
-      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      extraWebPorts,
-    });
+    const app = await startApp(
+      config,
+      { ...(options.mail ? { SMTP_URL: sandbox.mail.url } : {}), ...options.env },
+      {
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        extraWebPorts,
+      },
+    );
     return {
       config,
       sandbox,
