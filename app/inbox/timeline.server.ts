@@ -72,25 +72,24 @@ export async function ordersOfContact(db: Db, shop: string, contactId: number) {
     ...(phones.length ? [{ phone: { in: phones } }] : []),
     ...(linked.length ? [{ id: { in: linked } }] : []),
   ];
-  // Newest first, sorted here: with ORDER BY in SQL, SQLite (no statistics) walks the shop's
-  // (shop, shopifyCreatedAt) index through every order instead of looking the contact's up.
-  const found = or.length
-    ? await db.order.findMany({
-        where: { shop, OR: or },
-        take: 1000,
-        select: {
-          id: true,
-          name: true,
-          source: true,
-          financialStatus: true,
-          fulfillmentStatus: true,
-          cancelledAt: true,
-          totalPrice: true,
-          currency: true,
-          shopifyCreatedAt: true,
-        },
-      })
-    : [];
+  // One query per kind of match, merged and sorted newest first here: SQLite (no statistics)
+  // reads "shop = ? AND (a OR b …)" through one (shop, …) index over every order of the shop,
+  // and with ORDER BY in SQL walks (shop, shopifyCreatedAt) through all of them.
+  const select = {
+    id: true,
+    name: true,
+    source: true,
+    financialStatus: true,
+    fulfillmentStatus: true,
+    cancelledAt: true,
+    totalPrice: true,
+    currency: true,
+    shopifyCreatedAt: true,
+  } as const;
+  const matches = await Promise.all(
+    or.map((term) => db.order.findMany({ where: { shop, ...term }, take: 1000, select })),
+  );
+  const found = [...new Map(matches.flat().map((order) => [order.id, order])).values()];
   const orders = found
     .sort((a, b) => b.shopifyCreatedAt.getTime() - a.shopifyCreatedAt.getTime() || (a.id < b.id ? 1 : -1))
     .slice(0, 100);
