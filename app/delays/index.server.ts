@@ -16,6 +16,14 @@ export {
   type DelayNotify,
   type QueueNotice,
 } from "./notify.server.ts";
-export { delayCounts, listCases, notifyCaseNow, notifyCaseNowOutcome, resolveCase, snoozeCase, DelayCaseNotFound } from "./cases.server.ts";
+export {
+  delayCounts,
+  listCases,
+  notifyCaseNow,
+  notifyCaseNowOutcome,
+  resolveCase,
+  snoozeCase,
+  DelayCaseNotFound,
+} from "./cases.server.ts";
 export { transitStats } from "./transit.server.ts";
 export type { DelayCaseRow, DelayChanges } from "./sync-cases.server.ts";

@@ -87,7 +87,13 @@ export interface ReadMail {
   bouncedRecipient: string | null;
   attachments: Attachment[];
   /** A forwarded mail inside this one (the seller forwarding an Etsy notification). */
-  forwarded: { from: string | null; subject: string | null; date: Date | null; text: string; html: string | null } | null;
+  forwarded: {
+    from: string | null;
+    subject: string | null;
+    date: Date | null;
+    text: string;
+    html: string | null;
+  } | null;
 }
 
 /** An Etsy message notification, read from a (possibly forwarded) mail. */
