@@ -58,6 +58,8 @@ describe("admin message files", () => {
       "settings.rules.rangeUnit",
       "returns.actors.shopify",
       "inbox.channel.sms",
+      // The product's name and the shop's: the same in both languages.
+      "standalone.frame.title",
       "inbox.channel.etsy",
     ]);
     const japanese = createI18n("ja");
