@@ -31,6 +31,8 @@ function importedPackages(file: string): string[] {
   const code = readFileSync(join(ROOT, file), "utf8");
   const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)"([^".][^"]*)"/g)].map((match) => match[1]!);
   const names = specifiers
+    // A package name (the bundle's own code also holds strings such as `from ") ?? null` that the pattern catches).
+    .filter((specifier) => /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]+)?$/.test(specifier))
     .filter((specifier) => !specifier.startsWith("node:") && !builtinModules.includes(specifier.split("/")[0]!))
     .map((specifier) =>
       specifier
