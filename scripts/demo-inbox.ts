@@ -1,7 +1,7 @@
 // The demo's inbox: the demo shop's Etsy shop linked through the app (the
 // sandbox's Etsy stand-in), then mail into the worker's SMTP receiver as
 // customers and Etsy would send it — a Japanese reply to the delayed order's
-// delay notice (it lands in that order's conversation), an English question,
+// delay notice (it lands in that order's conversation), an English question, a text answered by SMS,
 // an out-of-office reply (shown, opens nothing), Etsy notifications forwarded
 // by the seller (one with the buyer's words, one with only a link) — and a
 // message from a customer's order page (through the storefront's app proxy).
@@ -113,6 +113,20 @@ export async function playInbox(
     conversationId: "8800002",
   });
 
+  // A shopper who gets texts answers one (the sandbox's SMS stand-in posts the provider's signed webhook).
+  const texted = await db.notice.findFirst({
+    where: { shop, channel: "sms", status: "sent", recipient: { not: null } },
+    orderBy: { id: "asc" },
+  });
+  if (texted?.recipient) {
+    const sms = await fetch(`${sandbox.config.origin}/sms/api/inbound`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ from: texted.recipient, body: "入荷ありがとうございます！明日注文します。" }),
+    });
+    if (!sms.ok) console.log(`  The SMS stand-in's reply answered ${sms.status}`);
+  }
+
   // A customer writes from their order page, through the storefront's app proxy as a shopper would.
   if (orderPageUrl) {
     const url = new URL(orderPageUrl);
@@ -127,7 +141,7 @@ export async function playInbox(
   }
   const conversations = await until("the mails to reach the inbox", async () => {
     const count = await db.conversation.count({ where: { shop } });
-    return count >= 4 ? count : null;
+    return count >= 5 ? count : null;
   });
   const byChannel = await db.conversation.groupBy({ by: ["channel"], where: { shop }, _count: { _all: true } });
   console.log(
