@@ -1,5 +1,6 @@
 // A customer's question from their order page to the answer by mail, in a real
-// browser: the customer writes on their phone from the order page (through
+// browser: the customer reads the seller's self-help answer on the order page
+// (its opening counted), then writes on their phone from the order page (through
 // the storefront's app proxy); the seller answers in the embedded inbox with a
 // saved reply; the mail sink has the answer, threaded (our Message-ID, the
 // conversation's reply address as Reply-To); the customer's answer by mail
@@ -80,12 +81,32 @@ describe("a question from the order page, answered in the inbox, answered again 
       },
     });
 
+    // The seller's self-help answer about shipping: the order travels, so the page offers it first.
+    const selfHelp = await db.selfHelpAnswer.create({
+      data: {
+        shop: SHOP,
+        topic: "shipping",
+        locale: "ja",
+        title: "お届けまでの日数",
+        body: "通常、発送から2〜3日でお届けします。離島は1〜2日多くかかります。",
+      },
+    });
+
     // The customer, on their phone, writes from the order page (the signed link every notice carries).
     const link = `${config.origin}/apps/kizuna/orders/${orderId}?t=${encodeURIComponent(
       orderLinkToken(SHOP, orderId, { secret: config.apiSecret }),
     )}`;
     const customer = await newPage(phone!);
     expect((await customer.goto(link))?.status()).toBe(200);
+    // The answer opens in place, and the opening is counted for Analytics.
+    await customer.getByText("よくあるご質問").waitFor();
+    await customer.getByText("お届けまでの日数").tap();
+    await customer.getByText("通常、発送から2〜3日でお届けします。").waitFor();
+    await screenshot(customer, "inbox-order-page-0-self-help-answer");
+    await until(
+      "the answer's read to be counted",
+      async () => (await db.selfHelpAnswer.findUniqueOrThrow({ where: { id: selfHelp.id } })).reads === 1,
+    );
     await customer.locator("#message").fill("荷物の追跡が止まったままです。いつ届きますか？");
     await Promise.all([customer.waitForNavigation(), customer.getByRole("button", { name: "送信" }).tap()]);
     expect(customer.url()).toContain("notice=message_sent");
