@@ -3,7 +3,7 @@
 // order's conversation in the inbox, and the shop's replies show on the same
 // page. A double submit is stored once (the form carries a submission id);
 // an order takes at most MAX_PER_HOUR messages an hour.
-import { receiveOrderPageMessage } from "../inbox/channels/order-page.server.ts";
+import { MAX_ORDER_PAGE_MESSAGE, receiveOrderPageMessage } from "../inbox/channels/order-page.server.ts";
 import { notFoundPage, openOrderRequest } from "./order-lookup.server.ts";
 import {
   customerLocale,
@@ -19,7 +19,6 @@ import {
   type RequestInfo,
 } from "./order-page-context.server.ts";
 
-export const MAX_MESSAGE_CHARS = 4_000;
 export const MAX_PER_HOUR = 10;
 const SUBMISSION = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -56,13 +55,13 @@ export async function handleContactPost(
   if (copy !== null && copy !== token) return notFoundPage(req, deps);
   const text = field(read.form, "message").replace(/\r\n?/g, "\n").trim();
   if (!text) return messagePage(req, locale, facts.name, 400, t("orderPage.contact.empty"), back);
-  if (text.length > MAX_MESSAGE_CHARS)
+  if (text.length > MAX_ORDER_PAGE_MESSAGE)
     return messagePage(
       req,
       locale,
       facts.name,
       400,
-      t("orderPage.contact.tooLong", { max: String(MAX_MESSAGE_CHARS) }),
+      t("orderPage.contact.tooLong", { max: String(MAX_ORDER_PAGE_MESSAGE) }),
       back,
     );
   const submission = field(read.form, "submission");

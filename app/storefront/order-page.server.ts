@@ -29,7 +29,7 @@ import {
   type RequestInfo,
 } from "./order-page-context.server.ts";
 import { h, safeUrl, timeline, type TimelineView } from "./order-page-html.ts";
-import { MAX_MESSAGE_CHARS } from "./order-page-contact.server.ts";
+import { MAX_ORDER_PAGE_MESSAGE } from "../inbox/channels/order-page.server.ts";
 import { readOrderPage, type OrderPageData } from "./order-page-read.server.ts";
 
 const SCAN_STATUSES = new Set([
@@ -336,7 +336,7 @@ ${list ? `<ol class="messages">${list}</ol>` : `<p class="muted">${h(t("orderPag
 <form method="post" action="${h(action)}">
 <input type="hidden" name="t" value="${h(token)}"><input type="hidden" name="submission" value="${h(req.nonce.replace(/[^A-Za-z0-9_-]/g, ""))}">
 <label for="message">${h(t(list ? "orderPage.contact.reply" : "orderPage.contact.label"))}</label>
-<textarea id="message" name="message" required maxlength="${MAX_MESSAGE_CHARS}"></textarea>
+<textarea id="message" name="message" required maxlength="${MAX_ORDER_PAGE_MESSAGE}"></textarea>
 <button type="submit">${h(t("orderPage.contact.send"))}</button>
 </form></section>`;
 }

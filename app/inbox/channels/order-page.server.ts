@@ -9,7 +9,7 @@ import type { ChannelAdapter } from "./channel.server.ts";
 import { emailChannel } from "./email.server.ts";
 
 /** Longest message the order page takes (characters). */
-export const MAX_ORDER_PAGE_MESSAGE = 5_000;
+export const MAX_ORDER_PAGE_MESSAGE = 4_000;
 
 export const orderPageChannel: ChannelAdapter = {
   channel: "order_page",
